@@ -1,0 +1,63 @@
+# Two commands set everything up on a fresh machine with Python 3.11:
+#   make run    install, migrate SQLite, load the demo community, serve on 127.0.0.1:$(PORT)
+#   make test   install with dev extras, lint, type-check, run the suite on SQLite, then PostgreSQL
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hromada
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev lint test-sqlite test-postgres schema messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/hromada migrate --noinput -v 0
+	$(BIN)/hromada demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/c/demo/  (Ctrl+C to stop)"
+	$(BIN)/hromada runserver 127.0.0.1:$(PORT)
+
+test: install-dev lint test-sqlite test-postgres
+
+lint: install-dev
+	$(BIN)/ruff check hromada bench
+	$(BIN)/mypy hromada bench
+	$(BIN)/hromada makemigrations --check --dry-run
+	$(BIN)/hromada spectacular --urlconf hromada.config.urls_community --file $(VENV)/openapi.check.yaml --validate --fail-on-warn
+	@diff -u docs/api/openapi.yaml $(VENV)/openapi.check.yaml > /dev/null || \
+	  (echo "docs/api/openapi.yaml is out of date: run 'make schema' and commit it"; exit 1)
+
+test-sqlite: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install-dev
+	@if $(BIN)/python -m hromada.core.dbcheck "$(PG_TEST_URL)"; then \
+	  DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "CI: PostgreSQL is required at $(PG_TEST_URL) and is not reachable"; exit 1; \
+	else \
+	  echo "PostgreSQL not reachable at $(PG_TEST_URL): skipped the PostgreSQL run (CI requires it)"; \
+	fi
+
+schema: install-dev
+	$(BIN)/hromada spectacular --urlconf hromada.config.urls_community --file docs/api/openapi.yaml --validate
+
+messages: install-dev
+	cd hromada && ../$(BIN)/hromada makemessages -l uk -l en --no-obsolete && ../$(BIN)/hromada compilemessages
+
+clean:
+	rm -rf $(VENV) var

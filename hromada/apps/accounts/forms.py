@@ -1,0 +1,34 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters; not a common or all-digit password."),
+    )
+    password_again = forms.CharField(label=_("Password again"), strip=False,
+                                     widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The passwords do not match."))
+        return data
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True,
+                                                                                 "autocomplete": "email"}))
+
+
+class InPersonVerificationForm(forms.Form):
+    email = forms.EmailField(label=_("Resident's e-mail"))
+    full_name = forms.CharField(label=_("Full name as in the document"), max_length=200)
+    tax_number = forms.CharField(label=_("Tax number (RNOKPP)"), max_length=10, min_length=10)
+    birth_date = forms.DateField(label=_("Birth date"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    document = forms.CharField(label=_("Identity document (type and number)"), max_length=100)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from hromada.apps.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+    path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("cabinet/", views.cabinet, name="cabinet"),
+]

@@ -1,0 +1,213 @@
+"""Hromada settings: one typed environment block, nothing that exists only in production.
+
+Per-community policy (thresholds, terms, vote limits) lives in the database, not here.
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # the hromada package
+PROJECT_DIR = BASE_DIR.parent
+VAR_DIR = PROJECT_DIR / "var"
+
+env = environ.Env(
+    DEBUG=(bool, False),
+    SECRET_KEY=(str, "dev-only-insecure-key-change-me"),
+    # Keyed hash of tax numbers (RNOKPP); rotating it needs a re-hash.
+    TAX_NUMBER_HASH_KEY=(str, "dev-only-tax-number-key"),
+    DATABASE_URL=(str, f"sqlite:///{VAR_DIR / 'hromada.sqlite3'}"),
+    ALLOWED_HOSTS=(list, ["*"]),
+    # Host names that serve the platform's own pages (the list of communities, admin).
+    PLATFORM_HOSTS=(list, ["localhost", "127.0.0.1", "testserver", "[::1]"]),
+    # `<slug>.<COMMUNITY_BASE_DOMAIN>` resolves to a community (e.g. kyiv.example.org).
+    COMMUNITY_BASE_DOMAIN=(str, "example.org"),
+    REDIS_URL=(str, ""),
+    JOBS_BACKEND=(str, "database"),  # database | redis | rabbitmq
+    JOBS_BROKER_URL=(str, ""),
+    EMAIL_URL=(str, "consolemail://"),
+    DEFAULT_FROM_EMAIL=(str, "Hromada <no-reply@hromada.local>"),
+    SMS_BACKEND=(str, "hromada.core.notifications.adapters.FileSMSAdapter"),
+    MESSENGER_BACKEND=(str, "hromada.core.notifications.adapters.FileMessengerAdapter"),
+    SMS_GATEWAY_URL=(str, ""),
+    TELEGRAM_API_URL=(str, "https://api.telegram.org"),
+    TELEGRAM_BOT_TOKEN=(str, ""),
+    OIDC_ISSUER=(str, ""),
+    OIDC_CLIENT_ID=(str, ""),
+    OIDC_CLIENT_SECRET=(str, ""),
+    OIDC_SCOPES=(str, "openid profile email"),
+    OIDC_PROVIDER_NAME=(str, "id.gov.ua"),
+    SITE_URL=(str, "http://127.0.0.1:8000"),
+    LOG_LEVEL=(str, "INFO"),
+)
+environ.Env.read_env(PROJECT_DIR / ".env")
+
+DEBUG = env("DEBUG")
+SECRET_KEY = env("SECRET_KEY")
+TAX_NUMBER_HASH_KEY = env("TAX_NUMBER_HASH_KEY")
+ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+PLATFORM_HOSTS = env("PLATFORM_HOSTS")
+COMMUNITY_BASE_DOMAIN = env("COMMUNITY_BASE_DOMAIN")
+SITE_URL = env("SITE_URL")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "rules.apps.AutodiscoverRulesConfig",
+    "hromada.core",
+    "hromada.core.audit",
+    "hromada.core.jobs",
+    "hromada.core.notifications",
+    "hromada.apps.communities",
+    "hromada.apps.accounts",
+    "hromada.apps.backoffice",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hromada.core.tenancy.middleware.CommunityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hromada.config.urls"
+COMMUNITY_URLCONF = "hromada.config.urls_community"
+WSGI_APPLICATION = "hromada.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hromada.core.context_processors.community",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:cabinet"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "uk"
+LANGUAGES = [("uk", _("Ukrainian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Kyiv"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        if env("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+vars().update(env.email_url("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "hromada.core.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "hromada.core.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hromada API",
+    "DESCRIPTION": "REST API of a Hromada community. Every path lives under /c/{community}/api/v1/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+JOBS = {
+    "BACKEND": env("JOBS_BACKEND"),
+    "BROKER_URL": env("JOBS_BROKER_URL"),
+}
+NOTIFICATIONS = {
+    "SMS_BACKEND": env("SMS_BACKEND"),
+    "MESSENGER_BACKEND": env("MESSENGER_BACKEND"),
+    "SMS_GATEWAY_URL": env("SMS_GATEWAY_URL"),
+    "TELEGRAM_API_URL": env("TELEGRAM_API_URL"),
+    "TELEGRAM_BOT_TOKEN": env("TELEGRAM_BOT_TOKEN"),
+    "OUTBOX_DIR": VAR_DIR / "outbox",
+}
+OIDC = {
+    "ISSUER": env("OIDC_ISSUER"),
+    "CLIENT_ID": env("OIDC_CLIENT_ID"),
+    "CLIENT_SECRET": env("OIDC_CLIENT_SECRET"),
+    "SCOPES": env("OIDC_SCOPES"),
+    "PROVIDER_NAME": env("OIDC_PROVIDER_NAME"),
+}
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
+}

@@ -1,0 +1,19 @@
+"""Platform URLs: the list of communities, platform admin, and `/c/<slug>/` (see tenancy middleware)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from hromada.apps.communities import views as community_views
+
+handler400 = "hromada.core.errors.handler400"
+handler403 = "hromada.core.errors.handler403"
+handler404 = "hromada.core.errors.handler404"
+handler500 = "hromada.core.errors.handler500"
+
+urlpatterns = [
+    path("", community_views.platform_home, name="platform_home"),
+    path("healthz", community_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("hromada.apps.accounts.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,22 @@
+"""A community's URLs. Served at `/c/<slug>/` and, on the community's own host name, at `/`.
+
+Each module adds one line here: its web pages and its API under `api/v1/`.
+"""
+
+from django.urls import include, path
+
+from hromada.apps.communities import views as community_views
+
+handler400 = "hromada.core.errors.handler400"
+handler403 = "hromada.core.errors.handler403"
+handler404 = "hromada.core.errors.handler404"
+handler500 = "hromada.core.errors.handler500"
+
+urlpatterns = [
+    path("", community_views.community_home, name="home"),
+    path("healthz", community_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("hromada.apps.accounts.urls")),
+    path("office/", include("hromada.apps.backoffice.urls")),
+    path("api/v1/", include("hromada.config.api_v1")),
+]

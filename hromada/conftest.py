@@ -1,0 +1,40 @@
+import pytest
+
+from hromada.apps.accounts.models import IdentityLevel
+from hromada.testing import factories
+
+
+@pytest.fixture
+def community(db):
+    return factories.make_community("kyiv", name_uk="Київська міська громада", name_en="Kyiv City Community")
+
+
+@pytest.fixture
+def other_community(db):
+    return factories.make_community("lviv", name_uk="Львівська міська громада", name_en="Lviv City Community")
+
+
+@pytest.fixture
+def resident(community):
+    return factories.make_user(community=community, level=IdentityLevel.EMAIL)
+
+
+@pytest.fixture
+def verified_resident(community):
+    return factories.make_user(community=community, level=IdentityLevel.VERIFIED)
+
+
+@pytest.fixture
+def staff(community):
+    """staff("operator") -> a user holding that role in `community`."""
+
+    def make(role: str, **kwargs):
+        return factories.make_staff(community, role, **kwargs)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    # Tests read messages in English unless they switch language on purpose.
+    settings.LANGUAGE_CODE = "en"

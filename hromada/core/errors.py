@@ -1,0 +1,48 @@
+"""Error pages in the user's language, as HTML or JSON depending on what was asked for."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+
+def wants_json(request: HttpRequest) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "/api/" in request.path or ("application/json" in accept and "text/html" not in accept)
+
+
+def error_page(request: HttpRequest, status: int, title: str, message: str, code: str = "") -> HttpResponse:
+    if wants_json(request):
+        return JsonResponse(
+            {"errors": [{"code": code or f"http_{status}", "message": str(message), "field": None}]},
+            status=status,
+        )
+    html = render_to_string("error.html", {"status": status, "title": title, "message": message}, request)
+    return HttpResponse(html, status=status)
+
+
+def handler400(request, exception=None):
+    from django.utils.translation import gettext as _
+
+    return error_page(request, 400, _("Bad request"), _("The request could not be understood."))
+
+
+def handler403(request, exception=None):
+    from django.utils.translation import gettext as _
+
+    return error_page(request, 403, _("Access denied"), _("You do not have permission to do this."))
+
+
+def handler404(request, exception=None):
+    from django.utils.translation import gettext as _
+
+    return error_page(request, 404, _("Page not found"), _("There is no such page. Check the address."))
+
+
+def handler500(request):
+    from django.utils.translation import gettext as _
+
+    return error_page(
+        request, 500, _("Something went wrong"),
+        _("The server could not finish your request. Nothing was changed; please try again later."),
+    )

@@ -1,0 +1,89 @@
+"""Resolve the community of a request from its host name or its `/c/<slug>/` prefix.
+
+With a path prefix the middleware moves `/c/<slug>` into the script prefix, so the
+community's URLconf sees the same paths on both addresses and `reverse()` keeps the
+prefix in every link it builds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import get_script_prefix, set_script_prefix
+from django.utils.translation import gettext as _
+
+from hromada.core import tenancy
+from hromada.core.errors import error_page
+
+PREFIX_RE = re.compile(r"^/c/(?P<slug>[a-z0-9][a-z0-9-]{0,62})(?P<rest>/.*)?$")
+
+
+def _host_name(request: HttpRequest) -> str:
+    host = request.get_host().lower()
+    if host.startswith("["):
+        return host.split("]")[0] + "]"
+    return host.rsplit(":", 1)[0]
+
+
+def community_for_host(host: str):
+    from hromada.apps.communities.models import Community
+
+    if host in settings.PLATFORM_HOSTS:
+        return None, True
+    community = Community.objects.filter(domain=host, is_active=True).first()
+    if community is None and settings.COMMUNITY_BASE_DOMAIN:
+        suffix = "." + settings.COMMUNITY_BASE_DOMAIN
+        if host.endswith(suffix):
+            slug = host[: -len(suffix)]
+            community = Community.objects.filter(slug=slug, is_active=True).first()
+    return community, False
+
+
+class CommunityMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from hromada.apps.communities.models import Community
+
+        request.community = None  # type: ignore[attr-defined]
+        community, is_platform_host = community_for_host(_host_name(request))
+        if community is not None:
+            request.urlconf = settings.COMMUNITY_URLCONF  # type: ignore[attr-defined]
+        elif not is_platform_host:
+            return error_page(
+                request, 404, _("Unknown community"),
+                _("No community is served at this address. Check the address or open the list of communities."),
+            )
+        else:
+            match = PREFIX_RE.match(request.path_info)
+            if match:
+                community = Community.objects.filter(slug=match["slug"], is_active=True).first()
+                if community is None:
+                    return error_page(
+                        request, 404, _("Unknown community"),
+                        _("There is no community “%(slug)s” on this platform.") % {"slug": match["slug"]},
+                    )
+                old_prefix = get_script_prefix()
+                prefix = old_prefix.rstrip("/") + f"/c/{community.slug}/"
+                request.path_info = match["rest"] or "/"
+                request.META["SCRIPT_NAME"] = prefix.rstrip("/")
+                request.urlconf = settings.COMMUNITY_URLCONF  # type: ignore[attr-defined]
+                request.community = community  # type: ignore[attr-defined]
+                set_script_prefix(prefix)
+                try:
+                    with tenancy.scope(community):
+                        return self.get_response(request)
+                finally:
+                    set_script_prefix(old_prefix)
+        request.community = community  # type: ignore[attr-defined]
+        if community is None:
+            if request.path_info.startswith("/admin/"):
+                with tenancy.scope(all_communities=True):
+                    return self.get_response(request)
+            return self.get_response(request)
+        with tenancy.scope(community):
+            return self.get_response(request)

@@ -1,0 +1,48 @@
+"""Registries through which modules add their sections to the shared UI shell.
+
+A module calls ``cabinet_sections.register(...)`` in its ``AppConfig.ready()`` and its
+section appears in the resident's cabinet, the community home page and the back office.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str  # lazy gettext
+    description: str = ""
+    url_name: str | None = None  # a named URL in the community URLconf
+    visible: Callable[[HttpRequest], bool] = field(default=lambda request: True)
+
+    def url(self) -> str | None:
+        if not self.url_name:
+            return None
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+class SectionRegistry:
+    def __init__(self) -> None:
+        self._sections: dict[str, Section] = {}
+
+    def register(self, section: Section) -> None:
+        self._sections[section.key] = section
+
+    def all(self) -> list[Section]:
+        return list(self._sections.values())
+
+    def public(self, request: HttpRequest) -> list[Section]:
+        return [s for s in self._sections.values() if s.visible(request)]
+
+
+cabinet_sections = SectionRegistry()  # the resident's cabinet and the public home page
+office_sections = SectionRegistry()  # the staff back office
