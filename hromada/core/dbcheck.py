@@ -3,14 +3,15 @@
 import sys
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 
 def main(url: str) -> int:
     params = conninfo_to_dict(url.replace("postgres://", "postgresql://", 1))
     params["dbname"] = "postgres"  # the test database itself is created by the test run
+    params["connect_timeout"] = 3
     try:
-        with psycopg.connect(**params, connect_timeout=3) as conn:
+        with psycopg.connect(make_conninfo("", **params)) as conn:
             conn.execute("SELECT 1")
     except psycopg.Error as exc:
         print(f"PostgreSQL check failed: {exc}", file=sys.stderr)

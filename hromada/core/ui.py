@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Section:
     key: str
-    title: str  # lazy gettext
-    description: str = ""
+    title: StrOrPromise  # lazy gettext
+    description: StrOrPromise = ""
     url_name: str | None = None  # a named URL in the community URLconf
     visible: Callable[[HttpRequest], bool] = field(default=lambda request: True)
 

@@ -25,14 +25,14 @@ class Localized(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if (get_language() or "uk").startswith("en") and self.name_en:
             return self.name_en
         return self.name_uk
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Community(Localized):

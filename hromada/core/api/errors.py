@@ -18,7 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 class DomainError(exceptions.APIException):
     """Raised by actions for a rule the input breaks; carries a stable code and a field."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     default_code = "invalid"
 
     def __init__(self, message: str, *, code: str = "invalid", field: str | None = None,

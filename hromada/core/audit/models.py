@@ -38,6 +38,17 @@ class AuditRecord(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["community", "created_at"]), models.Index(fields=["target_type", "target_id"])]
 
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and AuditRecord.objects.filter(pk=self.pk).exists():
+            raise PermissionError("audit records are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any):
+        raise PermissionError("audit records are append-only")
+
     def payload(self) -> dict[str, Any]:
         return {
             "id": self.pk,
@@ -56,17 +67,11 @@ class AuditRecord(models.Model):
                                default=str)
         return hashlib.sha256((self.prev_hash + canonical).encode()).hexdigest()
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and AuditRecord.objects.filter(pk=self.pk).exists():
-            raise PermissionError("audit records are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any):
-        raise PermissionError("audit records are append-only")
-
-
 class AuditChainHead(models.Model):
     """One row; locking it serialises appends so the chain has no forks."""
 
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     last_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit head at #{self.last_id}"

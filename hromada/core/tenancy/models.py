@@ -16,7 +16,7 @@ class TenantManager(models.Manager):
     """Filters every query by the active community; raises when none is active."""
 
     def get_queryset(self) -> TenantQuerySet:
-        qs = TenantQuerySet(self.model, using=self._db)
+        qs: TenantQuerySet = TenantQuerySet(self.model, using=self._db)
         active = tenancy.current_scope()
         if active is None:
             raise tenancy.ScopeError(

@@ -55,11 +55,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         community, _ = Community.objects.update_or_create(
             slug="demo",
-            defaults=dict(
-                name_uk="Демонстраційна міська громада", name_en="Demo City Community", kind=Community.Kind.CITY,
-                edrpou="04054926", email="rada@demo.hromada.local", phone="+380 44 000 00 00",
-                address="вул. Соборна, 1, м. Демо, 09100", petition_threshold=100, petition_period_days=60,
-            ),
+            defaults={
+                "name_uk": "Демонстраційна міська громада", "name_en": "Demo City Community",
+                "kind": Community.Kind.CITY,
+                "edrpou": "04054926", "email": "rada@demo.hromada.local", "phone": "+380 44 000 00 00",
+                "address": "вул. Соборна, 1, м. Демо, 09100", "petition_threshold": 100, "petition_period_days": 60,
+            },
         )
         with tenancy.scope(community):
             for name_uk, name_en, code, boundary in DISTRICTS:
