@@ -147,6 +147,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Serve static files straight from the apps when `collectstatic` has not run (make run, tests).
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
@@ -183,6 +186,11 @@ SPECTACULAR_SETTINGS = {
 JOBS = {
     "BACKEND": env("JOBS_BACKEND"),
     "BROKER_URL": env("JOBS_BROKER_URL"),
+    "QUEUE": env.str("JOBS_QUEUE", default="default"),
+    # A worker renews its lease while a job runs; a job whose lease ran out (the worker died)
+    # is handed to another worker.
+    "LEASE_SECONDS": env.int("JOBS_LEASE_SECONDS", default=60),
+    "MAX_BACKOFF_SECONDS": env.int("JOBS_MAX_BACKOFF_SECONDS", default=300),
 }
 NOTIFICATIONS = {
     "SMS_BACKEND": env("SMS_BACKEND"),
@@ -191,6 +199,8 @@ NOTIFICATIONS = {
     "TELEGRAM_API_URL": env("TELEGRAM_API_URL"),
     "TELEGRAM_BOT_TOKEN": env("TELEGRAM_BOT_TOKEN"),
     "OUTBOX_DIR": VAR_DIR / "outbox",
+    "MAX_ATTEMPTS": env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5),
+    "HTTP_TIMEOUT": 10,
 }
 OIDC = {
     "ISSUER": env("OIDC_ISSUER"),

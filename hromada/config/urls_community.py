@@ -18,5 +18,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("hromada.apps.accounts.urls")),
     path("office/", include("hromada.apps.backoffice.urls")),
+    path("office/community/", include("hromada.apps.communities.office_urls")),
     path("api/v1/", include("hromada.config.api_v1")),
 ]

@@ -6,3 +6,14 @@ class CommunitiesConfig(AppConfig):
     name = "hromada.apps.communities"
     label = "communities"
     verbose_name = _("Communities")
+
+    def ready(self) -> None:
+        from hromada.core.ui import Section, office_sections
+
+        office_sections.register(Section(
+            key="community_settings", title=_("Community settings"),
+            description=_("Policy settings, departments and districts."),
+            url_name="communities_office:settings",
+            visible=lambda request: request.user.has_perm("communities.change_community",
+                                                          getattr(request, "community", None)),
+        ))

@@ -1,0 +1,60 @@
+import json
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from hromada.apps.communities.models import Community, Department, District
+from hromada.core.geo import validate_area
+
+
+class CommunitySettingsForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Community
+        fields = [
+            "name_uk", "name_en", "kind", "coat_of_arms", "edrpou", "email", "phone", "address", "website",
+            "martial_law_mode", "petition_threshold", "petition_period_days", "petition_min_age",
+            "budget_max_votes", "budget_min_age", "appeal_short_term_days", "appeal_term_days",
+            "appeal_max_term_days",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        short, term, longest = (data.get(k) for k in ("appeal_short_term_days", "appeal_term_days",
+                                                      "appeal_max_term_days"))
+        if short and term and longest and not short <= term <= longest:
+            raise ValidationError(_("Appeal terms must satisfy: without study ≤ usual term ≤ maximum term."))
+        return data
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name_uk", "name_en", "code", "email", "phone"]
+
+
+class DistrictForm(forms.ModelForm):
+    boundary = forms.CharField(
+        label=_("Boundary (GeoJSON Polygon or MultiPolygon)"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_('For example {"type": "Polygon", "coordinates": [[[30.1, 49.8], …]]}'),
+    )
+
+    class Meta:
+        model = District
+        fields = ["name_uk", "name_en", "code", "boundary"]
+
+    def clean_boundary(self):
+        raw = self.cleaned_data["boundary"]
+        if isinstance(raw, dict):
+            value = raw
+        else:
+            try:
+                value = json.loads(raw)
+            except ValueError as exc:
+                raise ValidationError(_("This is not valid JSON.")) from exc
+        if isinstance(value, dict) and value.get("type") == "Feature":
+            value = value.get("geometry")
+        validate_area(value)
+        return value

@@ -1,0 +1,62 @@
+"""Community admins configure their community: settings, departments, districts."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from hromada.apps.communities import actions
+from hromada.apps.communities.forms import CommunitySettingsForm, DepartmentForm, DistrictForm
+from hromada.apps.communities.models import Department, District
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not request.user.has_perm("communities.change_community", request.community):  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+@login_required
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    community = request.community  # type: ignore[attr-defined]
+    form = CommunitySettingsForm(request.POST or None, request.FILES or None, instance=community)
+    if request.method == "POST":
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            actions.community_update(community=community, changes=changes, by=request.user)
+            messages.success(request, _("Community settings saved."))
+            return redirect("communities_office:settings")
+        community.refresh_from_db()
+    return render(request, "communities/office/settings.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+def _edit_list(request: HttpRequest, model, form_class, template: str, kind: str, pk: int | None):
+    _require_admin(request)
+    instance = get_object_or_404(model, pk=pk) if pk else None
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.community_save_unit(obj=form.save(commit=False), by=request.user, kind=kind)
+        except IntegrityError:
+            form.add_error("name_uk", _("This name is already used in the community."))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(f"communities_office:{kind}s")
+    page = Paginator(model.objects.order_by("name_uk"), 50).get_page(request.GET.get("page"))
+    return render(request, template, {"form": form, "page": page, "editing": instance},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def departments(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    return _edit_list(request, Department, DepartmentForm, "communities/office/departments.html", "department", pk)
+
+
+@login_required
+def districts(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    return _edit_list(request, District, DistrictForm, "communities/office/districts.html", "district", pk)
