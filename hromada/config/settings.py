@@ -38,6 +38,8 @@ env = environ.Env(
     OIDC_CLIENT_SECRET=(str, ""),
     OIDC_SCOPES=(str, "openid profile email"),
     OIDC_PROVIDER_NAME=(str, "id.gov.ua"),
+    OIDC_CLAIM_PROFILE=(str, "id.gov.ua"),
+    OIDC_TOKEN_AUTH_METHOD=(str, "client_secret_post"),
     SITE_URL=(str, "http://127.0.0.1:8000"),
     LOG_LEVEL=(str, "INFO"),
 )
@@ -208,6 +210,8 @@ OIDC = {
     "CLIENT_SECRET": env("OIDC_CLIENT_SECRET"),
     "SCOPES": env("OIDC_SCOPES"),
     "PROVIDER_NAME": env("OIDC_PROVIDER_NAME"),
+    "CLAIM_PROFILE": env("OIDC_CLAIM_PROFILE"),  # "id.gov.ua" (also BankID) or "generic"
+    "TOKEN_AUTH_METHOD": env("OIDC_TOKEN_AUTH_METHOD"),  # client_secret_post or client_secret_basic
 }
 
 SESSION_COOKIE_HTTPONLY = True
