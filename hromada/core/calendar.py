@@ -17,18 +17,25 @@ KYIV = ZoneInfo("Europe/Kyiv")
 
 
 @lru_cache(maxsize=64)
-def _holidays_for(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("UA", years=year).keys())
+def _calendar_for(year: int) -> tuple[frozenset[date], frozenset[date]]:
+    """Public holidays (with transferred days off) and Saturdays made working days, for one year."""
+    country = holidays.country_holidays("UA", years=year)
+    workdays = frozenset(d for d in getattr(country, "weekend_workdays", ()) if d.year == year)
+    return frozenset(country.keys()), workdays
 
 
 def is_public_holiday(day: date) -> bool:
-    return day in _holidays_for(day.year)
+    return day in _calendar_for(day.year)[0]
 
 
 def is_working_day(day: date, *, martial_law: bool = True) -> bool:
+    if martial_law:
+        return day.weekday() < 5
+    days_off, weekend_workdays = _calendar_for(day.year)
     if day.weekday() >= 5:
-        return False
-    return martial_law or not is_public_holiday(day)
+        # Before 2022 the Cabinet moved some days off, making a Saturday a working day in return.
+        return day in weekend_workdays
+    return day not in days_off
 
 
 def kyiv_date(moment: datetime | date) -> date:

@@ -21,7 +21,7 @@ def _check_ring(ring: Any) -> None:
         if (
             not isinstance(position, list | tuple)
             or len(position) < 2
-            or not all(isinstance(c, int | float) for c in position[:2])
+            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position[:2])
             or not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90)
         ):
             raise ValidationError(_("Invalid coordinate %(position)r."), params={"position": position},

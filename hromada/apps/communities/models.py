@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from hromada.core.geo import area_contains, validate_area
 from hromada.core.tenancy.models import TenantModel
 
+# A slug is also a host-name label (`<slug>.example.org`): it cannot end with a hyphen.
 slug_validator = RegexValidator(
-    r"^[a-z0-9][a-z0-9-]{0,62}$",
-    _("Use lowercase Latin letters, digits and hyphens; start with a letter or digit."),
+    r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+    _("Use lowercase Latin letters, digits and hyphens; start and end with a letter or digit."),
 )
 edrpou_validator = RegexValidator(r"^\d{8}$", _("The EDRPOU code has exactly 8 digits."))
 

@@ -17,6 +17,13 @@ from django.utils.translation import gettext_lazy as _
 GENESIS_HASH = "0" * 64
 
 
+class AuditQuerySet(models.QuerySet):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("audit records are append-only")
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
 class AuditRecord(models.Model):
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -31,6 +38,8 @@ class AuditRecord(models.Model):
     data = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit record")

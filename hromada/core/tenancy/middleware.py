@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, set_script_prefix
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hromada.core import tenancy
@@ -54,19 +55,22 @@ class CommunityMiddleware:
         if community is not None:
             request.urlconf = settings.COMMUNITY_URLCONF  # type: ignore[attr-defined]
         elif not is_platform_host:
-            return error_page(
-                request, 404, _("Unknown community"),
-                _("No community is served at this address. Check the address or open the list of communities."),
-            )
+            # LocaleMiddleware has not run yet: answer in the visitor's language ourselves.
+            with translation.override(translation.get_language_from_request(request)):
+                return error_page(
+                    request, 404, _("Unknown community"),
+                    _("No community is served at this address. Check the address or open the list of communities."),
+                )
         else:
             match = PREFIX_RE.match(request.path_info)
             if match:
                 community = Community.objects.filter(slug=match["slug"], is_active=True).first()
                 if community is None:
-                    return error_page(
-                        request, 404, _("Unknown community"),
-                        _("There is no community “%(slug)s” on this platform.") % {"slug": match["slug"]},
-                    )
+                    with translation.override(translation.get_language_from_request(request)):
+                        return error_page(
+                            request, 404, _("Unknown community"),
+                            _("There is no community “%(slug)s” on this platform.") % {"slug": match["slug"]},
+                        )
                 old_prefix = get_script_prefix()
                 prefix = old_prefix.rstrip("/") + f"/c/{community.slug}/"
                 request.path_info = match["rest"] or "/"

@@ -1,3 +1,5 @@
+from typing import cast
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -5,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hromada.apps.accounts.models import StaffRole
+from hromada.apps.accounts.models import StaffRole, User
 
 
 class MeOutput(serializers.Serializer):
@@ -13,7 +15,7 @@ class MeOutput(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField()
     identity_level = serializers.IntegerField()
-    identity_level_name = serializers.CharField(source="get_identity_level_display")
+    identity_level_name = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
 
 
@@ -24,8 +26,8 @@ class Me(APIView):
 
     @extend_schema(responses=MeOutput)
     def get(self, request: Request) -> Response:
-        roles = sorted(set(StaffRole.objects.filter(user=request.user).values_list("role", flat=True)))
-        user = request.user
+        user = cast(User, request.user)  # IsAuthenticated ran first
+        roles = sorted(set(StaffRole.objects.filter(user=user).values_list("role", flat=True)))
         data = {
             "id": user.pk, "email": user.email, "full_name": user.full_name,
             "identity_level": user.identity_level,

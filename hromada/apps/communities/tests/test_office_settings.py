@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from hromada.apps.communities.models import Community, District
@@ -71,7 +73,7 @@ def test_admin_adds_district_with_geojson(client, community, staff):
     client.force_login(staff("admin"))
     response = client.post("/c/kyiv/office/community/districts/",
                            {"name_uk": "Подільський", "name_en": "Podilskyi", "code": "POD",
-                            "boundary": '{"type": "Feature", "geometry": %s}' % str(SQUARE).replace("'", '"')})
+                            "boundary": json.dumps({"type": "Feature", "geometry": SQUARE})})
     assert response.status_code == 302
     with tenancy.scope(community):
         district = District.objects.get(name_uk="Подільський")
@@ -92,7 +94,7 @@ def test_duplicate_district_name_is_a_field_error(client, community, staff):
     make_district(community, SQUARE, name_uk="Центр")
     client.force_login(staff("admin"))
     response = client.post("/c/kyiv/office/community/districts/",
-                           {"name_uk": "Центр", "boundary": str(SQUARE).replace("'", '"')})
+                           {"name_uk": "Центр", "boundary": json.dumps(SQUARE)})
     assert response.status_code == 400
     assert "already used" in response.content.decode()
 
