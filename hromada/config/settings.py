@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "hromada.apps.communities",
     "hromada.apps.accounts",
     "hromada.apps.backoffice",
+    "hromada.apps.petitions",
+    "hromada.apps.budgeting",
 ]
 
 MIDDLEWARE = [

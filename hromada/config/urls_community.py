@@ -19,5 +19,7 @@ urlpatterns = [
     path("accounts/", include("hromada.apps.accounts.urls")),
     path("office/", include("hromada.apps.backoffice.urls")),
     path("office/community/", include("hromada.apps.communities.office_urls")),
+    path("petitions/", include("hromada.apps.petitions.urls")),
+    path("budget/", include("hromada.apps.budgeting.urls")),
     path("api/v1/", include("hromada.config.api_v1")),
 ]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BudgetingConfig(AppConfig):
+    name = "hromada.apps.budgeting"
+    label = "budgeting"
+    verbose_name = _("Participatory budget")
