@@ -7,10 +7,10 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hromada.apps.accounts.models import (
@@ -20,6 +20,7 @@ from hromada.apps.accounts.models import (
     VerificationMethod,
     tax_number_hash,
 )
+from hromada.apps.accounts.oidc import ProviderIdentity
 from hromada.apps.communities.models import Community
 from hromada.core.audit.services import audit_record
 from hromada.core.notifications.services import notify
@@ -83,6 +84,9 @@ def user_confirm_email(*, token: str) -> User:
 def user_verify_in_person(*, user: User, operator: User, community: Community, tax_number: str,
                           full_name: str, birth_date=None, document: str = "") -> User:
     """An operator at a CNAP desk checked the resident's documents. Recorded with the operator."""
+    if user.pk == operator.pk:
+        raise ValidationError({NON_FIELD_ERRORS: _("You cannot verify your own account; ask another operator.")},
+                              code="self_verification")
     digits = "".join(ch for ch in tax_number if ch.isdigit())
     if len(digits) != 10:
         raise ValidationError({"tax_number": _("The tax number (RNOKPP) has exactly 10 digits.")},
@@ -113,3 +117,78 @@ def user_verify_in_person(*, user: User, operator: User, community: Community, t
 
 def site_base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/") if request is not None else settings.SITE_URL
+
+
+def user_sign_in_with_provider(*, identity: ProviderIdentity, community: Community | None) -> User:
+    """Find or create the person an identity provider vouched for and mark them verified.
+
+    The person is looked up by (issuer, subject), then by the keyed hash of the tax number
+    (a second provider, or a new subject, for the same person), then by an e-mail address
+    both sides have confirmed; otherwise a new account is created. Only the hash of the
+    tax number is stored. Raises ValidationError when the answer contradicts an account.
+    """
+    hashed = tax_number_hash(identity.tax_number) if identity.tax_number else None
+    with transaction.atomic():
+        by_subject = (User.objects.select_for_update()
+                      .filter(oidc_issuer=identity.issuer, oidc_subject=identity.subject).first())
+        by_tax = User.objects.select_for_update().filter(tax_number_hash=hashed).first() if hashed else None
+        if by_subject and by_tax and by_subject != by_tax:
+            raise ValidationError(_("This identity is already linked to another account. "
+                                    "Please contact your community's CNAP."), code="identity_conflict")
+        user, matched_by = (by_subject, "subject") if by_subject else (by_tax, "tax_number")
+        if user is None and identity.email:
+            by_email = User.objects.select_for_update().filter(email__iexact=identity.email).first()
+            if by_email is not None:
+                if not identity.email_verified:
+                    raise ValidationError(
+                        _("An account with the e-mail %(email)s already exists, and the identity provider did "
+                          "not confirm this address. Sign in with your password instead.")
+                        % {"email": identity.email}, code="email_unconfirmed")
+                user, matched_by = by_email, "email"
+        if user is not None and hashed and user.tax_number_hash and user.tax_number_hash != hashed:
+            raise ValidationError(_("This account is verified as a different person. "
+                                    "Please contact your community's CNAP."), code="identity_conflict")
+
+        created = user is None
+        if user is None:
+            if not identity.email:
+                raise ValidationError(_("The identity provider did not share your e-mail address. Allow it to "
+                                        "share the address and sign in again."), code="no_email")
+            try:
+                with transaction.atomic():
+                    user = User.objects.create_user(identity.email, None, home_community=community,
+                                                    preferred_language=translation.get_language() or "uk")
+            except IntegrityError as exc:  # a parallel sign-in or registration took the address
+                raise ValidationError(_("Please try signing in again."), code="race") from exc
+            matched_by = "new"
+        elif matched_by == "email" and user.identity_level < IdentityLevel.EMAIL:
+            # Whoever registered this address never proved it; their password must not keep
+            # working for the account of the person the provider just identified.
+            user.set_unusable_password()
+            EmailConfirmation.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+
+        before = user.identity_level
+        user.oidc_issuer, user.oidc_subject = identity.issuer, identity.subject
+        if hashed:
+            user.tax_number_hash = hashed
+        user.full_name = identity.full_name or user.full_name
+        user.birth_date = identity.birth_date or user.birth_date
+        user.address = identity.address or user.address
+        user.phone = user.phone or identity.phone
+        if user.home_community_id is None and community is not None:
+            user.home_community = community
+        user.identity_level = max(user.identity_level, IdentityLevel.VERIFIED)
+        user.verification_method = VerificationMethod.PROVIDER
+        user.verified_at = timezone.now()
+        user.verified_by = None
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # a parallel sign-in of the same person won the race
+            raise ValidationError(_("Please try signing in again."), code="race") from exc
+        audit_record(
+            actor=user, action="accounts.verify_with_provider", community=community, target=user,
+            data={"issuer": identity.issuer, "matched_by": matched_by, "created": created,
+                  "from_level": before, "to_level": int(user.identity_level)},
+        )
+    return user

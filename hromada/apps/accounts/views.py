@@ -1,20 +1,29 @@
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hromada.apps.accounts import actions
+from hromada.apps.accounts import actions, oidc
 from hromada.apps.accounts.forms import RegistrationForm, SignInForm
+from hromada.core.errors import error_page
 from hromada.core.ui import cabinet_sections
 
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(oidc_enabled=oidc.is_enabled(), oidc_provider=oidc.provider_name())
+        return context
 
 
 class SignOutView(auth_views.LogoutView):
@@ -55,3 +64,29 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def cabinet(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/cabinet.html", {"sections": cabinet_sections.public(request)})
+
+
+def oidc_login(request: HttpRequest) -> HttpResponse:
+    """Send the person to the identity provider (id.gov.ua, BankID, ...)."""
+    if not oidc.is_enabled():
+        raise Http404
+    try:
+        return redirect(oidc.begin(request))
+    except oidc.OIDCError as exc:
+        return error_page(request, 503, _("Sign-in is not available"), str(exc.message), code=exc.code)
+
+
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """The provider sends the person back here with a one-time code."""
+    if not oidc.is_enabled():
+        raise Http404
+    try:
+        identity = oidc.complete(request)
+        user = actions.user_sign_in_with_provider(identity=identity, community=getattr(request, "community", None))
+    except oidc.OIDCError as exc:
+        return error_page(request, 400, _("Sign-in failed"), str(exc.message), code=exc.code)
+    except ValidationError as exc:
+        return error_page(request, 400, _("Sign-in failed"), exc.messages[0], code=exc.code or "")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("You are signed in, and your identity is verified."))
+    return redirect("accounts:cabinet")

@@ -6,4 +6,5 @@ app_name = "backoffice"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("verify/", views.verify_identity, name="verify_identity"),
 ]

@@ -1,11 +1,15 @@
 """The officials' back office: each module adds its section through `hromada.core.ui.office_sections`."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from hromada.apps.accounts.models import StaffRole
+from hromada.apps.accounts import actions
+from hromada.apps.accounts.forms import InPersonVerificationForm
+from hromada.apps.accounts.models import StaffRole, User
 from hromada.core.ui import office_sections
 
 
@@ -13,6 +17,34 @@ from hromada.core.ui import office_sections
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("backoffice.enter", request.community):  # type: ignore[attr-defined]
         raise PermissionDenied
-    roles = StaffRole.objects.filter(user=request.user).select_related("department")
+    roles = StaffRole.objects.filter(user=request.user.pk).select_related("department")
     return render(request, "backoffice/home.html",
                   {"roles": roles, "sections": office_sections.public(request)})
+
+
+@login_required
+def verify_identity(request: HttpRequest) -> HttpResponse:
+    """CNAP desk: the operator has seen the resident's documents and verifies the account."""
+    community = request.community  # type: ignore[attr-defined]
+    if not request.user.has_perm("accounts.verify_in_person", community):
+        raise PermissionDenied
+    form = InPersonVerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = User.objects.filter(email__iexact=data["email"].strip()).first()
+        if person is None:
+            form.add_error("email", _("There is no account with this e-mail. Ask the resident to register first."))
+        else:
+            try:
+                actions.user_verify_in_person(
+                    user=person, operator=request.user, community=community,  # type: ignore[arg-type]
+                    tax_number=data["tax_number"], full_name=data["full_name"],
+                    birth_date=data["birth_date"], document=data["document"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The account of %(name)s is now verified.") % {"name": data["full_name"]})
+                return redirect("backoffice:verify_identity")
+    return render(request, "backoffice/verify_identity.html", {"form": form}, status=400 if form.errors else 200)
