@@ -31,4 +31,8 @@ class InPersonVerificationForm(forms.Form):
     tax_number = forms.CharField(label=_("Tax number (RNOKPP)"), max_length=10, min_length=10)
     birth_date = forms.DateField(label=_("Birth date"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
-    document = forms.CharField(label=_("Identity document (type and number)"), max_length=100)
+    # Only the kind of document is recorded (in the audit log); its number is personal data we do not keep.
+    document = forms.ChoiceField(label=_("Identity document shown"), choices=[
+        ("id_card", _("ID card")), ("passport", _("Passport of a citizen of Ukraine")),
+        ("foreign_passport", _("Passport for travelling abroad")), ("residence_permit", _("Residence permit")),
+    ])
