@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import re
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -16,6 +19,7 @@ from django.utils.translation import gettext as _
 from hromada.apps.accounts.models import (
     EmailConfirmation,
     IdentityLevel,
+    PhoneConfirmation,
     User,
     VerificationMethod,
     tax_number_hash,
@@ -191,4 +195,67 @@ def user_sign_in_with_provider(*, identity: ProviderIdentity, community: Communi
             data={"issuer": identity.issuer, "matched_by": matched_by, "created": created,
                   "from_level": before, "to_level": int(user.identity_level)},
         )
+    return user
+
+
+PHONE_RE = re.compile(r"^\+380\d{9}$")
+
+
+def normalise_phone(raw: str) -> str:
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if len(digits) == 10 and digits.startswith("0"):
+        digits = "38" + digits
+    phone = "+" + digits
+    if not PHONE_RE.match(phone):
+        raise ValidationError({"phone": _("Enter a Ukrainian mobile number, e.g. +380 67 123 45 67.")},
+                              code="bad_phone")
+    return phone
+
+
+def _code_hash(user_pk: int, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{user_pk}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def phone_confirmation_start(*, user: User, phone: str) -> PhoneConfirmation:
+    """Send a code by SMS. At most one code a minute per person."""
+    phone = normalise_phone(phone)
+    recent = PhoneConfirmation.objects.filter(user=user, created_at__gte=timezone.now() - timedelta(minutes=1))
+    if recent.exists():
+        raise ValidationError({"phone": _("A code was sent less than a minute ago. Please wait before asking again.")},
+                              code="too_soon")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    with transaction.atomic():
+        confirmation = PhoneConfirmation.objects.create(user=user, phone=phone, code_hash=_code_hash(user.pk, code))
+        notify(recipient=user, address=phone, channel="sms", kind="accounts.confirm_phone",
+               body=_("Your Hromada confirmation code: %(code)s. It is valid for 10 minutes.") % {"code": code},
+               idempotency_key=f"confirm-phone:{confirmation.pk}")
+    return confirmation
+
+
+def phone_confirmation_finish(*, user: User, code: str) -> User:
+    """Check the code of the person's latest request; on success the phone is theirs and confirmed."""
+    with transaction.atomic():
+        confirmation = (PhoneConfirmation.objects.select_for_update()
+                        .filter(user=user, used_at__isnull=True).order_by("-created_at").first())
+        if confirmation is None:
+            raise ValidationError({"code": _("Ask for a code first.")}, code="no_code")
+        expired = timezone.now() - confirmation.created_at > timedelta(minutes=PhoneConfirmation.LIFETIME_MINUTES)
+        if expired or confirmation.attempts >= PhoneConfirmation.MAX_ATTEMPTS:
+            raise ValidationError({"code": _("This code has expired. Ask for a new one.")}, code="code_expired")
+        if not hmac.compare_digest(confirmation.code_hash, _code_hash(user.pk, code.strip())):
+            confirmation.attempts += 1
+            confirmation.save(update_fields=["attempts"])
+            wrong = ValidationError({"code": _("The code is wrong.")}, code="wrong_code")
+        else:
+            wrong = None
+            confirmation.used_at = timezone.now()
+            confirmation.save(update_fields=["used_at"])
+            locked = User.objects.select_for_update().get(pk=user.pk)
+            locked.phone = confirmation.phone
+            if locked.identity_level < IdentityLevel.PHONE:
+                locked.identity_level = IdentityLevel.PHONE
+            locked.save(update_fields=["phone", "identity_level"])
+            user = locked
+    if wrong is not None:
+        raise wrong
     return user

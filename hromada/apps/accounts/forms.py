@@ -36,3 +36,14 @@ class InPersonVerificationForm(forms.Form):
         ("id_card", _("ID card")), ("passport", _("Passport of a citizen of Ukraine")),
         ("foreign_passport", _("Passport for travelling abroad")), ("residence_permit", _("Residence permit")),
     ])
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile phone"), max_length=32,
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.RegexField(label=_("Code from the SMS"), regex=r"^\s*\d{6}\s*$", max_length=8,
+                            error_messages={"invalid": _("The code has six digits.")},
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))

@@ -156,3 +156,20 @@ class EmailConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"e-mail confirmation #{self.pk}"
+
+
+class PhoneConfirmation(models.Model):
+    """A six-digit code sent by SMS to confirm a phone number; stored hashed, few tries, short life."""
+
+    MAX_ATTEMPTS = 5
+    LIFETIME_MINUTES = 10
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    phone = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"phone confirmation #{self.pk}"

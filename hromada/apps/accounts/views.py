@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hromada.apps.accounts import actions, oidc
-from hromada.apps.accounts.forms import RegistrationForm, SignInForm
+from hromada.apps.accounts.forms import PhoneCodeForm, PhoneForm, RegistrationForm, SignInForm
 from hromada.core.errors import error_page
 from hromada.core.ui import cabinet_sections
 
@@ -90,3 +90,34 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("You are signed in, and your identity is verified."))
     return redirect("accounts:cabinet")
+
+
+def _form_errors_from(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def confirm_phone(request: HttpRequest) -> HttpResponse:
+    """Two steps on one page: send a code to the number, then type the code."""
+    phone_form = PhoneForm(request.POST if "send" in request.POST else None)
+    code_form = PhoneCodeForm(request.POST if "confirm" in request.POST else None)
+    if request.method == "POST" and "send" in request.POST and phone_form.is_valid():
+        try:
+            actions.phone_confirmation_start(user=request.user, phone=phone_form.cleaned_data["phone"])
+        except ValidationError as exc:
+            _form_errors_from(phone_form, exc)
+        else:
+            messages.success(request, _("We sent a code by SMS. Type it below."))
+            return redirect("accounts:confirm_phone")
+    elif request.method == "POST" and "confirm" in request.POST and code_form.is_valid():
+        try:
+            actions.phone_confirmation_finish(user=request.user, code=code_form.cleaned_data["code"])
+        except ValidationError as exc:
+            _form_errors_from(code_form, exc)
+        else:
+            messages.success(request, _("Your phone number is confirmed."))
+            return redirect("accounts:cabinet")
+    failed = bool(phone_form.errors or code_form.errors)
+    return render(request, "accounts/confirm_phone.html", {"phone_form": phone_form, "code_form": code_form},
+                  status=400 if failed else 200)
