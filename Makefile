@@ -57,7 +57,7 @@ schema: install-dev
 	$(BIN)/hromada spectacular --urlconf hromada.config.urls_community --file docs/api/openapi.yaml --validate
 
 messages: install-dev
-	cd hromada && ../$(BIN)/hromada makemessages -l uk -l en --no-obsolete && ../$(BIN)/hromada compilemessages
+	cd hromada && ../$(BIN)/hromada makemessages -l uk --no-obsolete --ignore 'testing/*' --ignore '*/tests/*' && ../$(BIN)/hromada compilemessages
 
 clean:
 	rm -rf $(VENV) var
