@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from hromada.apps.accounts import actions, oidc
 from hromada.apps.accounts.forms import PhoneCodeForm, PhoneForm, RegistrationForm, SignInForm
+from hromada.apps.accounts.models import User
 from hromada.core.errors import error_page
 from hromada.core.ui import cabinet_sections
 
@@ -104,7 +105,7 @@ def confirm_phone(request: HttpRequest) -> HttpResponse:
     code_form = PhoneCodeForm(request.POST if "confirm" in request.POST else None)
     if request.method == "POST" and "send" in request.POST and phone_form.is_valid():
         try:
-            actions.phone_confirmation_start(user=request.user, phone=phone_form.cleaned_data["phone"])
+            actions.phone_confirmation_start(user=cast(User, request.user), phone=phone_form.cleaned_data["phone"])
         except ValidationError as exc:
             _form_errors_from(phone_form, exc)
         else:
@@ -112,7 +113,7 @@ def confirm_phone(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:confirm_phone")
     elif request.method == "POST" and "confirm" in request.POST and code_form.is_valid():
         try:
-            actions.phone_confirmation_finish(user=request.user, code=code_form.cleaned_data["code"])
+            actions.phone_confirmation_finish(user=cast(User, request.user), code=code_form.cleaned_data["code"])
         except ValidationError as exc:
             _form_errors_from(code_form, exc)
         else:
