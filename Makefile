@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hromada
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev lint test-sqlite test-postgres schema messages clean
+.PHONY: run test install install-dev lint test-sqlite test-postgres schema messages clean bench-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,7 @@ messages: install-dev
 
 clean:
 	rm -rf $(VENV) var
+
+# The benchmark runner's own tools (load generator and pgbench), from Debian's packages.
+bench-tools:
+	apt-get install -y wrk postgresql-client

@@ -1,10 +1,13 @@
 """Create (or bring up to date) the demo community `demo`. Safe to run again."""
 
 import zlib
+from importlib import import_module
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from hromada.apps.accounts.models import IdentityLevel, Role, StaffRole, User, VerificationMethod, tax_number_hash
 from hromada.apps.communities.models import Community, Department, District
@@ -86,6 +89,11 @@ class Command(BaseCommand):
                 self._user(email, name, community, level, method, verified_by=verified_by)
             if not User.objects.filter(email="platform@hromada.local").exists():
                 User.objects.create_superuser("platform@hromada.local", DEMO_PASSWORD, full_name="Platform Admin")
+            # Each module adds its demo content through `<app>/demo.py: load_demo(community)`.
+            for app_config in apps.get_app_configs():
+                if module_has_submodule(app_config.module, "demo"):
+                    import_module(f"{app_config.name}.demo").load_demo(community)
+                    self.stdout.write(f"  demo content: {app_config.verbose_name}")
 
         self.stdout.write(self.style.SUCCESS(f"Demo community ready: /c/{community.slug}/"))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
