@@ -8,6 +8,7 @@ class CommunitiesConfig(AppConfig):
     verbose_name = _("Communities")
 
     def ready(self) -> None:
+        from hromada.apps.communities import signals  # noqa: F401
         from hromada.core.ui import Section, office_sections
 
         office_sections.register(Section(

@@ -7,8 +7,11 @@ prefix in every link it builds.
 
 from __future__ import annotations
 
+import copy
 import re
+import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -29,17 +32,40 @@ def _host_name(request: HttpRequest) -> str:
     return host.rsplit(":", 1)[0]
 
 
-def community_for_host(host: str):
+# Each process remembers which community a host name or slug resolved to for a few seconds,
+# so the hot paths (petition counters, API polling) skip one query per request. Saving a
+# community clears this process's memory; other processes catch up within the TTL.
+_RESOLVED: dict[tuple[str, str], tuple[float, Any]] = {}
+RESOLVE_TTL_SECONDS = 10.0
+
+
+def forget_resolved_communities(**_kwargs: Any) -> None:
+    _RESOLVED.clear()
+
+
+def _lookup(kind: str, key: str):
     from hromada.apps.communities.models import Community
 
+    now = time.monotonic()
+    hit = _RESOLVED.get((kind, key))
+    if hit is not None and hit[0] > now:
+        return copy.copy(hit[1]) if hit[1] is not None else None
+    lookup = {"domain": key} if kind == "domain" else {"slug": key}
+    community = Community.objects.filter(is_active=True, **lookup).first()
+    if len(_RESOLVED) > 10_000:  # unknown host names must not grow it without bound
+        _RESOLVED.clear()
+    _RESOLVED[(kind, key)] = (now + RESOLVE_TTL_SECONDS, community)
+    return copy.copy(community) if community is not None else None
+
+
+def community_for_host(host: str):
     if host in settings.PLATFORM_HOSTS:
         return None, True
-    community = Community.objects.filter(domain=host, is_active=True).first()
+    community = _lookup("domain", host)
     if community is None and settings.COMMUNITY_BASE_DOMAIN:
         suffix = "." + settings.COMMUNITY_BASE_DOMAIN
         if host.endswith(suffix):
-            slug = host[: -len(suffix)]
-            community = Community.objects.filter(slug=slug, is_active=True).first()
+            community = _lookup("slug", host[: -len(suffix)])
     return community, False
 
 
@@ -48,8 +74,6 @@ class CommunityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from hromada.apps.communities.models import Community
-
         request.community = None  # type: ignore[attr-defined]
         community, is_platform_host = community_for_host(_host_name(request))
         if community is not None:
@@ -64,7 +88,7 @@ class CommunityMiddleware:
         else:
             match = PREFIX_RE.match(request.path_info)
             if match:
-                community = Community.objects.filter(slug=match["slug"], is_active=True).first()
+                community = _lookup("slug", match["slug"])
                 if community is None:
                     with translation.override(translation.get_language_from_request(request)):
                         return error_page(

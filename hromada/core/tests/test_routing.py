@@ -126,3 +126,24 @@ def test_unknown_community_page_speaks_the_visitors_language(client, community, 
     response = client.get(path, HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE=accept)
     assert response.status_code == 404
     assert f'<html lang="{lang}">' in response.content.decode()
+
+
+def test_resolved_community_is_remembered_but_a_change_is_seen_at_once(client, community, django_assert_num_queries):
+    client.get("/c/kyiv/healthz")
+    with django_assert_num_queries(1):  # the health check's own SELECT 1 only
+        assert client.get("/c/kyiv/healthz").status_code == 200
+    community.is_active = False
+    community.save()
+    assert client.get("/c/kyiv/healthz").status_code == 404
+
+
+def test_queryset_update_is_also_seen_once_the_ttl_passes(client, community, monkeypatch):
+    from hromada.apps.communities.models import Community
+    from hromada.core.tenancy import middleware
+
+    client.get("/c/kyiv/healthz")
+    Community.objects.filter(pk=community.pk).update(is_active=False)  # no signal
+    assert client.get("/c/kyiv/healthz").status_code == 200  # remembered for a few seconds
+    later = middleware.time.monotonic() + middleware.RESOLVE_TTL_SECONDS + 1
+    monkeypatch.setattr(middleware.time, "monotonic", lambda: later)
+    assert client.get("/c/kyiv/healthz").status_code == 404
