@@ -51,7 +51,27 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-save", action="store_true", help="do not append the result to bench/results/")
     p.add_argument("--table", action="store_true",
                    help="print the saved results (bench/results/*.jsonl) as a Markdown table and exit")
+    p.add_argument("--full", action="store_true",
+                   help="also run a scenario's slow reference runs (budget-tally: pabutools mes-complete, ~10 min)")
     return p
+
+
+def needs_server(scenario: Scenario) -> bool:
+    """A scenario module may set NEEDS_SERVER = False: then no database, no gunicorn, no wrk, no pg baseline."""
+    return bool(getattr(sys.modules.get(scenario.run.__module__), "NEEDS_SERVER", True))
+
+
+def run_standalone(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any]:
+    started = time.monotonic()
+    ctx = Context(scenario=scenario.name, db_url="", duration=args.duration, rounds=args.rounds, log=log)
+    ctx.extra["full"] = args.full
+    if scenario.prepare is not None:
+        log("scenario prepare")
+        scenario.prepare(ctx)
+    host = host_info()
+    figures = scenario.run(ctx)
+    return {"scenario": scenario.name, "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "rounds": args.rounds, "host": host, "elapsed_s": round(time.monotonic() - started, 1), **figures}
 
 
 def list_scenarios(scenarios: dict[str, Scenario]) -> None:
@@ -61,6 +81,12 @@ def list_scenarios(scenarios: dict[str, Scenario]) -> None:
 
 
 def format_report(result: dict[str, Any]) -> str:
+    if "workers" not in result:  # a scenario without server (NEEDS_SERVER = False)
+        lines = [f"scenario {result['scenario']}: {result['host']['cpus']} CPUs, load {result['host']['load1']}"]
+        lines += [f"  {key}: {value}" for key, value in result.items()
+                  if isinstance(value, int | float) and key not in ("rounds", "elapsed_s")]
+        lines.append(f"  elapsed {result.get('elapsed_s')} s")
+        return "\n".join(lines)
     lines = [f"scenario {result['scenario']}: {result['rounds']} rounds x {result['duration']:.0f} s, "
              f"{result['workers']} gunicorn workers, {result['connections']} connections, "
              f"{result['host']['cpus']} CPUs"]
@@ -186,13 +212,15 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 < args.duration <= MAX_DURATION or args.rounds < 1 or args.workers < 1:
         print(f"--duration must be in (0, {MAX_DURATION:.0f}], --rounds and --workers >= 1", file=sys.stderr)
         return 2
+    standalone = not needs_server(scenario)
+    if not standalone:
+        try:
+            wrk_path()
+        except WrkMissing as exc:
+            print(exc, file=sys.stderr)
+            return 3
     try:
-        wrk_path()
-    except WrkMissing as exc:
-        print(exc, file=sys.stderr)
-        return 3
-    try:
-        result = run(args, scenario)
+        result = run_standalone(args, scenario) if standalone else run(args, scenario)
     except (RuntimeError, ValueError, OSError) as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1
