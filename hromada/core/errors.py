@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 
 
 def wants_json(request: HttpRequest) -> bool:
     accept = request.headers.get("Accept", "")
     return "/api/" in request.path or ("application/json" in accept and "text/html" not in accept)
+
+
+def _home_url(request: HttpRequest) -> str:
+    """The community's home page (keeping the /c/<slug>/ prefix) or the platform's."""
+    if getattr(request, "community", None) is None:
+        return "/"
+    try:
+        return reverse("home", urlconf=settings.COMMUNITY_URLCONF)
+    except NoReverseMatch:
+        return "/"
 
 
 def error_page(request: HttpRequest, status: int, title: str, message: str, code: str = "") -> HttpResponse:
@@ -17,7 +29,11 @@ def error_page(request: HttpRequest, status: int, title: str, message: str, code
             {"errors": [{"code": code or f"http_{status}", "message": str(message), "field": None}]},
             status=status,
         )
-    html = render_to_string("error.html", {"status": status, "title": title, "message": message}, request)
+    html = render_to_string(
+        "error.html",
+        {"status": status, "title": title, "message": message, "home_url": _home_url(request)},
+        request,
+    )
     return HttpResponse(html, status=status)
 
 

@@ -152,3 +152,45 @@ def test_all_communities_scope_sees_everything_and_may_write_anywhere(two, commu
         Department.objects.create(community=other_community, name_uk="Створено платформою")
     with tenancy.scope(other_community):
         assert Department.objects.filter(name_uk="Створено платформою").exists()
+
+
+def test_a_queryset_made_without_a_community_is_filtered_when_used(two, community, other_community):
+    # as a form field or serializer defines it at import time
+    departments = Department.objects.all()
+    named = Department.objects.filter(name_uk__startswith="")
+    with pytest.raises(tenancy.ScopeError, match="tenant-owned"):
+        list(named)
+    with tenancy.scope(community):
+        kyiv_names = {d.name_uk for d in departments.all()}
+        assert kyiv_names == {d.name_uk for d in two["kyiv"]["departments"]}
+        assert named.count() == len(two["kyiv"]["departments"])
+    with tenancy.scope(other_community):
+        assert {d.name_uk for d in Department.objects.all()} == {d.name_uk for d in two["lviv"]["departments"]}
+
+
+def test_a_pending_queryset_used_as_subquery_is_filtered_too(two, community):
+    lviv_ids = [d.pk for d in two["lviv"]["departments"]]
+    every_department = Department.objects.values("pk")  # made with no community active
+    with tenancy.scope(community):
+        roles = StaffRole.objects.filter(department__in=every_department)
+        assert not roles.filter(department__in=lviv_ids).exists()
+
+
+def test_pending_queryset_updates_and_deletes_only_the_active_community(two, community, other_community):
+    from django.db.models import Exists, OuterRef
+
+    renamed = Department.objects.all()
+    doomed = District.objects.all()
+    with pytest.raises(tenancy.ScopeError):
+        Department.objects.all().update(name_en="nowhere")
+    with tenancy.scope(community):
+        assert renamed.update(name_en="Kyiv unit") == len(two["kyiv"]["departments"])
+        has_staff = Department.objects.annotate(
+            staffed=Exists(StaffRole.objects.all().filter(department=OuterRef("pk")))
+        )
+        assert all(d.community_id == community.pk for d in has_staff)
+        doomed.delete()
+        assert not District.objects.exists()
+    with tenancy.scope(other_community):
+        assert not Department.objects.filter(name_en="Kyiv unit").exists()
+        assert District.objects.count() == len(two["lviv"]["districts"])

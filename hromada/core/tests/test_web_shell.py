@@ -140,3 +140,11 @@ def test_404_in_ukrainian(client, community, settings):
 def test_health_check(client, community):
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/c/kyiv/healthz").json() == {"status": "ok"}
+
+
+def test_error_page_links_back_to_the_community_home(client, community):
+    page = client.get("/c/kyiv/no-such-page/")
+    assert page.status_code == 404
+    assert 'href="/c/kyiv/"' in page.content.decode()
+    platform_page = client.get("/no-such-page/")
+    assert 'href="/"' in platform_page.content.decode()
