@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hromada
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev lint test-sqlite test-postgres schema messages clean bench-tools
+.PHONY: run test install install-dev system-deps lint test-sqlite test-postgres schema messages clean bench-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: system-deps $(VENV)/.installed
+install-dev: system-deps $(VENV)/.installed-dev
+
+# OCR of paper letters needs Tesseract with the Ukrainian pack (Debian packages); DejaVu for receipt PDFs.
+system-deps:
+	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx ukr; then \
+	  apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-ukr fonts-dejavu-core; \
+	fi
 
 run: install
 	$(BIN)/hromada migrate --noinput -v 0

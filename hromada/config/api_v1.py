@@ -13,4 +13,5 @@ urlpatterns = [
     path("auth/token/", accounts_api.ObtainToken.as_view(), name="api-token"),
     path("petitions/", include("hromada.apps.petitions.api.urls")),
     path("budget/", include("hromada.apps.budgeting.api.urls")),
+    path("appeals/", include("hromada.apps.appeals.api.urls")),
 ]

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "hromada.apps.backoffice",
     "hromada.apps.petitions",
     "hromada.apps.budgeting",
+    "hromada.apps.opendata",
+    "hromada.apps.appeals",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +187,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several modules name a field `status` or `channel`; give each choice set its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "AppealStatusEnum": "hromada.apps.appeals.models.AppealStatus",
+        "AppealChannelEnum": "hromada.apps.appeals.models.Channel",
+        "PetitionStatusEnum": "hromada.apps.petitions.models.PetitionStatus",
+        "SignatureChannelEnum": "hromada.apps.petitions.models.SignatureChannel",
+        "ProjectStatusEnum": "hromada.apps.budgeting.models.ProjectStatus",
+        "BallotChannelEnum": "hromada.apps.budgeting.models.BallotChannel",
+    },
 }
 
 JOBS = {

@@ -21,5 +21,11 @@ urlpatterns = [
     path("office/community/", include("hromada.apps.communities.office_urls")),
     path("petitions/", include("hromada.apps.petitions.urls")),
     path("budget/", include("hromada.apps.budgeting.urls")),
+    path("appeals/", include("hromada.apps.appeals.urls")),
+    path("open311/", include("hromada.apps.appeals.open311.urls")),
+    path("opendata/", include("hromada.apps.opendata.urls")),
+    # CKAN Action API (data.gov.ua harvests it): both the versioned and the plain path, as CKAN serves.
+    path("api/3/action/", include(("hromada.apps.opendata.ckan.urls", "ckan"), namespace="ckan3")),
+    path("api/action/", include(("hromada.apps.opendata.ckan.urls", "ckan"), namespace="ckan")),
     path("api/v1/", include("hromada.config.api_v1")),
 ]

@@ -1,0 +1,791 @@
+"""Every write to appeals: one function per transition or operation.
+
+Each runs in one transaction, writes an `AppealEvent` (who, in which role, when, from, to,
+why), records staff acts in the audit log and queues notifications in the same transaction.
+Errors are `DomainError`s with a stable code and a message in the active language; all
+input is checked before the first write, so a refused call changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import get_script_prefix, reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from hromada.apps.accounts.models import Role, StaffRole, User
+from hromada.apps.appeals import media, workflow
+from hromada.apps.appeals.models import (
+    ANSWER_MAX,
+    NOTE_MAX,
+    TEXT_MAX,
+    Appeal,
+    AppealAttachment,
+    AppealEvent,
+    AppealPhoto,
+    AppealStatus,
+    AppealType,
+    Category,
+    Channel,
+    Open311Client,
+    PaperScan,
+    RegistrationCounter,
+    RoutingRule,
+)
+from hromada.apps.communities.models import Community, Department, District
+from hromada.core.api.errors import DomainError
+from hromada.core.audit.services import audit_record
+from hromada.core.calendar import add_calendar_days, end_of_day, kyiv_date
+from hromada.core.notifications.services import notify
+
+logger = logging.getLogger("hromada.appeals")
+S = AppealStatus
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _forbidden() -> DomainError:
+    return DomainError(_("You do not have permission to do this."), code="forbidden", status_code=403)
+
+
+def _require(user, permission: str, obj) -> None:
+    if user is None or not user.has_perm(permission, obj):
+        raise _forbidden()
+
+
+def _lock(appeal: Appeal) -> Appeal:
+    """The appeal re-read with its row locked until the end of the transaction."""
+    return Appeal.objects.select_for_update().select_related("community").get(pk=appeal.pk)
+
+
+def _sync(target: Appeal, source: Appeal) -> None:
+    for field in Appeal._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+def role_of(user, appeal: Appeal) -> str:
+    """The role in which `user` acts on `appeal`, for the timeline."""
+    if user is None:
+        return "system"
+    if appeal.author_id is not None and user.pk == appeal.author_id:
+        return "resident"
+    roles = list(StaffRole.objects.filter(user=user).values_list("role", "department_id"))
+    if any(role == Role.EXECUTOR and dep == appeal.department_id for role, dep in roles):
+        return Role.EXECUTOR
+    for role in (Role.OPERATOR, Role.CONTROLLER, Role.ADMIN, Role.EXECUTOR, Role.MODERATOR):
+        if any(r == role for r, _dep in roles):
+            return str(role)
+    return "staff" if getattr(user, "is_superuser", False) else "resident"
+
+
+def _event(appeal: Appeal, kind: str, *, actor=None, role: str | None = None, from_status: str = "",
+           to_status: str = "", note: str = "", data: dict[str, Any] | None = None) -> AppealEvent:
+    return AppealEvent.objects.create(
+        community_id=appeal.community_id, appeal=appeal, kind=kind, actor=actor if actor else None,
+        actor_role=role if role is not None else role_of(actor, appeal), from_status=from_status,
+        to_status=to_status, note=note, data=data or {})
+
+
+def _apply(appeal: Appeal, name: str, *, by=None, note: str = "", data: dict[str, Any] | None = None,
+           **fields: Any) -> AppealEvent:
+    """Run transition `name` on `appeal`, whose row the caller has locked; write the event."""
+    transition = workflow.check(name, appeal, by)
+    role = role_of(by, appeal)  # before the department changes
+    before = appeal.status
+    appeal.status = transition.target
+    for field, value in fields.items():
+        setattr(appeal, field, value)
+    appeal.save(update_fields=["status", "updated_at", *fields])
+    return _event(appeal, name, actor=by, role=role, from_status=before, to_status=transition.target, note=note,
+                  data=data)
+
+
+def _clean_text(value: str, *, field: str, limit: int, required: bool = True) -> str:
+    text = (value or "").replace("\x00", "").replace("\r\n", "\n").strip()
+    if required and not text:
+        raise DomainError(_("This field is required."), code="required", field=field)
+    if len(text) > limit:
+        raise DomainError(_("The text is %(length)s characters long; the limit is %(limit)s.") % {
+            "length": len(text), "limit": limit}, code="too_long", field=field)
+    return text
+
+
+def appeal_link(appeal: Appeal, view: str = "appeals:status") -> str:
+    """Absolute link to the appeal's status page (by its secret token), for messages and the QR code."""
+    path = reverse(view, args=[appeal.token], urlconf=settings.COMMUNITY_URLCONF)
+    relative = path[len(get_script_prefix()):] if path.startswith(get_script_prefix()) else path.lstrip("/")
+    return appeal.community.public_url.rstrip("/") + "/" + relative
+
+
+def _date(day: date | datetime | None) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = kyiv_date(day)
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def _tell_author(appeal: Appeal, *, kind: str, subject: str, body: str, sms: bool = False,
+                 params: dict[str, Any] | None = None) -> None:
+    """Queue an e-mail (and, for registration, an SMS) to the author, in their language."""
+    recipient = appeal.author
+    language = (recipient.preferred_language if recipient else None) or "uk"
+    with translation.override(language):
+        values = {"number": appeal.number, "link": appeal_link(appeal), "due": _date(appeal.due_date),
+                  **(params or {})}
+        text = _(body) % values
+        title = _(subject) % values
+        email = appeal.contact_email
+        if email:
+            notify(recipient=recipient, address=email, channel="email", kind=kind, subject=title, body=text,
+                   idempotency_key=f"appeal-{appeal.pk}-{kind}-{appeal.updated_at.timestamp()}-email",
+                   community=appeal.community)
+        phone = (recipient.phone if recipient else "") or appeal.author_phone
+        if sms and phone:
+            notify(recipient=recipient, address=phone, channel="sms", kind=kind, body=title,
+                   idempotency_key=f"appeal-{appeal.pk}-{kind}-{appeal.updated_at.timestamp()}-sms",
+                   community=appeal.community)
+
+
+# ---------------------------------------------------------------- terms and numbers
+
+
+def term_days(community: Community, *, needs_study: bool) -> int:
+    return community.appeal_term_days if needs_study else community.appeal_short_term_days
+
+
+def compute_due_date(community: Community, start: datetime, *, needs_study: bool) -> date:
+    """15 calendar days for appeals that need no study, one month (30 days) otherwise (per-community)."""
+    return add_calendar_days(start, term_days(community, needs_study=needs_study))
+
+
+def max_due_date(appeal: Appeal) -> date:
+    return add_calendar_days(appeal.registered_at, appeal.community.appeal_max_term_days)
+
+
+def number_prefix(community: Community) -> str:
+    letters = "".join(ch for ch in community.slug.upper() if ch.isalpha())
+    return (letters[:2] or "AP").ljust(2, "X")
+
+
+def allocate_number(community: Community, at: datetime) -> str:
+    """The next registration number `<PREFIX>-<YEAR>-<000123>` of the community.
+
+    Call inside a transaction: the year's counter row stays locked until it commits, so two
+    registrations at once get consecutive numbers, never the same one.
+    """
+    year = kyiv_date(at).year
+    RegistrationCounter.objects.get_or_create(community=community, year=year)
+    counter = RegistrationCounter.objects.select_for_update().get(community=community, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{number_prefix(community)}-{year}-{counter.last_number:06d}"
+
+
+# ---------------------------------------------------------------- location and routing
+
+
+def locate(community: Community, latitude: Any, longitude: Any, *, districts: Sequence[District] | None = None,
+           field: str = "location") -> tuple[float | None, float | None, District | None]:
+    """Parse a point and find its district. A point in none of the community's districts is refused."""
+    if latitude in (None, "") and longitude in (None, ""):
+        return None, None, None
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        raise DomainError(_("Give the location as latitude and longitude in degrees."), code="bad_location",
+                          field=field) from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise DomainError(_("Give the location as latitude and longitude in degrees."), code="bad_location",
+                          field=field)
+    if districts is None:
+        districts = list(District.objects.all())
+    for district in districts:
+        if district.contains(lon, lat):
+            return lat, lon, district
+    if districts:
+        raise DomainError(_("This place is outside %(community)s. Choose a place within the community.") % {
+            "community": community.name}, code="outside_community", field=field)
+    return lat, lon, None
+
+
+def find_department(category: Category | None, district: District | None) -> Department | None:
+    """The routing rule for category × district, else category × any district; None: triage."""
+    if category is None:
+        return None
+    rules = {r.district_id: r for r in RoutingRule.objects.filter(category=category).select_related("department")}
+    rule = rules.get(district.pk if district else None) or rules.get(None)
+    if rule is None and category.parent_id:
+        return find_department(category.parent, district)
+    return rule.department if rule else None
+
+
+def _category(community: Community, value: Any, *, field: str = "category") -> Category | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Category):
+        if value.community_id != community.pk:
+            raise DomainError(_("Unknown category."), code="unknown_category", field=field)
+        return value
+    lookup = {"pk": value} if str(value).isdigit() else {"code": str(value)}
+    category = Category.objects.filter(is_active=True, **lookup).first()
+    if category is None:
+        raise DomainError(_("Unknown category “%(value)s”.") % {"value": value}, code="unknown_category",
+                          field=field)
+    return category
+
+
+# ---------------------------------------------------------------- registration
+
+
+@dataclass
+class Author:
+    """Who wrote the appeal: a platform user, or a name and contacts (paper, Open311)."""
+
+    user: User | None = None
+    name: str = ""
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+def _repeated_of(community: Community, author: Author, category: Category | None) -> Appeal | None:
+    """An earlier appeal of the same person on the same category already decided on the merits."""
+    if category is None or (author.user is None and not author.email):
+        return None
+    qs = Appeal.objects.filter(category=category, status__in=(S.ANSWERED, S.CLOSED))
+    qs = qs.filter(author=author.user) if author.user is not None else qs.filter(author_email__iexact=author.email)
+    return qs.order_by("-registered_at").first()
+
+
+def appeal_register(*, community: Community, text: str, channel: str = Channel.WEB,
+                    type: str = AppealType.APPLICATION, category: Any = None, author: Author | None = None,
+                    latitude: Any = None, longitude: Any = None, location_text: str = "",
+                    photos: Sequence[Any] = (), by: User | None = None, open311_client: Open311Client | None = None,
+                    needs_study: bool | None = None, districts: Sequence[District] | None = None) -> Appeal:
+    """Register an appeal from any channel, give it a number and a term, route it; notify the author.
+
+    Anonymous appeals (no name and no contact) are registered as not subject to consideration.
+    """
+    author = author or Author()
+    text = _clean_text(text, field="text", limit=TEXT_MAX)
+    if type not in AppealType.values:
+        raise DomainError(_("Unknown appeal type."), code="bad_type", field="type")
+    if channel not in Channel.values:
+        raise DomainError(_("Unknown channel."), code="bad_channel", field="channel")
+    location_text = _clean_text(location_text, field="location_text", limit=300, required=False)
+    category_obj = _category(community, category)
+    user = author.user
+    name = _clean_text(author.name or (user.full_name if user else ""), field="author_name", limit=200,
+                       required=False)
+    address = _clean_text(author.address or (user.address if user else ""), field="author_address", limit=300,
+                          required=False)
+    email = (author.email or (user.email if user else "")).strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(_("Enter a valid e-mail address."), code="bad_email", field="author_email") from None
+    if len(photos) > media.MAX_PHOTOS:
+        raise DomainError(_("At most %(limit)s photos can be attached.") % {"limit": media.MAX_PHOTOS},
+                          code="too_many_photos", field="photos")
+    clean_photos = [media.clean_photo(p) for p in photos]
+    if latitude in (None, "") and longitude in (None, ""):
+        gps = next((p for p in clean_photos if p.latitude is not None), None)
+        if gps is not None:  # the photo knows where it was taken; outside the community it is just ignored
+            try:
+                lat, lon, district = locate(community, gps.latitude, gps.longitude, districts=districts)
+            except DomainError:
+                lat = lon = district = None
+        else:
+            lat = lon = district = None
+    else:
+        lat, lon, district = locate(community, latitude, longitude, districts=districts)
+    anonymous = user is None and not name and not email and not author.phone
+    now = timezone.now()
+    study = category_obj.needs_study if needs_study is None and category_obj else (
+        True if needs_study is None else needs_study)
+    due = compute_due_date(community, now, needs_study=study)
+    repeated = None if anonymous else _repeated_of(community, author, category_obj)
+
+    with transaction.atomic():
+        # The number is allocated last: the year's counter row stays locked only for the final statements.
+        appeal = Appeal.objects.create(
+            community=community, number=f"~{uuid.uuid4().hex[:30]}", type=type, channel=channel,
+            status=S.REGISTERED, category=category_obj, text=text, author=user, author_name=name,
+            author_address=address, author_email=email if user is None else "", author_phone=author.phone.strip()[:32],
+            is_anonymous=anonymous, entered_by=by if by is not None and by != user else None,
+            open311_client=open311_client, latitude=lat, longitude=lon, location_text=location_text,
+            district=district, needs_study=study, registered_at=now, due_date=due, due_at=end_of_day(due),
+            is_repeated=repeated is not None, repeated_of=repeated,
+        )
+        appeal.community = community
+        entered_by_staff = appeal.entered_by_id is not None
+        register_event = _event(appeal, "register", actor=by or user, role="operator" if entered_by_staff else (
+            "resident" if user else "system"), to_status=S.REGISTERED, data={"channel": channel})
+        for photo in clean_photos:
+            AppealPhoto.objects.create(community=community, appeal=appeal, image=photo.content, width=photo.width,
+                                       height=photo.height, exif_latitude=photo.latitude,
+                                       exif_longitude=photo.longitude)
+        if anonymous:
+            _apply_system(appeal, S.NOT_CONSIDERED, "not_consider",
+                          note=gettext_noop("Anonymous appeals are not considered (Law “On Citizens' Appeals”)."))
+        else:
+            department = find_department(category_obj, district)
+            if department is not None:
+                _apply_system(appeal, S.ROUTED, "route", department=department,
+                              data={"department": department.pk, "rule": "routing"})
+            if repeated is not None:
+                _event(appeal, "flag_repeated", role="system", note=gettext_noop(
+                    "The same person already had an appeal on this issue decided on the merits."),
+                    data={"appeal": repeated.number})
+        appeal.number = allocate_number(community, now)
+        Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
+        register_event.data["number"] = appeal.number
+        AppealEvent.objects.filter(pk=register_event.pk).update(data=register_event.data)
+        if entered_by_staff:
+            audit_record(actor=by, action="appeals.register_on_behalf", community=community, target=appeal,
+                         on_behalf_of=user, data={"channel": channel, "number": appeal.number})
+        if not anonymous:
+            _tell_author(appeal, kind="appeals.registered", sms=True,
+                         subject=gettext_noop("Appeal %(number)s registered"),
+                         body=gettext_noop("Your appeal is registered under number %(number)s. The answer is due "
+                                           "by %(due)s. Follow its status: %(link)s"))
+    return appeal
+
+
+def _apply_system(appeal: Appeal, target: str, kind: str, *, note: str = "", data: dict[str, Any] | None = None,
+                  **fields: Any) -> None:
+    before = appeal.status
+    appeal.status = target
+    for field, value in fields.items():
+        setattr(appeal, field, value)
+    appeal.save(update_fields=["status", "updated_at", *fields])
+    _event(appeal, kind, role="system", from_status=before, to_status=target, note=note, data=data)
+
+
+def resident_find_or_create(*, community: Community, email: str = "", phone: str = "", full_name: str = "",
+                            address: str = "", by: User) -> User:
+    """The resident an operator is serving: found by e-mail or phone, else created (audited)."""
+    _require(by, "appeals.intake_appeal", community)
+    email = email.strip().lower()
+    phone = phone.strip()
+    user = None
+    if email:
+        user = User.objects.filter(email__iexact=email).first()
+    if user is None and phone:
+        user = User.objects.filter(phone=phone).order_by("pk").first()
+    if user is not None:
+        return user
+    if not full_name.strip():
+        raise DomainError(_("Give the resident's full name."), code="required", field="author_name")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(_("Enter a valid e-mail address."), code="bad_email", field="author_email") from None
+    with transaction.atomic():
+        # People reached by phone only get a placeholder address they can change when they sign up.
+        user = User.objects.create_user(email or f"phone-{secrets.token_hex(6)}@no-email.hromada.local", None,
+                                        full_name=full_name.strip()[:200], phone=phone[:32], address=address[:300],
+                                        home_community=community)
+        audit_record(actor=by, action="appeals.resident_created", community=community, target=user)
+    return user
+
+
+# ---------------------------------------------------------------- work
+
+
+def _department(value: Any) -> Department:
+    department = value if isinstance(value, Department) else Department.objects.filter(pk=value).first()
+    if department is None:
+        raise DomainError(_("Unknown department."), code="unknown_department", field="department")
+    return department
+
+
+def appeal_route(*, appeal: Appeal, department: Any, by: User, category: Any = None, note: str = "") -> Appeal:
+    """Triage: an operator sends a registered appeal to a department (and may fix its category)."""
+    department = _department(department)
+    category_obj = _category(appeal.community, category) if category not in (None, "") else None
+    with transaction.atomic():
+        locked = _lock(appeal)
+        fields: dict[str, Any] = {"department": department}
+        if category_obj is not None:
+            fields["category"] = category_obj
+        locked.department = department  # the guard asks for it; saved by _apply or rolled back
+        _apply(locked, "route", by=by, note=_clean_text(note, field="note", limit=NOTE_MAX, required=False),
+               data={"department": department.pk}, **fields)
+        _tell_author(locked, kind="appeals.routed", subject=gettext_noop("Appeal %(number)s sent to a department"),
+                     body=gettext_noop("Your appeal %(number)s was sent to %(department)s. %(link)s"),
+                     params={"department": department.name})
+    _sync(appeal, locked)
+    return appeal
+
+
+def appeal_take(*, appeal: Appeal, by: User) -> Appeal:
+    with transaction.atomic():
+        locked = _lock(appeal)
+        _apply(locked, "take", by=by)
+        _tell_author(locked, kind="appeals.in_progress", subject=gettext_noop("Appeal %(number)s is in progress"),
+                     body=gettext_noop("An executor is working on your appeal %(number)s. %(link)s"))
+    _sync(appeal, locked)
+    return appeal
+
+
+def appeal_forward(*, appeal: Appeal, department: Any, reason: str, by: User) -> Appeal:
+    """Send the appeal to another department with a reason; the term does not change."""
+    department = _department(department)
+    reason = _clean_text(reason, field="reason", limit=NOTE_MAX)
+    with transaction.atomic():
+        locked = _lock(appeal)
+        if locked.department_id == department.pk:
+            workflow.check("forward", locked, by)
+            raise DomainError(_("The appeal is already with this department."), code="same_department",
+                              field="department")
+        _apply(locked, "forward", by=by, note=reason, data={"from_department": locked.department_id,
+                                                            "department": department.pk}, department=department)
+        audit_record(actor=by, action="appeals.forward", community=locked.community, target=locked,
+                     data={"department": department.pk})
+    _sync(appeal, locked)
+    return appeal
+
+
+def appeal_extend(*, appeal: Appeal, reason: str, by: User, until: date | None = None) -> Appeal:
+    """Extend the term (once), with a reason and a notice to the resident; never past the maximum (45 days)."""
+    reason = _clean_text(reason, field="reason", limit=NOTE_MAX)
+    with transaction.atomic():
+        locked = _lock(appeal)
+        workflow.check("extend", locked, by)
+        limit = max_due_date(locked)
+        new_due = until or limit
+        if new_due > limit:
+            raise DomainError(_("The term cannot be extended beyond %(date)s (%(days)s days in total).") % {
+                "date": _date(limit), "days": locked.community.appeal_max_term_days},
+                code="term_too_long", field="until")
+        if new_due <= locked.due_date:
+            raise DomainError(_("The new term must be later than the current one (%(date)s).") % {
+                "date": _date(locked.due_date)}, code="term_not_later", field="until")
+        _apply(locked, "extend", by=by, note=reason, data={"from": locked.due_date.isoformat(),
+                                                          "to": new_due.isoformat()},
+               due_date=new_due, due_at=end_of_day(new_due), extended_at=timezone.now(), extension_reason=reason)
+        _tell_author(locked, kind="appeals.extended", sms=True,
+                     subject=gettext_noop("The term of appeal %(number)s is extended"),
+                     body=gettext_noop("The term of your appeal %(number)s is extended to %(due)s. "
+                                       "Reason: %(reason)s. %(link)s"), params={"reason": reason})
+    _sync(appeal, locked)
+    return appeal
+
+
+def appeal_request_details(*, appeal: Appeal, question: str, by: User) -> AppealEvent:
+    """The executor asks the resident for details; the term keeps running."""
+    question = _clean_text(question, field="question", limit=NOTE_MAX)
+    with transaction.atomic():
+        locked = _lock(appeal)
+        _require(by, "appeals.work_appeal", locked)
+        if locked.status not in workflow.WORKING:
+            raise DomainError(_("This cannot be done while the appeal is “%(status)s”.") % {
+                "status": locked.get_status_display()}, code="bad_transition", status_code=409)
+        event = _event(locked, "request_details", actor=by, note=question)
+        _tell_author(locked, kind="appeals.details_requested",
+                     subject=gettext_noop("Appeal %(number)s: details needed"),
+                     body=gettext_noop("The executor asks: %(question)s. Answer on the appeal's page: %(link)s"),
+                     params={"question": question})
+    return event
+
+
+def appeal_add_details(*, appeal: Appeal, text: str, by: User) -> AppealEvent:
+    """The author adds details to an open appeal (an answer to the executor's question)."""
+    text = _clean_text(text, field="text", limit=NOTE_MAX)
+    with transaction.atomic():
+        locked = _lock(appeal)
+        if by is None or locked.author_id != by.pk:
+            raise _forbidden()
+        if not locked.is_open:
+            raise DomainError(_("This cannot be done while the appeal is “%(status)s”.") % {
+                "status": locked.get_status_display()}, code="bad_transition", status_code=409)
+        return _event(locked, "add_details", actor=by, role="resident", note=text)
+
+
+def appeal_attach(*, appeal: Appeal, upload: Any, by: User) -> AppealAttachment:
+    _require(by, "appeals.work_appeal", appeal)
+    size = getattr(upload, "size", 0) or 0
+    if size > MAX_ATTACHMENT_BYTES:
+        raise DomainError(_("The file is larger than %(limit)s MB.") % {"limit": MAX_ATTACHMENT_BYTES // 1024 // 1024},
+                          code="file_too_large", field="file")
+    name = (getattr(upload, "name", "") or "file")[-200:]
+    with transaction.atomic():
+        locked = _lock(appeal)
+        attachment = AppealAttachment.objects.create(community_id=locked.community_id, appeal=locked, file=upload,
+                                                     name=name, uploaded_by=by)
+        _event(locked, "attach", actor=by, data={"attachment": attachment.pk, "name": name})
+    return attachment
+
+
+def appeal_answer(*, appeal: Appeal, text: str, by: User) -> Appeal:
+    """The department's answer; duplicates linked to this appeal get the same answer and notice."""
+    text = _clean_text(text, field="answer", limit=ANSWER_MAX)
+    with transaction.atomic():
+        locked = _lock(appeal)
+        now = timezone.now()
+        _apply(locked, "answer", by=by, answer_text=text, answered_at=now, answered_by=by)
+        _tell_author(locked, kind="appeals.answered", sms=True, subject=gettext_noop("Appeal %(number)s answered"),
+                     body=gettext_noop("Your appeal %(number)s has an answer. Read it and rate it: %(link)s"))
+        for duplicate in Appeal.objects.select_for_update().filter(duplicate_of=locked, status__in=workflow.WORKING):
+            duplicate.community = locked.community
+            _apply_system(duplicate, S.ANSWERED, "answer", note=gettext_noop("Answered with the main appeal."),
+                          data={"main": locked.number}, answer_text=text, answered_at=now, answered_by=by)
+            _tell_author(duplicate, kind="appeals.answered", sms=True,
+                         subject=gettext_noop("Appeal %(number)s answered"),
+                         body=gettext_noop("Your appeal %(number)s has an answer. Read it and rate it: %(link)s"))
+    _sync(appeal, locked)
+    return appeal
+
+
+def appeal_rate(*, appeal: Appeal, rating: Any, comment: str = "", by: User) -> Appeal:
+    """The author rates the answer 1–5 (with a comment) and so closes the appeal."""
+    try:
+        stars = int(rating)
+    except (TypeError, ValueError):
+        stars = 0
+    if not 1 <= stars <= 5:
+        raise DomainError(_("Rate the answer from 1 to 5."), code="bad_rating", field="rating")
+    comment = _clean_text(comment, field="comment", limit=NOTE_MAX, required=False)
+    with transaction.atomic():
+        locked = _lock(appeal)
+        _require(by, "appeals.rate_appeal", locked)
+        if locked.rating is not None:
+            raise DomainError(_("You have already rated this answer."), code="already_rated", status_code=409)
+        if locked.status == S.ANSWERED:
+            _apply(locked, "close", by=by, note=comment, data={"rating": stars}, rating=stars,
+                   rating_comment=comment, closed_at=timezone.now())
+        elif locked.status == S.CLOSED:
+            locked.rating, locked.rating_comment = stars, comment
+            locked.save(update_fields=["rating", "rating_comment", "updated_at"])
+            _event(locked, "rate", actor=by, note=comment, data={"rating": stars})
+        else:
+            raise DomainError(_("Only an answered appeal can be rated."), code="bad_transition", status_code=409)
+    _sync(appeal, locked)
+    return appeal
+
+
+def appeal_close(*, appeal: Appeal, by: User | None) -> Appeal:
+    with transaction.atomic():
+        locked = _lock(appeal)
+        if by is None:
+            _apply_system(locked, S.CLOSED, "close", closed_at=timezone.now())
+        else:
+            _apply(locked, "close", by=by, closed_at=timezone.now())
+    _sync(appeal, locked)
+    return appeal
+
+
+def appeal_reopen(*, appeal: Appeal, reason: str, by: User) -> Appeal:
+    """The author is not satisfied: back to the same department with a new term from today."""
+    reason = _clean_text(reason, field="reason", limit=NOTE_MAX)
+    with transaction.atomic():
+        locked = _lock(appeal)
+        now = timezone.now()
+        due = compute_due_date(locked.community, now, needs_study=locked.needs_study)
+        _apply(locked, "reopen", by=by, note=reason, due_date=due, due_at=end_of_day(due), closed_at=None,
+               rating=None, rating_comment="", extended_at=None)
+        _tell_author(locked, kind="appeals.reopened", subject=gettext_noop("Appeal %(number)s reopened"),
+                     body=gettext_noop("Your appeal %(number)s is reopened; the answer is due by %(due)s. %(link)s"))
+    _sync(appeal, locked)
+    return appeal
+
+
+def appeal_return(*, appeal: Appeal, reason: str, by: User) -> Appeal:
+    """Return a non-compliant appeal with an explanation (within 10 days of registration)."""
+    reason = _clean_text(reason, field="reason", limit=NOTE_MAX)
+    with transaction.atomic():
+        locked = _lock(appeal)
+        _apply(locked, "return", by=by, note=reason, return_reason=reason)
+        audit_record(actor=by, action="appeals.return", community=locked.community, target=locked)
+        _tell_author(locked, kind="appeals.returned", subject=gettext_noop("Appeal %(number)s returned"),
+                     body=gettext_noop("Your appeal %(number)s is returned: %(reason)s. %(link)s"),
+                     params={"reason": reason})
+    _sync(appeal, locked)
+    return appeal
+
+
+def appeal_not_consider(*, appeal: Appeal, reason: str, by: User) -> Appeal:
+    """Not subject to consideration (e.g. a repeated appeal already decided on the merits)."""
+    reason = _clean_text(reason, field="reason", limit=NOTE_MAX)
+    with transaction.atomic():
+        locked = _lock(appeal)
+        _apply(locked, "not_consider", by=by, note=reason)
+        audit_record(actor=by, action="appeals.not_consider", community=locked.community, target=locked)
+        _tell_author(locked, kind="appeals.not_considered",
+                     subject=gettext_noop("Appeal %(number)s is not subject to consideration"),
+                     body=gettext_noop("Your appeal %(number)s is not subject to consideration: %(reason)s."),
+                     params={"reason": reason})
+    _sync(appeal, locked)
+    return appeal
+
+
+def appeal_mark_duplicate(*, appeal: Appeal, main: Appeal, by: User) -> Appeal:
+    """Link a report to the main appeal on the same problem; its reporter follows the main one."""
+    _require(by, "appeals.mark_duplicate", appeal)
+    if main.pk == appeal.pk or main.duplicate_of_id == appeal.pk:
+        raise DomainError(_("An appeal cannot be a duplicate of itself."), code="bad_duplicate", field="main")
+    if main.duplicate_of_id:
+        main = Appeal.objects.get(pk=main.duplicate_of_id)
+    with transaction.atomic():
+        locked = _lock(appeal)
+        if not locked.is_open:
+            raise DomainError(_("This cannot be done while the appeal is “%(status)s”.") % {
+                "status": locked.get_status_display()}, code="bad_transition", status_code=409)
+        locked.duplicate_of = main
+        fields = ["duplicate_of", "updated_at"]
+        if main.department_id and locked.department_id != main.department_id:
+            locked.department_id = main.department_id
+            fields.append("department")
+        locked.save(update_fields=fields)
+        _event(locked, "mark_duplicate", actor=by, data={"main": main.number})
+        Appeal.objects.filter(duplicate_of=locked).update(duplicate_of=main)
+        _tell_author(locked, kind="appeals.duplicate",
+                     subject=gettext_noop("Appeal %(number)s joined to %(main)s"),
+                     body=gettext_noop("Your appeal %(number)s reports the same problem as %(main)s; you will be "
+                                       "told when it is answered. %(link)s"), params={"main": main.number})
+    _sync(appeal, locked)
+    return appeal
+
+
+# ---------------------------------------------------------------- processing centre
+
+
+def paper_scan_upload(*, community: Community, upload: Any, by: User) -> PaperScan:
+    """Store a scanned letter (PDF or image) with its OCR text for the operator to correct."""
+    _require(by, "appeals.intake_appeal", community)
+    data, pages, text = media.read_scan(upload)
+    name = str(getattr(upload, "name", "") or "scan").rsplit("/", 1)[-1][-100:]
+    with transaction.atomic():
+        scan = PaperScan.objects.create(community=community, file=ContentFile(data, name=name), ocr_text=text,
+                                        pages=pages, uploaded_by=by)
+        audit_record(actor=by, action="appeals.scan_upload", community=community, target=scan)
+    return scan
+
+
+def paper_register(*, scan: PaperScan, by: User, text: str, author: Author, **fields: Any) -> Appeal:
+    """Register a paper letter from its (corrected) text; the scan is attached to the appeal."""
+    _require(by, "appeals.intake_appeal", scan.community)
+    if scan.appeal_id:
+        raise DomainError(_("This letter is already registered."), code="already_registered", status_code=409)
+    with transaction.atomic():
+        appeal = appeal_register(community=scan.community, text=text, channel=Channel.PAPER, author=author, by=by,
+                                 **fields)
+        scan.appeal = appeal
+        scan.save(update_fields=["appeal"])
+        AppealAttachment.objects.create(community=scan.community, appeal=appeal, file=scan.file.name,
+                                        name=str(scan.file.name).rsplit("/", 1)[-1], uploaded_by=by)
+    return appeal
+
+
+# ---------------------------------------------------------------- Open311 keys
+
+
+def hash_key(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
+def open311_key_issue(*, community: Community, name: str, by: User | None) -> tuple[Open311Client, str]:
+    """Issue an api_key to an Open311 client. The key is shown once; only its hash is stored."""
+    if by is not None:
+        _require(by, "appeals.manage_appeals", community)
+    name = _clean_text(name, field="name", limit=200)
+    api_key = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        client = Open311Client.objects.create(community=community, name=name, key_hash=hash_key(api_key),
+                                              key_prefix=api_key[:8])
+        audit_record(actor=by, action="appeals.open311_key", community=community, target=client)
+    return client, api_key
+
+
+# ---------------------------------------------------------------- categories and routing rules (community admin)
+
+CATEGORY_FIELDS = ("parent", "code", "name_uk", "name_en", "icon", "description", "is_public", "needs_study",
+                   "is_active", "position")
+
+
+def _changes(instance: Any, values: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """The fields whose value differs, as JSON-able ids/values for the audit record."""
+    changed = {}
+    for field in fields:
+        value = values.get(field, getattr(instance, field))
+        old = getattr(instance, field)
+        if value != old:
+            changed[field] = getattr(value, "pk", value)
+    return changed
+
+
+def category_save(*, community: Community, values: dict[str, Any], by: User,
+                  category: Category | None = None) -> Category:
+    """Create or change a category of appeals (values already validated by the form); audited."""
+    _require(by, "appeals.manage_appeals", community)
+    parent = values.get("parent")
+    if category is not None and parent is not None:
+        ancestor = parent
+        while ancestor is not None:  # a category cannot sit under itself or its own descendant
+            if ancestor.pk == category.pk:
+                raise DomainError(_("A category cannot be placed under itself."), code="category_cycle",
+                                  field="parent")
+            ancestor = ancestor.parent
+    with transaction.atomic():
+        if category is None:
+            category = Category(community=community)
+            action, changed = "appeals.category_create", {f: getattr(values.get(f), "pk", values.get(f))
+                                                           for f in CATEGORY_FIELDS if f in values}
+        else:
+            action, changed = "appeals.category_update", _changes(category, values, CATEGORY_FIELDS)
+        for field in CATEGORY_FIELDS:
+            if field in values:
+                setattr(category, field, values[field])
+        category.save()
+        audit_record(actor=by, action=action, community=community, target=category, data=changed)
+    return category
+
+
+def routing_rule_save(*, community: Community, category: Category, district: District | None,
+                      department: Department, by: User, rule: RoutingRule | None = None) -> RoutingRule:
+    """Create or change a routing rule category × district → department; audited."""
+    _require(by, "appeals.manage_appeals", community)
+    clash = RoutingRule.objects.filter(category=category, district=district)
+    if rule is not None:
+        clash = clash.exclude(pk=rule.pk)
+    if clash.exists():
+        raise DomainError(_("There is already a rule for this category and district."), code="duplicate_rule",
+                          field="category", status_code=409)
+    with transaction.atomic():
+        action = "appeals.routing_rule_create" if rule is None else "appeals.routing_rule_update"
+        rule = rule or RoutingRule(community=community)
+        rule.category, rule.district, rule.department = category, district, department
+        rule.save()
+        audit_record(actor=by, action=action, community=community, target=rule, data={
+            "category": category.pk, "district": district.pk if district else None, "department": department.pk})
+    return rule
+
+
+def routing_rule_delete(*, rule: RoutingRule, by: User) -> None:
+    """Remove a routing rule; appeals already routed keep their department. Audited."""
+    _require(by, "appeals.manage_appeals", rule.community)
+    with transaction.atomic():
+        audit_record(actor=by, action="appeals.routing_rule_delete", community=rule.community, target=rule,
+                     data={"category": rule.category_id, "district": rule.district_id,
+                           "department": rule.department_id})
+        rule.delete()

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hromada.apps.appeals.models import ANSWER_MAX, NOTE_MAX, TEXT_MAX, AppealType, Category
+from hromada.apps.communities.models import Department, District
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files; each is checked by the action (real image, size), which is the authority."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class AppealForm(forms.Form):
+    """The resident's web form. Limits are checked again by the action, which is the authority."""
+
+    type = forms.ChoiceField(label=_("Type"), choices=AppealType.choices, initial=AppealType.APPLICATION)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
+                                      empty_label=_("I don't know"))
+    text = forms.CharField(label=_("What is the problem, and what do you ask for?"), widget=forms.Textarea,
+                           max_length=TEXT_MAX, help_text=_("At most %(limit)s characters.") % {"limit": TEXT_MAX})
+    address = forms.CharField(label=_("Your place of residence"), max_length=300,
+                              help_text=_("Required by the Law “On Citizens' Appeals”; not shown publicly."))
+    location_text = forms.CharField(label=_("Address of the problem"), max_length=300, required=False)
+    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    photos = MultipleFileField(label=_("Photos"), required=False, widget=MultipleFileInput(
+        attrs={"accept": "image/jpeg,image/png,image/webp"}), help_text=_("Up to 5 photos, 10 MB each."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+
+
+class OperatorEntryForm(AppealForm):
+    full_name = forms.CharField(label=_("Resident's full name"), max_length=200)
+    email = forms.EmailField(label=_("Resident's e-mail"), required=False)
+    phone = forms.CharField(label=_("Resident's phone"), max_length=32, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("phone"):
+            raise forms.ValidationError(_("Give the resident's e-mail or phone, so they can get the answer."))
+        return data
+
+
+class PaperForm(OperatorEntryForm):
+    email = forms.EmailField(label=_("Resident's e-mail"), required=False)
+
+    def clean(self):
+        return forms.Form.clean(self)
+
+
+class ScanForm(forms.Form):
+    file = forms.FileField(label=_("Scanned letter (PDF or image)"))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=NOTE_MAX)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea, max_length=ANSWER_MAX)
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("Rating"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)])
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False, max_length=NOTE_MAX)
+
+
+class KeyForm(forms.Form):
+    name = forms.CharField(label=_("Client name"), max_length=200)
+
+
+class CategoryForm(forms.ModelForm):
+    """A category of appeals in the back office; the action writes it and records the audit entry."""
+
+    class Meta:
+        model = Category
+        fields = ["parent", "code", "name_uk", "name_en", "icon", "description", "is_public", "needs_study",
+                  "is_active", "position"]
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+        parents = Category.objects.all()
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        clash = Category.objects.filter(code=code)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("A category with this code already exists."), code="duplicate_code")
+        return code
+
+
+class RoutingRuleForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none(), required=False,
+                                      empty_label=_("Any district"))
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.all()  # type: ignore[attr-defined]
+        self.fields["district"].queryset = District.objects.all()  # type: ignore[attr-defined]
+        self.fields["department"].queryset = Department.objects.all()  # type: ignore[attr-defined]

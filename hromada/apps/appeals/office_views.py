@@ -1,0 +1,348 @@
+"""The back office of appeals: queues, triage, processing centre, dashboard, exports, keys."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from hromada.apps.appeals import actions, selectors, workflow
+from hromada.apps.appeals.forms import CategoryForm, KeyForm, OperatorEntryForm, PaperForm, RoutingRuleForm, ScanForm
+from hromada.apps.appeals.models import Appeal, Category, Channel, Open311Client, PaperScan, RoutingRule
+from hromada.apps.appeals.rules import executor_department_ids
+from hromada.apps.appeals.suggest import suggest
+from hromada.apps.appeals.views import _add_error, _page
+from hromada.apps.communities.models import Department
+from hromada.core.api.errors import DomainError
+
+EXPORT_COLUMNS = ["number", "registered_at", "type", "channel", "status", "category", "department", "district",
+                  "due_date", "answered_at"]
+
+
+def _need(request: HttpRequest, permission: str, obj=None) -> None:
+    if not request.user.has_perm(permission, obj if obj is not None else request.community):  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+def office_home(request: HttpRequest) -> HttpResponse:
+    _need(request, "appeals.use_office")
+    community = request.community  # type: ignore[attr-defined]
+    return render(request, "appeals/office/home.html", {
+        "can_intake": request.user.has_perm("appeals.intake_appeal", community),
+        "can_control": request.user.has_perm("appeals.view_dashboard", community),
+        "can_manage": request.user.has_perm("appeals.manage_appeals", community),
+        "is_executor": bool(executor_department_ids(request.user, community))})
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    community = request.community  # type: ignore[attr-defined]
+    departments = executor_department_ids(request.user, community)
+    if not departments:
+        raise PermissionDenied
+    page = _page(request, selectors.executor_queue(departments, status=request.GET.get("status", "")))
+    return render(request, "appeals/office/list.html", {"page": page, "title": _("My department's queue")})
+
+
+def triage(request: HttpRequest) -> HttpResponse:
+    _need(request, "appeals.intake_appeal")
+    return render(request, "appeals/office/list.html", {"page": _page(request, selectors.triage_queue()),
+                                                        "title": _("Triage: appeals with no department")})
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _need(request, "appeals.view_dashboard")
+    return render(request, "appeals/office/dashboard.html",
+                  {"data": selectors.dashboard(request.community)})  # type: ignore[attr-defined]
+
+
+def _drill(request: HttpRequest):
+    def number(name: str) -> int | None:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+    return selectors.drilldown(request.GET.get("kind", "open"), department=number("department"),
+                               category=number("category"))
+
+
+def drilldown(request: HttpRequest) -> HttpResponse:
+    _need(request, "appeals.view_dashboard")
+    return render(request, "appeals/office/list.html", {"page": _page(request, _drill(request)),
+                                                        "title": _("Appeals"), "export": request.GET.urlencode()})
+
+
+def _rows(qs) -> Iterator[list[str]]:
+    for appeal in qs.iterator(chunk_size=2000):
+        yield [appeal.number, appeal.registered_at.isoformat(), appeal.type, appeal.channel, appeal.status,
+               appeal.category.name if appeal.category else "", appeal.department.name if appeal.department else "",
+               appeal.district.name if appeal.district else "", appeal.due_date.isoformat(),
+               appeal.answered_at.isoformat() if appeal.answered_at else ""]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The drill-down list as CSV, streamed row by row (never all in memory)."""
+    _need(request, "appeals.view_dashboard")
+    writer = csv.writer(_Echo())
+    rows = _rows(_drill(request))
+
+    def stream() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
+        for row in rows:
+            yield writer.writerow(row)
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="appeals-{date.today().isoformat()}.csv"'  # noqa: DTZ011
+    return response
+
+
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    """The drill-down list as XLSX (openpyxl write-only mode: rows go to disk as they are written)."""
+    from openpyxl import Workbook
+
+    _need(request, "appeals.view_dashboard")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("appeals")
+    sheet.append(EXPORT_COLUMNS)
+    for row in _rows(_drill(request)):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="appeals-{date.today().isoformat()}.xlsx"'  # noqa: DTZ011
+    return response
+
+
+def _register_from_form(request: HttpRequest, form, channel: str, scan: PaperScan | None = None):
+    data = form.cleaned_data
+    community = request.community  # type: ignore[attr-defined]
+    fields = {"type": data["type"], "category": data["category"], "latitude": data["latitude"],
+                  "longitude": data["longitude"], "location_text": data["location_text"],
+                  "photos": request.FILES.getlist("photos")}
+    if scan is not None:
+        return actions.paper_register(scan=scan, by=cast(Any, request.user), text=data["text"], author=actions.Author(
+            name=data["full_name"], address=data["address"], email=data.get("email") or "",
+            phone=data.get("phone") or ""), **fields)
+    resident = actions.resident_find_or_create(community=community, email=data.get("email") or "",
+                                               phone=data.get("phone") or "", full_name=data["full_name"],
+                                               address=data["address"], by=request.user)  # type: ignore[arg-type]
+    return actions.appeal_register(community=community, text=data["text"], channel=channel, by=request.user,  # type: ignore[arg-type]
+                                   author=actions.Author(user=resident, address=data["address"]), **fields)
+
+
+def operator_entry(request: HttpRequest) -> HttpResponse:
+    """Call centre / CNAP desk: an appeal entered on the resident's behalf."""
+    _need(request, "appeals.intake_appeal")
+    form = OperatorEntryForm(request.POST or None, request.FILES or None)
+    suggestions = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = _register_from_form(request, form, Channel.OPERATOR)
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("Appeal %(number)s registered.") % {"number": appeal.number})
+            return redirect("appeals:office_appeal", appeal.pk)
+    if request.POST.get("text"):
+        suggestions = suggest(request.community.pk, request.POST["text"])  # type: ignore[attr-defined]
+    return render(request, "appeals/office/entry.html", {"form": form, "suggestions": suggestions,
+                                                         "title": _("Enter an appeal on a resident's behalf")},
+                  status=400 if form.errors else 200)
+
+
+def scan_upload(request: HttpRequest) -> HttpResponse:
+    """Processing centre: upload a scanned letter; it is OCR'd in Ukrainian for the operator to correct."""
+    _need(request, "appeals.intake_appeal")
+    form = ScanForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scan = actions.paper_scan_upload(community=request.community, upload=form.cleaned_data["file"],  # type: ignore[attr-defined]
+                                             by=request.user)  # type: ignore[arg-type]
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            return redirect("appeals:office_scan", scan.pk)
+    pending = PaperScan.objects.filter(appeal__isnull=True).order_by("-uploaded_at")[:50]
+    return render(request, "appeals/office/scans.html", {"form": form, "pending": pending},
+                  status=400 if form.errors else 200)
+
+
+def scan_register(request: HttpRequest, pk: int) -> HttpResponse:
+    _need(request, "appeals.intake_appeal")
+    scan = get_object_or_404(PaperScan, pk=pk)
+    scan.community = request.community  # type: ignore[attr-defined]
+    form = PaperForm(request.POST or None, request.FILES or None, initial={"text": scan.ocr_text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = _register_from_form(request, form, Channel.PAPER, scan=scan)
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("Appeal %(number)s registered.") % {"number": appeal.number})
+            return redirect("appeals:office_appeal", appeal.pk)
+    suggestions = suggest(request.community.pk, scan.ocr_text) if scan.ocr_text else []  # type: ignore[attr-defined]
+    return render(request, "appeals/office/entry.html", {"form": form, "scan": scan, "suggestions": suggestions,
+                                                         "title": _("Register a paper letter")},
+                  status=400 if form.errors else 200)
+
+
+def open311_keys(request: HttpRequest) -> HttpResponse:
+    _need(request, "appeals.manage_appeals")
+    form = KeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _client, new_key = actions.open311_key_issue(community=request.community,  # type: ignore[attr-defined]
+                                                     name=form.cleaned_data["name"], by=request.user)  # type: ignore[arg-type]
+    return render(request, "appeals/office/keys.html", {"form": form, "new_key": new_key,
+                                                        "clients": Open311Client.objects.order_by("name")})
+
+
+def _office_appeal(request: HttpRequest, pk: int) -> Appeal:
+    appeal = get_object_or_404(selectors.with_related(Appeal.objects.all()), pk=pk)
+    appeal.community = request.community  # type: ignore[attr-defined]
+    if not request.user.has_perm("appeals.view_appeal", appeal) or appeal.author_id == request.user.pk and not (
+            request.user.has_perm("appeals.use_office", request.community)):  # type: ignore[attr-defined]
+        raise Http404
+    return appeal
+
+
+def office_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = _office_appeal(request, pk)
+    return render(request, "appeals/office/appeal.html", {
+        "appeal": appeal, "events": list(appeal.events.select_related("actor")),
+        "photos": list(appeal.photos.all()), "attachments": list(appeal.attachments.all()),
+        "transitions": workflow.available(appeal, request.user),
+        "departments": Department.objects.all(),
+        "can_work": request.user.has_perm("appeals.work_appeal", appeal),
+        "can_duplicate": request.user.has_perm("appeals.mark_duplicate", appeal),
+        "suggestions": suggest(appeal.community_id, appeal.text) if appeal.status == "registered" else []})
+
+
+def office_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One POST endpoint per operation on an appeal; the action checks the permission and the state."""
+    if request.method != "POST":
+        raise Http404
+    appeal = _office_appeal(request, pk)
+    post, user = request.POST, cast(Any, request.user)
+    operations = {
+        "route": lambda: actions.appeal_route(appeal=appeal, department=post.get("department"), by=user,
+                                              category=post.get("category"), note=post.get("reason", "")),
+        "take": lambda: actions.appeal_take(appeal=appeal, by=user),
+        "forward": lambda: actions.appeal_forward(appeal=appeal, department=post.get("department"),
+                                                  reason=post.get("reason", ""), by=user),
+        "extend": lambda: actions.appeal_extend(appeal=appeal, reason=post.get("reason", ""), by=user,
+                                                until=date.fromisoformat(post["until"]) if post.get("until") else None),
+        "answer": lambda: actions.appeal_answer(appeal=appeal, text=post.get("answer", ""), by=user),
+        "close": lambda: actions.appeal_close(appeal=appeal, by=user),
+        "return": lambda: actions.appeal_return(appeal=appeal, reason=post.get("reason", ""), by=user),
+        "not_consider": lambda: actions.appeal_not_consider(appeal=appeal, reason=post.get("reason", ""), by=user),
+        "request_details": lambda: actions.appeal_request_details(appeal=appeal, question=post.get("reason", ""),
+                                                                  by=user),
+        "attach": lambda: actions.appeal_attach(appeal=appeal, upload=request.FILES.get("file"), by=user),
+        "duplicate": lambda: actions.appeal_mark_duplicate(
+            appeal=appeal, main=get_object_or_404(Appeal, number=post.get("main", "").strip()), by=user),
+    }
+    if action not in operations:
+        raise Http404
+    try:
+        operations[action]()
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+        response = redirect("appeals:office_appeal", appeal.pk)
+        response.status_code = 303
+        return response
+    except ValueError:
+        messages.error(request, _("Enter a valid date."))
+        return redirect("appeals:office_appeal", appeal.pk)
+    messages.success(request, _("Done."))
+    return redirect("appeals:office_appeal", appeal.pk)
+
+
+# ---------------------------------------------------------------- categories and routing rules (community admin)
+
+
+def categories(request: HttpRequest) -> HttpResponse:
+    """The community's categories (a tree) and a form to add one."""
+    _need(request, "appeals.manage_appeals")
+    community = request.community  # type: ignore[attr-defined]
+    form = CategoryForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.category_save(community=community, values=form.cleaned_data, by=cast(Any, request.user))
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("appeals:office_categories")
+    rows = list(Category.objects.select_related("parent").order_by("position", "name_uk"))
+    return render(request, "appeals/office/categories.html", {"form": form, "categories": rows},
+                  status=400 if form.errors else 200)
+
+
+def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _need(request, "appeals.manage_appeals")
+    community = request.community  # type: ignore[attr-defined]
+    # The form fills its instance while validating; the action compares against a fresh copy.
+    form = CategoryForm(request.POST or None, instance=get_object_or_404(Category, pk=pk), community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.category_save(community=community, values=form.cleaned_data, by=cast(Any, request.user),
+                                  category=get_object_or_404(Category, pk=pk))
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("appeals:office_categories")
+    return render(request, "appeals/office/edit.html", {"form": form, "title": _("Edit the category")},
+                  status=400 if form.errors else 200)
+
+
+def routing_rules(request: HttpRequest) -> HttpResponse:
+    """Routing rules category × district → department, and a form to add one."""
+    _need(request, "appeals.manage_appeals")
+    community = request.community  # type: ignore[attr-defined]
+    form = RoutingRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.routing_rule_save(community=community, by=cast(Any, request.user), **form.cleaned_data)
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("appeals:office_routing")
+    rules_list = list(RoutingRule.objects.select_related("category", "district", "department")
+                      .order_by("category__position", "category__name_uk", "district__name_uk"))
+    return render(request, "appeals/office/routing.html", {"form": form, "rules": rules_list},
+                  status=400 if form.errors else 200)
+
+
+def routing_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _need(request, "appeals.manage_appeals")
+    rule = get_object_or_404(RoutingRule, pk=pk)
+    if request.method == "POST" and request.POST.get("delete"):
+        actions.routing_rule_delete(rule=rule, by=cast(Any, request.user))
+        messages.success(request, _("Done."))
+        return redirect("appeals:office_routing")
+    form = RoutingRuleForm(request.POST or None, initial={
+        "category": rule.category_id, "district": rule.district_id, "department": rule.department_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.routing_rule_save(community=request.community, by=cast(Any, request.user),  # type: ignore[attr-defined]
+                                      rule=rule, **form.cleaned_data)
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("appeals:office_routing")
+    return render(request, "appeals/office/edit.html", {"form": form, "title": _("Edit the routing rule"),
+                                                        "can_delete": True}, status=400 if form.errors else 200)

@@ -1,0 +1,265 @@
+"""Open311 GeoReport v2 endpoints. JSON and XML by suffix; errors as the spec's error list.
+
+Status mapping: `open` = registered, routed, in progress, term extended, reopened;
+`closed` = answered, closed, returned, not subject to consideration. Responses never carry
+the reporter's name or contacts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from xml.etree import ElementTree as ET  # noqa: S405 - we only write XML here, never parse it
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from hromada.apps.appeals import actions
+from hromada.apps.appeals.models import OPEN_STATUSES, Appeal, AppealStatus, Category, Channel, Open311Client
+from hromada.core.api.errors import DomainError
+
+DESCRIPTION_MAX = 4000
+MAX_RESULTS = 1000
+DEFAULT_SPAN_DAYS = 90
+ATTRIBUTES = [{
+    "variable": True, "code": "LANDMARK", "datatype": "string", "required": False, "order": 1,
+    "datatype_description": "Free text", "description": "A landmark near the problem (house number, stop, shop)",
+    "values": [],
+}]
+ITEM_TAGS = {"services": "service", "service_requests": "request", "errors": "error", "endpoints": "endpoint",
+             "attributes": "attribute", "values": "value", "formats": "format"}
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def _xml(parent: ET.Element, value: Any) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = ET.SubElement(parent, key)
+            _xml(child, item)
+    elif isinstance(value, list):
+        tag = ITEM_TAGS.get(parent.tag, "item")
+        for item in value:
+            _xml(ET.SubElement(parent, tag), item)
+    elif value is None:
+        return
+    elif isinstance(value, bool):
+        parent.text = "true" if value else "false"
+    else:
+        parent.text = str(value)
+
+
+def render(data: Any, fmt: str, root: str, status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        element = ET.Element(root)
+        _xml(element, data)
+        body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="utf-8",
+                                                                         xml_declaration=False)
+        return HttpResponse(body, content_type="text/xml; charset=utf-8", status=status)
+    import json
+
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/json; charset=utf-8",
+                        status=status)
+
+
+def _error(fmt: str, status: int, description: str) -> HttpResponse:
+    return render([{"code": status, "description": description}], fmt, "errors", status)
+
+
+def endpoint(view):
+    def wrapper(request: HttpRequest, *args: Any, fmt: str = "json", **kwargs: Any) -> HttpResponse:
+        jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
+        if jurisdiction and jurisdiction != request.community.slug:  # type: ignore[attr-defined]
+            return _error(fmt, 404, f"jurisdiction_id {jurisdiction!r} not found")
+        try:
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Open311Error as error:
+            return _error(fmt, error.status, error.description)
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return csrf_exempt(wrapper)
+
+
+def _public_categories():
+    return Category.objects.filter(is_public=True, is_active=True).select_related("parent")
+
+
+def _service(category: Category) -> dict[str, Any]:
+    return {"service_code": category.code, "service_name": category.name_uk, "description": category.description,
+            "metadata": True, "type": "realtime", "keywords": category.name_en or "",
+            "group": category.parent.name_uk if category.parent else ""}
+
+
+@endpoint
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    url = request.build_absolute_uri(reverse("open311-root"))
+    return render({"changeset": "2026-01-01T00:00:00Z", "contact": request.community.email or "",  # type: ignore[attr-defined]
+                   "key_service": "Ask the community's administrators for an api_key.",
+                   "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": url,
+                                  "changeset": "2026-01-01T00:00:00Z", "type": "production",
+                                  "formats": ["text/xml", "application/json"]}]}, fmt, "discovery")
+
+
+@endpoint
+def services(request: HttpRequest, fmt: str) -> HttpResponse:
+    return render([_service(c) for c in _public_categories()], fmt, "services")
+
+
+@endpoint
+def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
+    if not _public_categories().filter(code=code).exists():
+        raise Open311Error(404, f"service_code {code!r} not found")
+    return render({"service_code": code, "attributes": ATTRIBUTES}, fmt, "service_definition")
+
+
+def _w3c(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def request_row(appeal: Appeal) -> dict[str, Any]:
+    """One appeal in GeoReport form, de-identified."""
+    notes = ""
+    if appeal.status in (AppealStatus.ANSWERED, AppealStatus.CLOSED):
+        notes = appeal.answer_text[:500]
+    return {
+        "service_request_id": appeal.number,
+        "status": "open" if appeal.status in OPEN_STATUSES else "closed",
+        "status_notes": notes or appeal.get_status_display(),
+        "service_name": appeal.category.name_uk if appeal.category else None,
+        "service_code": appeal.category.code if appeal.category else "",
+        "description": appeal.text[:DESCRIPTION_MAX] if appeal.category and appeal.category.is_public else None,
+        "agency_responsible": appeal.department.name_uk if appeal.department else None,
+        "service_notice": None,
+        "requested_datetime": _w3c(appeal.registered_at),
+        "updated_datetime": _w3c(appeal.updated_at),
+        "expected_datetime": _w3c(appeal.due_at),
+        "address": appeal.location_text or None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": round(appeal.latitude, 5) if appeal.latitude is not None else None,
+        "long": round(appeal.longitude, 5) if appeal.longitude is not None else None,
+        "media_url": None,
+    }
+
+
+def _date_param(request: HttpRequest, name: str) -> datetime | None:
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(value.replace(" ", "+"))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise Open311Error(400, f"{name} must be a W3C date-time with a time zone, e.g. 2026-01-01T00:00:00Z")
+    return parsed
+
+
+def _list(request: HttpRequest, name: str) -> list[str]:
+    return [v.strip() for v in request.GET.get(name, "").split(",") if v.strip()]
+
+
+def _published() -> Any:
+    return (Appeal.objects.filter(category__is_public=True, duplicate_of__isnull=True)
+            .select_related("category", "department"))
+
+
+@endpoint
+def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _create(request, fmt)
+    qs = _published()
+    ids = _list(request, "service_request_id")
+    if ids:
+        rows = qs.filter(number__in=ids[:MAX_RESULTS])
+    else:
+        start, end = _date_param(request, "start_date"), _date_param(request, "end_date")
+        if start and end and start > end:
+            raise Open311Error(400, "start_date is after end_date")
+        if end is None:
+            end = (start + timedelta(days=DEFAULT_SPAN_DAYS)) if start else timezone.now()
+        if start is None:
+            start = end - timedelta(days=DEFAULT_SPAN_DAYS)
+        rows = qs.filter(registered_at__gte=start, registered_at__lte=end)
+        codes = _list(request, "service_code")
+        if codes:
+            rows = rows.filter(category__code__in=codes)
+        statuses = set(_list(request, "status"))
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, "status must be open, closed or both (comma separated)")
+        if statuses == {"open"}:
+            rows = rows.filter(status__in=OPEN_STATUSES)
+        elif statuses == {"closed"}:
+            rows = rows.exclude(status__in=OPEN_STATUSES)
+        rows = rows.order_by("-registered_at")[:MAX_RESULTS]
+    return render([request_row(a) for a in rows], fmt, "service_requests")
+
+
+@endpoint
+def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
+    appeal = _published().filter(number=request_id).first()
+    if appeal is None:
+        raise Open311Error(404, f"service_request_id {request_id!r} not found")
+    return render([request_row(appeal)], fmt, "service_requests")
+
+
+@endpoint
+def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
+    appeal = None
+    if re.fullmatch(r"[0-9a-fA-F-]{32,36}", token):
+        appeal = Appeal.objects.filter(token=token, channel=Channel.OPEN311).only("number").first()
+    if appeal is None:
+        raise Open311Error(404, f"token {token!r} not found")
+    return render([{"service_request_id": appeal.number, "token": token}], fmt, "service_requests")
+
+
+def _client(api_key: str) -> Open311Client | None:
+    if not api_key:
+        return None
+    return Open311Client.objects.filter(key_hash=actions.hash_key(api_key), is_active=True).first()
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    post = request.POST
+    client = _client(post.get("api_key", ""))
+    if client is None:
+        raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
+    code = post.get("service_code", "").strip()
+    if not code:
+        raise Open311Error(400, "service_code was not provided")
+    category = _public_categories().filter(code=code).first()
+    if category is None:
+        raise Open311Error(404, f"service_code {code!r} not found")
+    lat, lon, address = post.get("lat", "").strip(), post.get("long", "").strip(), post.get("address_string", "")
+    if bool(lat) != bool(lon):
+        raise Open311Error(400, "lat and long must be sent together")
+    if not (lat or address.strip() or post.get("address_id", "").strip()):
+        raise Open311Error(400, "a location is required: lat and long, or address_string")
+    description = post.get("description", "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise Open311Error(400, f"description is longer than {DESCRIPTION_MAX} characters")
+    landmark = post.get("attribute[LANDMARK]", "").strip()
+    text = description or category.name_uk
+    if landmark:
+        text += f"\n\nLANDMARK: {landmark[:300]}"
+    name = " ".join(p for p in (post.get("first_name", "").strip(), post.get("last_name", "").strip()) if p)
+    try:
+        appeal = actions.appeal_register(
+            community=request.community, text=text, channel=Channel.OPEN311, category=category,  # type: ignore[attr-defined]
+            author=actions.Author(name=name, email=post.get("email", "").strip(), phone=post.get("phone", "")),
+            latitude=lat or None, longitude=lon or None, location_text=address[:300], open311_client=client)
+    except DomainError as error:
+        raise Open311Error(400, f"{error.field or 'request'}: {error.detail}") from None
+    notice = "" if appeal.status != AppealStatus.NOT_CONSIDERED else (
+        "Anonymous reports are registered but not considered; give a name or contact.")
+    return render([{"service_request_id": appeal.number, "service_notice": notice, "account_id": None}], fmt,
+                  "service_requests")

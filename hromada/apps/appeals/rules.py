@@ -1,0 +1,81 @@
+"""Who may do what with appeals. The object is an appeal or, before one exists, the community."""
+
+from __future__ import annotations
+
+import rules
+
+from hromada.apps.accounts.models import Role, StaffRole
+from hromada.apps.accounts.rules import is_community_admin, is_controller, is_operator
+from hromada.apps.appeals.models import Appeal
+from hromada.apps.communities.models import Community
+from hromada.core import tenancy
+
+
+def _community(obj) -> Community | None:
+    if isinstance(obj, Community):
+        return obj
+    if isinstance(obj, Appeal):
+        return obj.community
+    return None
+
+
+def _staff(predicate: rules.Predicate, name: str) -> rules.Predicate:
+    return rules.predicate(lambda user, obj: obj is not None and predicate(user, _community(obj)), name=name)
+
+
+staff_operator = _staff(is_operator, "appeals_staff_operator")
+staff_controller = _staff(is_controller, "appeals_staff_controller")
+staff_admin = _staff(is_community_admin, "appeals_staff_admin")
+
+
+def executor_department_ids(user, community: Community | None) -> set[int]:
+    """Departments in which `user` is an executor in `community` (one query)."""
+    if community is None or not getattr(user, "is_authenticated", False):
+        return set()
+    with tenancy.scope(community):
+        return set(StaffRole.objects.filter(user=user, role=Role.EXECUTOR).values_list("department_id", flat=True))
+
+
+@rules.predicate
+def is_department_executor(user, appeal) -> bool:
+    """An executor of the department the appeal is routed to (superusers count as everyone)."""
+    if not isinstance(appeal, Appeal) or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return appeal.department_id is not None and appeal.department_id in executor_department_ids(
+        user, appeal.community)
+
+
+@rules.predicate
+def is_any_executor(user, obj) -> bool:
+    return bool(executor_department_ids(user, _community(obj))) or bool(getattr(user, "is_superuser", False))
+
+
+@rules.predicate
+def is_author(user, appeal) -> bool:
+    return (isinstance(appeal, Appeal) and getattr(user, "is_authenticated", False)
+            and appeal.author_id is not None and appeal.author_id == user.pk)
+
+
+@rules.predicate
+def is_signed_in(user, obj) -> bool:
+    return obj is not None and bool(getattr(user, "is_authenticated", False))
+
+
+rules.add_perm("appeals.file_appeal", is_signed_in)
+rules.add_perm("appeals.view_appeal", is_author | staff_operator | staff_controller | is_department_executor)
+rules.add_perm("appeals.intake_appeal", staff_operator)  # operator entry, paper letters, triage
+rules.add_perm("appeals.route_appeal", staff_operator)
+rules.add_perm("appeals.return_appeal", staff_operator)
+rules.add_perm("appeals.work_appeal", is_department_executor)  # take, ask for details, attach, answer
+rules.add_perm("appeals.forward_appeal", is_department_executor | staff_operator)
+rules.add_perm("appeals.extend_appeal", is_department_executor | staff_controller)
+rules.add_perm("appeals.close_appeal", is_author | staff_operator | staff_controller)
+rules.add_perm("appeals.rate_appeal", is_author)
+rules.add_perm("appeals.reopen_appeal", is_author)
+rules.add_perm("appeals.mark_duplicate", staff_operator | is_department_executor)
+rules.add_perm("appeals.view_dashboard", staff_controller)
+rules.add_perm("appeals.view_queue", is_any_executor | staff_operator)
+rules.add_perm("appeals.manage_appeals", staff_admin)  # categories, routing rules, Open311 keys
+rules.add_perm("appeals.use_office", staff_operator | staff_controller | is_any_executor)

@@ -1,0 +1,178 @@
+"""Resident and public pages of appeals. Each view parses input, calls one action, renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hromada.apps.appeals import actions, selectors, workflow
+from hromada.apps.appeals import receipt as receipt_document
+from hromada.apps.appeals.forms import AppealForm, RateForm, ReasonForm
+from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Channel
+from hromada.core.api.errors import DomainError
+
+PAGE_SIZE = 25
+
+
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP rows: COUNT(*) over a 2,000,000-row list took half a second, and
+    the page's cost must not grow with the data. Lists longer than the cap end at its last page;
+    filters, the CSV/XLSX export, the API and Open311 reach the rest."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[:COUNT_CAP].count()  # type: ignore[union-attr,attr-defined]
+
+
+def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
+    return CappedPaginator(qs, size).get_page(request.GET.get("page"))
+
+
+def _add_error(form, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.detail))
+
+
+def _own(request: HttpRequest, pk: int) -> Appeal:
+    appeal = get_object_or_404(selectors.with_related(Appeal.objects.all()), pk=pk)
+    appeal.community = request.community  # type: ignore[attr-defined]
+    if not request.user.has_perm("appeals.view_appeal", appeal):
+        raise Http404
+    return appeal
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    """The problem map's text alternative: public problems, de-identified, newest first."""
+    try:
+        category = int(request.GET.get("category", "") or 0) or None
+    except ValueError:
+        category = None
+    status = request.GET.get("status", "")
+    page = _page(request, selectors.public_appeals(category=category, status=status))
+    return render(request, "appeals/public_list.html", {
+        "page": page, "categories": Category.objects.filter(is_public=True, is_active=True),
+        "category": category, "status": status})
+
+
+def public_geojson(request: HttpRequest) -> JsonResponse:
+    """Public problems with a location as a GeoJSON FeatureCollection (at most 1,000, newest)."""
+    qs = selectors.public_appeals().filter(latitude__isnull=False)[:1000]
+    features = [{
+        "type": "Feature", "id": a.number,
+        "geometry": {"type": "Point", "coordinates": [round(a.longitude or 0, 4), round(a.latitude or 0, 4)]},
+        "properties": {"number": a.number, "status": a.status, "status_label": a.get_status_display(),
+                       "category": a.category.name if a.category else "",
+                       "icon": a.category.icon if a.category else "",
+                       "registered": a.registered_at.date().isoformat()},
+    } for a in qs]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    return render(request, "appeals/statistics.html", {"stats": selectors.statistics()})
+
+
+@login_required
+def appeal_create(request: HttpRequest) -> HttpResponse:
+    community = request.community  # type: ignore[attr-defined]
+    form = AppealForm(request.POST or None, request.FILES or None,
+                      initial={"address": request.user.address})  # type: ignore[union-attr]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appeal = actions.appeal_register(
+                community=community, text=data["text"], type=data["type"], category=data["category"],
+                channel=Channel.WEB, author=actions.Author(user=request.user, address=data["address"]),  # type: ignore[arg-type]
+                latitude=data["latitude"], longitude=data["longitude"], location_text=data["location_text"],
+                photos=request.FILES.getlist("photos"))
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            return redirect("appeals:receipt", appeal.pk)
+    return render(request, "appeals/form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def my_appeals(request: HttpRequest) -> HttpResponse:
+    return render(request, "appeals/mine.html", {"page": _page(request, selectors.my_appeals(request.user))})
+
+
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = _own(request, pk)
+    events = list(appeal.events.select_related("actor"))
+    return render(request, "appeals/detail.html", {
+        "appeal": appeal, "events": events, "photos": list(appeal.photos.all()),
+        "can_rate": request.user.has_perm("appeals.rate_appeal", appeal) and appeal.rating is None
+        and appeal.status in (AppealStatus.ANSWERED, AppealStatus.CLOSED),
+        "can_reopen": request.user.has_perm("appeals.reopen_appeal", appeal)
+        and appeal.status in workflow.TRANSITIONS["reopen"].sources,
+        "can_add_details": appeal.author_id == request.user.pk and appeal.is_open,
+        "rate_form": RateForm(), "reason_form": ReasonForm()})
+
+
+def appeal_status(request: HttpRequest, token) -> HttpResponse:
+    """The page the QR code points to: status and term by the secret link, without personal data."""
+    appeal = get_object_or_404(Appeal.objects.select_related("category", "department"), token=token)
+    events = list(appeal.events.all())
+    return render(request, "appeals/status.html", {"appeal": appeal, "events": events})
+
+
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = _own(request, pk)
+    link = actions.appeal_link(appeal)
+    qr = receipt_document.qr_svg(link)
+    return render(request, "appeals/receipt.html", {"appeal": appeal, "link": link, "qr": qr})
+
+
+def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = _own(request, pk)
+    pdf = receipt_document.receipt_pdf(appeal, actions.appeal_link(appeal))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{appeal.number}.pdf"'
+    return response
+
+
+def _author_post(request: HttpRequest, pk: int, run) -> HttpResponse:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    appeal = _own(request, pk)
+    try:
+        run(appeal)
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+    return redirect("appeals:detail", appeal.pk)
+
+
+@require_POST
+def appeal_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(appeal):
+        actions.appeal_rate(appeal=appeal, rating=request.POST.get("rating"), comment=request.POST.get("comment", ""),
+                            by=request.user)
+        messages.success(request, _("Thank you for rating the answer."))
+    return _author_post(request, pk, run)
+
+
+@require_POST
+def appeal_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(appeal):
+        actions.appeal_reopen(appeal=appeal, reason=request.POST.get("reason", ""), by=request.user)
+        messages.success(request, _("The appeal is reopened."))
+    return _author_post(request, pk, run)
+
+
+@require_POST
+def appeal_add_details(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(appeal):
+        actions.appeal_add_details(appeal=appeal, text=request.POST.get("text", ""), by=request.user)
+        messages.success(request, _("Your details are added to the appeal."))
+    return _author_post(request, pk, run)

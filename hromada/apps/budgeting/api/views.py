@@ -1,0 +1,309 @@
+"""REST API and open data of the participatory budget (`/c/<slug>/api/v1/budget/`).
+
+Reading is public (projects once published, review conclusions, results, implementation; the
+de-identified votes once voting is over). Writing a ballot needs an authenticated, eligible
+voter; the permission is declared on the view (``rule``) and refused with the rule's message."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hromada.apps.budgeting import actions, results, selectors
+from hromada.apps.budgeting import rules as budget_rules
+from hromada.apps.budgeting.api import serializers as s
+from hromada.apps.budgeting.models import (
+    PUBLIC_STATUSES,
+    Ballot,
+    BallotChoice,
+    Cycle,
+    ImplementationItem,
+    Project,
+    ProjectResult,
+    Review,
+)
+from hromada.core.api.errors import DomainError
+
+ERRORS = {
+    400: OpenApiResponse(s.BudgetErrors, description=(
+        "Bad ballot. Codes: `invalid` (malformed input), `empty_ballot`, `duplicate_project`, `not_on_ballot`, "
+        "`bad_points`, `bad_ranking`, `category_limit`, `total_limit`, `other_district`, `not_a_number`.")),
+    401: OpenApiResponse(s.BudgetErrors, description="Code `not_authenticated`: sign in or send a token."),
+    403: OpenApiResponse(s.BudgetErrors, description=(
+        "Code `permission_denied` with the reason (voting closed, identity level, residence, age); "
+        "`voting_closed` when voting closed while the ballot was being saved.")),
+    409: OpenApiResponse(s.BudgetErrors, description="Code `already_voted_offline`: the person voted on paper or "
+                                                    "at a CNAP desk."),
+}
+CYCLE_FILTER = OpenApiParameter("cycle", str, description="Short name (slug) of a cycle.")
+
+
+class RulePermission(permissions.BasePermission):
+    """Asks the view's `rule` (a permission of rules.py) about `view.rule_object(request)`;
+    a refusal carries the rule's message."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        perm = getattr(view, "rules_by_method", {}).get(request.method)
+        if perm is None:
+            return True
+        reason = budget_rules.refusal(perm, request.user, view.rule_object(request))
+        if reason:
+            self.message = reason
+            return False
+        return True
+
+
+def _cycle(slug: str) -> Cycle:
+    try:
+        return selectors.cycle_by_slug(slug)
+    except Cycle.DoesNotExist:
+        raise Http404 from None
+
+
+def _csv(chunks: Any, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class CycleList(generics.ListAPIView):
+    """Cycles of the community with their phases and categories."""
+
+    serializer_class = s.CycleOutput
+    permission_classes: list = []
+
+    def get_queryset(self) -> QuerySet[Cycle]:
+        return Cycle.objects.select_related("community").prefetch_related("phases", "categories").order_by(
+            "-year", "-pk")
+
+
+class CycleDetail(APIView):
+    permission_classes: list = []
+
+    @extend_schema(responses=s.CycleOutput)
+    def get(self, request: Request, slug: str) -> Response:
+        cycle = _cycle(slug)
+        return Response(s.CycleOutput(cycle).data)
+
+
+def _public_projects(request: Request) -> QuerySet[Project]:
+    projects = (Project.objects.filter(status__in=PUBLIC_STATUSES)
+                .select_related("cycle", "author").order_by("cycle_id", "number"))
+    if request.query_params.get("cycle"):
+        projects = projects.filter(cycle__slug=request.query_params["cycle"])
+    if (request.query_params.get("category") or "").isdigit():
+        projects = projects.filter(category_id=int(request.query_params["category"]))
+    if request.query_params.get("status"):
+        projects = projects.filter(status=request.query_params["status"])
+    return projects
+
+
+PROJECT_FILTERS = [CYCLE_FILTER, OpenApiParameter("category", int), OpenApiParameter("status", str)]
+
+
+@extend_schema(parameters=PROJECT_FILTERS)
+class ProjectList(generics.ListAPIView):
+    """Published projects (drafts and projects on moderation are never listed)."""
+
+    serializer_class = s.ProjectOutput
+    permission_classes: list = []
+
+    def get_queryset(self) -> QuerySet[Project]:
+        return _public_projects(self.request)
+
+
+class ProjectDetail(generics.RetrieveAPIView):
+    """One published project with its cost estimate and the review conclusions."""
+
+    serializer_class = s.ProjectDetailOutput
+    permission_classes: list = []
+
+    def get_queryset(self) -> QuerySet[Project]:
+        return (Project.objects.filter(status__in=PUBLIC_STATUSES).select_related("cycle", "author")
+                .prefetch_related("cost_items", Prefetch("reviews", queryset=Review.objects.select_related(
+                    "project", "department"))))
+
+
+@extend_schema(parameters=PROJECT_FILTERS, responses={(200, "text/csv"): OpenApiTypes.STR})
+class ProjectCsv(APIView):
+    """Published projects as CSV (open data)."""
+
+    permission_classes: list = []
+
+    def get(self, request: Request) -> StreamingHttpResponse:
+        def rows() -> Any:
+            yield results._csv_line(["id", "cycle", "number", "category_id", "district_id", "title", "status",
+                                     "estimated_cost", "approved_cost", "latitude", "longitude"], ",")
+            for p in _public_projects(request).iterator(chunk_size=2000):
+                yield results._csv_line([p.pk, p.cycle.slug, p.number, p.category_id, p.district_id or "", p.title,
+                                         p.status, p.estimated_cost, p.approved_cost or "", p.latitude or "",
+                                         p.longitude or ""], ",")
+
+        return _csv(rows(), "projects.csv")
+
+
+@extend_schema(parameters=[CYCLE_FILTER])
+class ReviewList(generics.ListAPIView):
+    """Review conclusions of the departments (public)."""
+
+    serializer_class = s.ReviewOutput
+    permission_classes: list = []
+
+    def get_queryset(self) -> QuerySet[Review]:
+        reviews = Review.objects.select_related("project", "department").order_by("pk")
+        if self.request.query_params.get("cycle"):
+            reviews = reviews.filter(project__cycle__slug=self.request.query_params["cycle"])
+        return reviews
+
+
+class ResultList(APIView):
+    """The published results of a cycle: every project on the ballot with its votes and why it was
+    or was not funded."""
+
+    permission_classes: list = []
+
+    @extend_schema(responses={200: s.ResultsOutput, 404: OpenApiResponse(s.BudgetErrors)})
+    def get(self, request: Request, slug: str) -> Response:
+        cycle = _cycle(slug)
+        run = selectors.result_run(cycle)
+        if run is None:
+            raise DomainError(_("The results are not published yet."), code="not_published", status_code=404)
+        rows = ProjectResult.objects.filter(run=run).select_related("project").order_by("category_id", "rank")
+        return Response(s.ResultsOutput({"cycle": cycle.slug, "rule": run.rule, "counted_at": run.finished_at,
+                                         "ballots": run.ballots, "projects": rows}).data)
+
+
+class ResultCsv(APIView):
+    permission_classes: list = []
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 404: OpenApiResponse(s.BudgetErrors)})
+    def get(self, request: Request, slug: str) -> StreamingHttpResponse:
+        cycle = _cycle(slug)
+        run = selectors.result_run(cycle)
+        if run is None:
+            raise DomainError(_("The results are not published yet."), code="not_published", status_code=404)
+
+        def rows() -> Any:
+            yield results._csv_line(["category_id", "rank", "project_number", "title", "votes", "voters", "cost",
+                                     "funded", "reason"], ",")
+            for r in ProjectResult.objects.filter(run=run).select_related("project").order_by("category_id", "rank"):
+                yield results._csv_line([r.category_id, r.rank, r.project.number, r.project.title, r.votes, r.voters,
+                                         r.cost, int(r.funded), r.reason], ",")
+
+        return _csv(rows(), f"{cycle.slug}-results.csv")
+
+
+def _votes_cycle(slug: str) -> Cycle:
+    cycle = _cycle(slug)
+    if not results.votes_are_public(cycle):
+        raise DomainError(_("The votes are published when voting is over."), code="not_published", status_code=404)
+    return cycle
+
+
+class VoteList(generics.ListAPIView):
+    """De-identified ballots of a cycle, published once voting is over."""
+
+    serializer_class = s.VoteOutput
+    permission_classes: list = []
+
+    def get_queryset(self) -> QuerySet[Ballot]:
+        cycle = _votes_cycle(self.kwargs["slug"])
+        return (Ballot.objects.filter(cycle=cycle).order_by("public_id")
+                .prefetch_related(Prefetch("choices", queryset=BallotChoice.objects.select_related("project")
+                                           .order_by("project__number"))))
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        data = [{"voter_id": b.public_id, "voting_method": b.channel,
+                 "choices": [[c.project.number, c.points] for c in b.choices.all()]} for b in page or []]
+        return self.get_paginated_response(s.VoteOutput(data, many=True).data)
+
+
+class VoteCsv(APIView):
+    permission_classes: list = []
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 404: OpenApiResponse(s.BudgetErrors)})
+    def get(self, request: Request, slug: str) -> StreamingHttpResponse:
+        cycle = _votes_cycle(slug)
+        return _csv(results.stream_votes_csv(cycle), f"{cycle.slug}-votes.csv")
+
+
+def _implementation(request: Request) -> QuerySet[ImplementationItem]:
+    return selectors.implementation_items(
+        _cycle(request.query_params["cycle"]) if request.query_params.get("cycle") else None)
+
+
+@extend_schema(parameters=[CYCLE_FILTER])
+class ImplementationList(generics.ListAPIView):
+    """Winning projects being implemented: department, progress, money spent, milestones."""
+
+    serializer_class = s.ImplementationOutput
+    permission_classes: list = []
+
+    def get_queryset(self) -> QuerySet[ImplementationItem]:
+        return _implementation(self.request)
+
+
+@extend_schema(parameters=[CYCLE_FILTER], responses={(200, "text/csv"): OpenApiTypes.STR})
+class ImplementationCsv(APIView):
+    permission_classes: list = []
+
+    def get(self, request: Request) -> StreamingHttpResponse:
+        def rows() -> Any:
+            yield results._csv_line(["cycle", "project_number", "title", "department", "progress", "spent", "cost",
+                                     "completed_at"], ",")
+            for item in _implementation(request):
+                yield results._csv_line([item.project.cycle.slug, item.project.number, item.project.title,
+                                         item.department.name_uk, item.progress, item.spent, item.project.cost,
+                                         item.completed_at.isoformat() if item.completed_at else ""], ",")
+
+        return _csv(rows(), "implementation.csv")
+
+
+class MyBallot(APIView):
+    """The signed-in voter's ballot in a cycle: read it, cast it, or replace it until voting closes.
+
+    One ballot per person per cycle; a new POST replaces the choices of the earlier online ballot."""
+
+    permission_classes = [permissions.IsAuthenticated, RulePermission]
+    rules_by_method: ClassVar[dict[str, str]] = {"POST": "budgeting.vote"}
+
+    def rule_object(self, request: Request) -> Cycle:
+        if not hasattr(self, "_cycle_obj"):
+            try:
+                self._cycle_obj = selectors.cycle_for_ballot(self.kwargs["slug"])
+            except Cycle.DoesNotExist:
+                raise Http404 from None
+        return self._cycle_obj
+
+    @extend_schema(responses={200: s.BallotOutput, 404: OpenApiResponse(s.BudgetErrors)})
+    def get(self, request: Request, slug: str) -> Response:
+        ballot = selectors.ballot_of(self.rule_object(request), request.user)
+        if ballot is None:
+            raise DomainError(_("You have not voted in this cycle."), code="no_ballot", status_code=404)
+        return Response(s.BallotOutput(ballot).data)
+
+    @extend_schema(request=s.BallotInput, responses={201: s.BallotOutput, 200: s.BallotOutput, **ERRORS})
+    def post(self, request: Request, slug: str) -> Response:
+        cycle = self.rule_object(request)
+        data = s.BallotInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        choices = [actions.Choice(c["project"], c["points"]) for c in data.validated_data["choices"]]
+        outcome = actions.ballot_submit(cycle=cycle, voter=request.user, choices=choices,
+                                        district_id=data.validated_data.get("district"))
+        # The answer is built from what was just written (the shape of BallotOutput): no re-read.
+        ballot, when = outcome.ballot, serializers.DateTimeField()
+        answer = {"id": ballot.pk, "cycle": cycle.slug, "voter_id": ballot.public_id, "channel": ballot.channel,
+                  "district": ballot.district_id, "created_at": when.to_representation(ballot.created_at),
+                  "updated_at": when.to_representation(ballot.updated_at),
+                  "choices": [{"project": line.project_id, "points": line.points} for line in outcome.lines]}
+        return Response(answer, status=201 if outcome.created else 200)

@@ -1,0 +1,31 @@
+"""Who may publish: community admins manage the whole catalogue; executors of a department
+update the data sets of their department's publisher. Predicates take (user, community) or
+(user, dataset)."""
+
+from __future__ import annotations
+
+import rules
+
+from hromada.apps.accounts.models import Role, StaffRole
+from hromada.apps.accounts.rules import is_community_admin
+from hromada.core import tenancy
+
+
+@rules.predicate
+def is_dataset_department_executor(user, dataset) -> bool:
+    if dataset is None or not getattr(user, "is_authenticated", False):
+        return False
+    department_id = dataset.publisher.department_id
+    if department_id is None:
+        return False
+    with tenancy.scope(dataset.community):
+        return StaffRole.objects.filter(user=user, role=Role.EXECUTOR, department_id=department_id).exists()
+
+
+@rules.predicate
+def is_dataset_community_admin(user, dataset) -> bool:
+    return dataset is not None and is_community_admin(user, dataset.community)
+
+
+rules.add_perm("opendata.manage_catalogue", is_community_admin)
+rules.add_perm("opendata.change_dataset", is_dataset_community_admin | is_dataset_department_executor)

@@ -1,0 +1,50 @@
+"""Reads of the portal: search with facets for the web pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from hromada.apps.opendata.ckan import search
+from hromada.apps.opendata.models import Dataset, Frequency, Publisher, Resource, Theme
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class Facet:
+    key: str
+    title: Any
+    items: list[tuple[str, str, int, bool]]  # value, label, count, selected
+
+
+def portal_search(params: Any) -> tuple[QuerySet[Dataset], list[Facet]]:
+    qs = search.apply_q(Dataset.objects.filter(is_published=True), params.get("q", ""))
+    chosen = {key: params.getlist(key) for key in ("publisher", "theme", "format", "frequency")}
+    if chosen["publisher"]:
+        qs = qs.filter(publisher__name__in=chosen["publisher"])
+    if chosen["theme"]:
+        qs = qs.filter(pk__in=Dataset.objects.filter(themes__name__in=chosen["theme"]).values("pk"))
+    if chosen["format"]:
+        qs = qs.filter(pk__in=Resource.objects.filter(format__in=chosen["format"]).values("dataset_id"))
+    if chosen["frequency"]:
+        qs = qs.filter(frequency__in=chosen["frequency"])
+    counts = search.facet_counts(qs, ["organization", "groups", "res_format", "update_frequency"], 50, 1)
+    from django.utils.translation import gettext_lazy as _
+
+    publishers = {p.name: p.title for p in Publisher.objects.filter(name__in=list(counts["organization"]))}
+    themes = {t.name: t.title for t in Theme.objects.filter(name__in=list(counts["groups"]))}
+    frequencies = dict(Frequency.choices)
+
+    def items(key: str, field: str, labels: dict[str, Any]) -> list[tuple[str, str, int, bool]]:
+        return [(value, str(labels.get(value, value)), n, value in chosen[key]) for value, n in counts[field].items()]
+
+    facets = [
+        Facet("publisher", _("Publisher"), items("publisher", "organization", publishers)),
+        Facet("theme", _("Theme"), items("theme", "groups", themes)),
+        Facet("format", _("Format"), items("format", "res_format", {})),
+        Facet("frequency", _("Update frequency"), items("frequency", "update_frequency", frequencies)),
+    ]
+    return qs.select_related("publisher").annotate(resource_count=Count("resources")).order_by("title_uk", "id"), facets

@@ -1,0 +1,234 @@
+"""Reads: public lists with filters, visibility, signatories, the chart, the trending report."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Coalesce, TruncDate, TruncHour
+from django.http import Http404
+from django.utils import timezone
+
+from hromada.apps.petitions.models import (
+    PUBLIC_STATUSES,
+    SIGNING_FIELDS,
+    Petition,
+    PetitionPolicy,
+    PetitionStatus,
+    Signature,
+    active_signatures,
+)
+from hromada.core.calendar import KYIV
+
+S = PetitionStatus
+SORTS = {
+    "newest": ("-published_at", "-id"),
+    "signatures": ("-signature_count", "-id"),
+    "ending": ("collection_ends_at", "id"),
+}
+PERIODS = {"week": 7, "month": 31, "year": 366}
+
+
+def public_petitions() -> QuerySet[Petition]:
+    return Petition.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def filter_petitions(queryset: QuerySet[Petition], *, q: str = "", status: str = "", category: int | None = None,
+                     period: str = "", sort: str = "newest") -> QuerySet[Petition]:
+    """The public list with search (title and text), filters and one of the sort orders."""
+    if q:
+        for word in q.casefold().split()[:8]:
+            queryset = queryset.filter(search_text__contains=word)
+    if status == "open":
+        queryset = queryset.filter(status__in=[S.COLLECTING, S.THRESHOLD_REACHED],
+                                   collection_ends_at__gte=timezone.now())
+    elif status:
+        queryset = queryset.filter(status=status)
+    if category:
+        queryset = queryset.filter(category_id=category)
+    if period in PERIODS:
+        queryset = queryset.filter(published_at__gte=timezone.now() - timedelta(days=PERIODS[period]))
+    if sort == "ending":
+        queryset = queryset.filter(status__in=[S.COLLECTING, S.THRESHOLD_REACHED],
+                                   collection_ends_at__gte=timezone.now())
+    return queryset.select_related("author", "category").order_by(*SORTS.get(sort, SORTS["newest"]))
+
+
+_SIGNING_SQL = (f"SELECT {', '.join(SIGNING_FIELDS)} FROM {Petition._meta.db_table} "  # noqa: S608
+                f"WHERE id = %s AND community_id = %s")
+
+
+def petition_for_signing(pk: int, community) -> Petition | None:
+    """The few columns signing needs, in one plain query (the hot path of a surge), or None."""
+    found = list(Petition.objects.raw(_SIGNING_SQL, [pk, community.pk]))
+    if not found:
+        return None
+    petition = found[0]
+    petition.community = community
+    return petition
+
+
+def visible_petition(pk: int, user) -> Petition:
+    """The petition if `user` may see it (public, or its author, or staff who handle it); 404 otherwise."""
+    petition = Petition.objects.select_related("author", "category", "community").filter(pk=pk).first()
+    if petition is None or not user.has_perm("petitions.view_petition", petition):
+        raise Http404
+    return petition
+
+
+def active_signature_of(petition: Petition, user) -> Signature | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Signature.objects.filter(petition=petition, person=user, withdrawn_at__isnull=True).first()
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator that trusts the petition's exact signature count instead of COUNT(*) over the rows."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def signatories_page(petition: Petition, page: Any, per_page: int = 50):
+    """One page of the public list of signatories: names and dates only, in signing order."""
+    return KnownCountPaginator(signatories_queryset(petition), per_page, count=petition.signature_count).get_page(page)
+
+
+def signatories_queryset(petition: Petition) -> QuerySet[Signature]:
+    return (Signature.objects.filter(active_signatures(), petition=petition).order_by("signed_at", "id")
+            .values("signed_at", name=F("person__full_name")))  # type: ignore[return-value]
+
+
+def signatories_rows(petition: Petition, chunk_size: int = 2000):
+    """All active signatories (name, signed_at), streamed in signing order."""
+    return (Signature.objects.filter(active_signatures(), petition=petition).order_by("signed_at", "id")
+            .values_list("person__full_name", "signed_at").iterator(chunk_size=chunk_size))
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    count: int
+    total: int
+
+
+def signatures_by_day(petition: Petition, max_days: int = 92) -> list[DayCount]:
+    """Active signatures per Kyiv day and the running total, cached for a minute."""
+    key = f"petitions:chart:{petition.pk}:{petition.signature_count}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = (Signature.objects.filter(active_signatures(), petition=petition)
+            .annotate(day=TruncDate("signed_at", tzinfo=KYIV)).values("day").annotate(n=Count("id"))
+            .order_by("day"))
+    result, total = [], 0
+    for row in rows:
+        total += row["n"]
+        result.append(DayCount(row["day"], row["n"], total))
+    result = result[-max_days:]
+    cache.set(key, result, 60)
+    return result
+
+
+# The count endpoint's memory: each process reads a petition's count at most once a second.
+COUNT_TTL_SECONDS = 1.0
+_COUNTS: dict[int, tuple[float, dict[str, Any] | None]] = {}
+
+
+def forget_counts() -> None:
+    _COUNTS.clear()
+
+
+def count_payload(petition_id: int) -> dict[str, Any] | None:
+    """The public count of a petition, at most one second old (no cache round trip: process memory)."""
+    now = time.monotonic()
+    hit = _COUNTS.get(petition_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    payload = _read_count(petition_id)
+    if len(_COUNTS) > 10_000:
+        _COUNTS.clear()
+    _COUNTS[petition_id] = (now + COUNT_TTL_SECONDS, payload)
+    return payload
+
+
+def _read_count(petition_id: int) -> dict[str, Any] | None:
+    row = (Petition.objects.filter(pk=petition_id, status__in=PUBLIC_STATUSES)
+           .values("signature_count", "threshold", "status", "collection_ends_at").first())
+    if row is None:
+        return None
+    ends = row["collection_ends_at"]
+    return {"id": petition_id, "count": row["signature_count"], "threshold": row["threshold"],
+            "status": row["status"], "collection_ends_at": ends.isoformat() if ends else None,
+            "open": row["status"] in (S.COLLECTING, S.THRESHOLD_REACHED) and ends is not None
+            and timezone.now() <= ends,
+            "as_of": timezone.now().isoformat(timespec="milliseconds")}
+
+
+def office_queues(now: datetime | None = None) -> dict[str, QuerySet[Petition]]:
+    """The back-office work lists, each ordered by its deadline."""
+    base = Petition.objects.select_related("author")
+    return {
+        "moderation": base.filter(status=S.MODERATION).order_by("moderation_due_at", "id"),
+        "consideration": base.filter(status__in=[S.THRESHOLD_REACHED, S.CONSIDERATION])
+        .order_by("consideration_due_at", "id"),
+        "collecting": base.filter(status=S.COLLECTING).order_by("collection_ends_at", "id"),
+    }
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    petition_id: int
+    title: str
+    hour: datetime
+    key: str  # the IP address or the e-mail domain
+    count: int
+
+
+def trending(community, *, hours: int = 24) -> dict[str, list[TrendRow]]:
+    """Active signatures per petition, per hour, per IP address and per e-mail domain over the
+    last `hours`, where a group exceeds the community's thresholds."""
+    policy = PetitionPolicy.for_community(community)
+    since = timezone.now() - timedelta(hours=hours)
+    base = (Signature.objects.filter(active_signatures(), signed_at__gte=since)
+            .annotate(hour=TruncHour("signed_at", tzinfo=KYIV)))
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for field, limit in (("ip", policy.trend_ip_per_hour), ("email_domain", policy.trend_domain_per_hour)):
+        present = base.exclude(ip__isnull=True) if field == "ip" else base.exclude(email_domain="")
+        groups[field] = list(
+            present
+            .values("petition_id", "hour", field).annotate(n=Count("id")).filter(n__gt=limit)
+            .order_by("-n", "petition_id")[:200])
+    ids = {row["petition_id"] for rows in groups.values() for row in rows}
+    titles = dict(Petition.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return {field: [TrendRow(r["petition_id"], titles.get(r["petition_id"], ""), r["hour"], str(r[field]), r["n"])
+                    for r in rows] for field, rows in groups.items()}
+
+
+def feed_items(limit: int = 50) -> QuerySet[Petition]:
+    """New and answered petitions, the most recent event first."""
+    return (Petition.objects.filter(status__in=PUBLIC_STATUSES).select_related("author")
+            .annotate(latest=Coalesce("answered_at", "published_at")).order_by("-latest", "-id")[:limit])
+
+
+def chart_bars(days: list[DayCount], *, width: int = 600, height: int = 160) -> dict[str, Any]:
+    """Bar geometry for the inline SVG chart (the table next to it carries the same figures)."""
+    peak = max((d.count for d in days), default=0) or 1
+    step = width / max(len(days), 1)
+    items = []
+    for index, day in enumerate(days):
+        bar_height = round(day.count / peak * (height - 4), 1)
+        items.append({"x": round(index * step + step * 0.1, 1), "w": round(step * 0.8, 1),
+                      "y": round(height - bar_height, 1), "h": bar_height, "day": day.day, "count": day.count})
+    return {"width": width, "height": height, "items": items, "last": days[-1] if days else None}

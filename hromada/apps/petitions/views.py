@@ -1,0 +1,290 @@
+"""Public petition pages and the resident's own: parse input, call one action, render."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hromada.apps.petitions import actions, ratelimit, selectors
+from hromada.apps.petitions.forms import CoauthorForm, PetitionFilterForm, PetitionForm, add_domain_error
+from hromada.apps.petitions.models import (
+    Petition,
+    PetitionCoauthor,
+    PetitionEvent,
+    PetitionPolicy,
+    PetitionStatus,
+    Signature,
+)
+from hromada.core.api.errors import DomainError
+
+PUBLIC_EVENT_KINDS = ("publish", "reach_threshold", "lose_threshold", "signatures_invalidated",
+                      "start_consideration", "answer", "forward", "archive", "consideration_overdue")
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _error_json(exc: DomainError) -> JsonResponse:
+    return JsonResponse({"errors": [{"code": exc.code, "message": str(exc.detail), "field": exc.field}]},
+                        status=exc.status_code)
+
+
+def _petition_in_request(request: HttpRequest, pk: int) -> Petition | None:
+    return selectors.petition_for_signing(pk, request.community)  # type: ignore[attr-defined]
+
+
+@require_GET
+def petition_list(request: HttpRequest) -> HttpResponse:
+    form = PetitionFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {"sort": "newest"}
+    queryset = selectors.filter_petitions(selectors.public_petitions(), **filters)
+    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "petitions/list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "can_create": request.user.has_perm("petitions.create_petition", request.community),  # type: ignore[attr-defined]
+    })
+
+
+def _share_links(request: HttpRequest, petition: Petition) -> list[tuple[str, str]]:
+    url = quote(request.build_absolute_uri(petition.get_absolute_url()), safe="")
+    title = quote(petition.title, safe="")
+    return [
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url}"),
+        ("Telegram", f"https://t.me/share/url?url={url}&text={title}"),
+        ("X", f"https://twitter.com/intent/tweet?url={url}&text={title}"),
+        ("Viber", f"viber://forward?text={title}%20{url}"),
+        (_("E-mail"), f"mailto:?subject={title}&body={url}"),
+    ]
+
+
+@require_GET
+def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = selectors.visible_petition(pk, request.user)
+    user = request.user
+    signature = selectors.active_signature_of(petition, user)
+    policy = PetitionPolicy.for_community(petition.community)
+    refusal = None
+    if signature is None and petition.is_signable():
+        problem = actions.signing_refusal(petition, user, policy)
+        refusal = str(problem.detail) if problem else None
+    events = PetitionEvent.objects.filter(petition=petition).select_related("actor")
+    is_insider = user.has_perm("petitions.moderate_petition", petition) or (
+        getattr(user, "is_authenticated", False) and petition.author_id == user.pk)
+    if not is_insider:
+        events = events.filter(kind__in=PUBLIC_EVENT_KINDS)
+    response = getattr(petition, "response", None) if petition.status in (
+        PetitionStatus.ANSWERED, PetitionStatus.ARCHIVED) else None
+    chart = selectors.signatures_by_day(petition) if petition.published_at else []
+    return render(request, "petitions/detail.html", {
+        "petition": petition, "signature": signature, "refusal": refusal, "events": events,
+        "response": response, "documents": petition.documents.all() if response else [],
+        "chart": chart, "chart_max": max((d.count for d in chart), default=0), "bars": selectors.chart_bars(chart),
+        "signatories": selectors.signatories_page(petition, request.GET.get("signatories")),
+        "share_links": _share_links(request, petition),
+        "can_edit": user.has_perm("petitions.change_petition", petition),
+        "can_submit": user.has_perm("petitions.submit_petition", petition),
+        "can_manage": user.has_perm("petitions.view_office", petition),
+        "coauthors": petition.coauthors.select_related("person") if is_insider else [],
+        "now": timezone.now(),
+    })
+
+
+@require_GET
+def petition_count(request: HttpRequest, pk: int) -> JsonResponse:
+    """The cheap count endpoint: cached for a second, no session, one query at most."""
+    payload = selectors.count_payload(pk)
+    if payload is None:
+        return JsonResponse({"errors": [{"code": "not_found", "message": _("There is no such petition."),
+                                         "field": None}]}, status=404)
+    response = JsonResponse(payload)
+    response["Cache-Control"] = "public, max-age=1"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _after_post(request: HttpRequest, petition_pk: int) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("petitions:detail", args=[petition_pk]), status=303)
+
+
+@require_POST
+def petition_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign (POST with CSRF). Answers JSON when asked for it, else redirects back with a message."""
+    user = request.user
+    if not user.is_authenticated:
+        if _wants_json(request):
+            return _error_json(DomainError(_("Sign in to sign the petition."), code="not_authenticated",
+                                           status_code=401))
+        return redirect(f"{reverse('accounts:login')}?next={reverse('petitions:detail', args=[pk])}")
+    petition = _petition_in_request(request, pk)
+    if petition is None:
+        return _error_json(DomainError(_("There is no such petition."), code="not_found", status_code=404)) \
+            if _wants_json(request) else _not_found(request)
+    policy = PetitionPolicy.cached_for(petition.community)
+    notify = request.POST.get("notify") == "1" if "form" in request.POST else True
+    try:
+        ip = ratelimit.client_ip(request)
+        ratelimit.check_sign_rate(policy=policy, user_id=user.pk, ip=ip)
+        actions.petition_sign(petition=petition, person=user, ip=ip,  # type: ignore[arg-type]
+                              notify_on_answer=notify, policy=policy)
+    except DomainError as exc:
+        if _wants_json(request):
+            return _error_json(exc)
+        messages.error(request, str(exc.detail))
+        return _after_post(request, pk)
+    if _wants_json(request):
+        return JsonResponse({"signed": True, "count": petition.signature_count, "status": petition.status})
+    messages.success(request, _("Thank you: your signature is counted."))
+    return _after_post(request, pk)
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    from hromada.core.errors import handler404
+
+    return handler404(request)
+
+
+@require_POST
+@login_required
+def petition_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = _petition_in_request(request, pk)
+    if petition is None:
+        return _not_found(request)
+    try:
+        actions.petition_withdraw_signature(petition=petition, person=request.user)  # type: ignore[arg-type]
+    except DomainError as exc:
+        if _wants_json(request):
+            return _error_json(exc)
+        messages.error(request, str(exc.detail))
+        return _after_post(request, pk)
+    if _wants_json(request):
+        return JsonResponse({"signed": False, "count": petition.signature_count, "status": petition.status})
+    messages.success(request, _("Your signature is withdrawn. You can sign again while signatures are collected."))
+    return _after_post(request, pk)
+
+
+@require_GET
+def signatories(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = selectors.visible_petition(pk, request.user)
+    return render(request, "petitions/signatories.html", {
+        "petition": petition, "page": selectors.signatories_page(petition, request.GET.get("page"), per_page=100)})
+
+
+# ---------------------------------------------------------------- authoring
+
+
+@login_required
+def petition_create(request: HttpRequest) -> HttpResponse:
+    community = request.community  # type: ignore[attr-defined]
+    if not request.user.has_perm("petitions.create_petition", community):
+        return render(request, "petitions/need_verification.html", status=403)
+    form = PetitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            petition = actions.petition_create(community=community, author=request.user,  # type: ignore[arg-type]
+                                               **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Draft saved. Check it and submit it for moderation."))
+            return redirect("petitions:detail", pk=petition.pk)
+    return render(request, "petitions/form.html", {"form": form, "petition": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def petition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = selectors.visible_petition(pk, request.user)
+    if not request.user.has_perm("petitions.change_petition", petition):
+        raise PermissionDenied
+    initial = {"title": petition.title, "text": petition.text, "category": petition.category}
+    form = PetitionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.petition_update(petition=petition, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("petitions:detail", pk=petition.pk)
+    coauthors = petition.coauthors.select_related("person")
+    return render(request, "petitions/form.html", {
+        "form": form, "petition": petition, "coauthor_form": CoauthorForm(), "coauthors": coauthors,
+        "coauthors_required": PetitionPolicy.for_community(petition.community).coauthors_required,
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def petition_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = selectors.visible_petition(pk, request.user)
+    try:
+        actions.petition_submit(petition=petition, by=request.user)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("Submitted. A moderator will publish the petition or explain the refusal "
+                                    "within the moderation term."))
+    return _after_post(request, pk)
+
+
+@require_POST
+@login_required
+def coauthor_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = selectors.visible_petition(pk, request.user)
+    form = CoauthorForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.petition_invite_coauthor(petition=petition, by=request.user,  # type: ignore[arg-type]
+                                             email=form.cleaned_data["email"])
+        except DomainError as exc:
+            messages.error(request, str(exc.detail))
+        else:
+            messages.success(request, _("Invitation sent."))
+    else:
+        messages.error(request, _("Enter a valid e-mail address."))
+    return redirect("petitions:edit", pk=pk)
+
+
+@require_POST
+@login_required
+def coauthor_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = _petition_in_request(request, pk)
+    if petition is None:
+        return _not_found(request)
+    try:
+        actions.petition_confirm_coauthor(petition=petition, person=request.user)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("You are a co-author of this petition now."))
+    return redirect("petitions:mine")
+
+
+@login_required
+def my_petitions(request: HttpRequest) -> HttpResponse:
+    """The cabinet section: petitions I wrote, invitations to co-author, petitions I signed."""
+    user = request.user
+    authored = Paginator(Petition.objects.filter(author=user).order_by("-created_at"),  # type: ignore[misc]
+                         20).get_page(request.GET.get("authored_page"))
+    invitations = (PetitionCoauthor.objects.filter(person=user, confirmed_at__isnull=True,  # type: ignore[misc]
+                                                   petition__status=PetitionStatus.DRAFT)
+                   .select_related("petition", "petition__author"))
+    signed = Paginator(Signature.objects.filter(person=user, withdrawn_at__isnull=True)  # type: ignore[misc]
+                       .select_related("petition").order_by("-signed_at"), 20).get_page(request.GET.get("page"))
+    return render(request, "petitions/mine.html", {
+        "authored": authored, "invitations": invitations, "signed": signed,
+        "can_create": user.has_perm("petitions.create_petition", request.community),  # type: ignore[attr-defined]
+    })
