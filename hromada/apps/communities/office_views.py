@@ -35,7 +35,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def _edit_list(request: HttpRequest, model, form_class, template: str, kind: str, pk: int | None):
+def _edit_list(request: HttpRequest, model, form_class, title: str, kind: str, pk: int | None):
     _require_admin(request)
     instance = get_object_or_404(model, pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance)
@@ -48,15 +48,16 @@ def _edit_list(request: HttpRequest, model, form_class, template: str, kind: str
             messages.success(request, _("Saved."))
             return redirect(f"communities_office:{kind}s")
     page = Paginator(model.objects.order_by("name_uk"), 50).get_page(request.GET.get("page"))
-    return render(request, template, {"form": form, "page": page, "editing": instance},
-                  status=400 if form.errors else 200)
+    context = {"form": form, "page": page, "editing": instance, "title": title,
+               "edit_url_name": f"communities_office:{kind}"}
+    return render(request, "communities/office/units.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 def departments(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    return _edit_list(request, Department, DepartmentForm, "communities/office/departments.html", "department", pk)
+    return _edit_list(request, Department, DepartmentForm, _("Departments"), "department", pk)
 
 
 @login_required
 def districts(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    return _edit_list(request, District, DistrictForm, "communities/office/districts.html", "district", pk)
+    return _edit_list(request, District, DistrictForm, _("Districts"), "district", pk)

@@ -5,7 +5,7 @@ import pytest
 from hromada.apps.communities.models import Community, District
 from hromada.core import tenancy
 from hromada.core.audit.models import AuditRecord
-from hromada.testing.factories import PASSWORD, make_district, make_user
+from hromada.testing.factories import PASSWORD, make_department, make_district, make_user
 
 SQUARE = {"type": "Polygon", "coordinates": [[[30.0, 50.0], [30.1, 50.0], [30.1, 50.1], [30.0, 50.1], [30.0, 50.0]]]}
 
@@ -104,3 +104,13 @@ def test_password_login_reaches_back_office(client, community, staff):
     assert client.login(username=admin.email, password=PASSWORD)
     page = client.get("/c/kyiv/office/").content.decode()
     assert "/c/kyiv/office/community/" in page
+
+
+@pytest.mark.parametrize(("path", "heading"), [("departments/", "Departments"), ("districts/", "Districts")])
+def test_unit_lists_show_their_own_heading_and_edit_links(client, community, staff, path, heading):
+    make_district(community, SQUARE, name_uk="Центр")
+    make_department(community, name_uk="Відділ освіти")
+    client.force_login(staff("admin"))
+    page = client.get(f"/c/kyiv/office/community/{path}").content.decode()
+    assert f"<h1>{heading}</h1>" in page
+    assert f'href="/c/kyiv/office/community/{path}' in page
