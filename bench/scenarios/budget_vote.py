@@ -67,7 +67,9 @@ function init(args)
     end
     i = i + 1
   end
+  -- fully buffered: the C library flushes the file when wrk exits; the run checks the count
   acks = io.open(acks_dir .. "/acks-" .. tid .. "-" .. first .. ".txt", "w")
+  acks:setvbuf("full")
   idx, created, replaced, refused, wrapped = 0, 0, 0, 0, 0
 end
 
@@ -89,7 +91,6 @@ function response(status, headers, body)
   if status == 201 or status == 200 then
     local id = body:match('"id":(%d+)')
     acks:write(status, " ", id or "?", "\n")
-    acks:flush()
     if status == 201 then created = created + 1 else replaced = replaced + 1 end
   else
     refused = refused + 1
@@ -268,7 +269,8 @@ def run(ctx: Context) -> dict[str, Any]:
     first = 0
     if ctx.warmup > 0:
         warm_last = math.ceil(ctx.warmup * VOTERS_PER_SECOND)
-        _vote_load(ctx, path, ctx.warmup, 0, warm_last)
+        _warm, warm_tally = _vote_load(ctx, path, ctx.warmup, 0, warm_last)
+        ctx.extra["warm_tallies"] = [warm_tally]
         first = warm_last
         ctx.log("  warmed up")
     rounds: list[dict[str, Any]] = []
@@ -286,6 +288,7 @@ def run(ctx: Context) -> dict[str, Any]:
                 f"({result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms, errors {result.errors}, "
                 f"replaced {tally['replaced']}, voters reused {tally['wrapped']})")
     acked, new, replaced = _acknowledged(Path(ctx.extra["workdir"]))
+    reported = sum(t["created"] + t["replaced"] for t in [*tallies, *ctx.extra.get("warm_tallies", [])])
     db = _check_database(ctx.db_url, int(ctx.extra["cycle_id"]), acked)
     in_flight_allowance = (ctx.rounds + 1) * ctx.connections
     figures: dict[str, Any] = {
@@ -298,7 +301,9 @@ def run(ctx: Context) -> dict[str, Any]:
         "duplicates": db["duplicates"],
         "partial": db["partial"],
         "in_flight_at_stop_max": in_flight_allowance,
-        "exact": db["lost"] == 0 and db["duplicates"] == 0 and db["partial"] == 0
+        "acks_recorded": new + replaced,
+        "acks_reported_by_wrk": reported,
+        "exact": db["lost"] == 0 and db["duplicates"] == 0 and db["partial"] == 0 and new + replaced == reported
         and new <= db["stored"] <= new + in_flight_allowance,
         "refused": sum(t["refused"] for t in tallies),
         "voters_prepared": voters,
