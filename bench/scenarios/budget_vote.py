@@ -117,17 +117,7 @@ end
 def setup_in_django(voters: int, voters_path: str, info_path: str) -> None:
     """Runs in `hromada shell` against the benchmark database: the budget demo, `voters` verified
     residents with sessions and CSRF secrets, and a few valid ballots for them to cast."""
-    from datetime import date, timedelta
-
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
-    from django.utils import timezone
-    from django.utils.crypto import get_random_string
-
-    from hromada.apps.accounts.models import IdentityLevel, User, VerificationMethod
+    from bench.residents import signed_in_residents
     from hromada.apps.budgeting.demo import load_demo
     from hromada.apps.budgeting.models import Cycle, Project, ProjectStatus
     from hromada.apps.communities.models import Community
@@ -155,29 +145,11 @@ def setup_in_django(voters: int, voters_path: str, info_path: str) -> None:
             choices.append(by_category[district][0])
         bodies.append(json.dumps({"choices": [{"project": pk} for pk in choices[:5]]}, separators=(",", ":")))
 
-    now = timezone.now()
-    unusable = make_password(None)
-    backend = "django.contrib.auth.backends.ModelBackend"
-    expires = now + timedelta(days=1)
-    batch = 5000
     with open(voters_path, "w", encoding="ascii") as out:
-        for start in range(0, voters, batch):
-            rows = [User(email=f"voter{n:07d}@bench.hromada.test", full_name=f"Виборець Навантаження {n}",
-                         password=unusable, home_community=community, identity_level=IdentityLevel.VERIFIED,
-                         verification_method=VerificationMethod.PROVIDER, verified_at=now,
-                         birth_date=date(1950 + n % 55, 1 + n % 12, 1 + n % 28))
-                    for n in range(start, min(start + batch, voters))]
-            User.objects.bulk_create(rows)
-            created = User.objects.filter(email__in=[u.email for u in rows]).order_by("pk")
-            sessions, lines = [], []
-            for n, user in enumerate(created, start=start):
-                key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-                data = SessionStore().encode({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend,
-                                              HASH_SESSION_KEY: user.get_session_auth_hash()})
-                sessions.append(Session(session_key=key, session_data=data, expire_date=expires))
-                lines.append(f"{key} {get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)} {1 + n % 4}\n")
-            Session.objects.bulk_create(sessions)
-            out.writelines(lines)
+        for n, key, csrf_secret in signed_in_residents(
+                community=community, count=voters, email_prefix="voter", name="Виборець Навантаження",
+                first_birth_year=1950, birth_years=55):
+            out.write(f"{key} {csrf_secret} {1 + n % 4}\n")
     Path(info_path).write_text(json.dumps({"voters": voters, "cycle_id": cycle.pk, "bodies": bodies,
                                            "first_voter_email": "voter0000000@bench.hromada.test"}))
 

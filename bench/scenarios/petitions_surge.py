@@ -130,18 +130,11 @@ end
 def setup_in_django(users: int, creds_path: str, info_path: str) -> None:
     """Runs inside `hromada shell` against the benchmark database: the hot petition and `users`
     verified residents of the demo community, each with a session and a CSRF secret."""
-    from datetime import date, timedelta
 
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
-    from django.utils import timezone
-    from django.utils.crypto import get_random_string
 
-    from hromada.apps.accounts.models import IdentityLevel, Role, StaffRole, User, VerificationMethod
+    from bench.residents import signed_in_residents
+    from hromada.apps.accounts.models import Role, StaffRole, User
     from hromada.apps.communities.models import Community
     from hromada.apps.petitions import actions
     from hromada.apps.petitions.models import PetitionPolicy
@@ -161,29 +154,11 @@ def setup_in_django(users: int, creds_path: str, info_path: str) -> None:
         actions.petition_submit(petition=petition, by=author)
         actions.petition_moderate(petition=petition, by=moderator, publish=True)
 
-    now = timezone.now()
-    unusable = make_password(None)
-    backend = "django.contrib.auth.backends.ModelBackend"
-    expires = now + timedelta(days=1)
-    batch = 5000
     with open(creds_path, "w", encoding="ascii") as creds:
-        for start in range(0, users, batch):
-            rows = [User(email=f"surge{n:07d}@bench.hromada.test", full_name=f"Учасник Навантаження {n}",
-                         password=unusable, home_community=community, identity_level=IdentityLevel.VERIFIED,
-                         verification_method=VerificationMethod.PROVIDER, verified_at=now,
-                         birth_date=date(1970 + n % 35, 1 + n % 12, 1 + n % 28))
-                    for n in range(start, min(start + batch, users))]
-            User.objects.bulk_create(rows)
-            created = User.objects.filter(email__in=[u.email for u in rows]).order_by("pk")
-            sessions, lines = [], []
-            for user in created:
-                key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-                data = SessionStore().encode({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend,
-                                              HASH_SESSION_KEY: user.get_session_auth_hash()})
-                sessions.append(Session(session_key=key, session_data=data, expire_date=expires))
-                lines.append(f"{key} {get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)}\n")
-            Session.objects.bulk_create(sessions)
-            creds.writelines(lines)
+        for _n, key, csrf_secret in signed_in_residents(
+                community=community, count=users, email_prefix="surge", name="Учасник Навантаження",
+                first_birth_year=1970, birth_years=35):
+            creds.write(f"{key} {csrf_secret}\n")
     Path(info_path).write_text(json.dumps({
         "petition_id": petition.pk, "author_id": author.pk, "users": users,
         "session_engine": settings.SESSION_ENGINE}))
