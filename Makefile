@@ -22,8 +22,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-install: system-deps $(VENV)/.installed
-install-dev: system-deps $(VENV)/.installed-dev
+# Front-end libraries (Leaflet) from npm, served as static files; npm writes the hidden lockfile on success.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+install: system-deps $(VENV)/.installed node_modules/.package-lock.json
+install-dev: system-deps $(VENV)/.installed-dev node_modules/.package-lock.json
 
 # OCR of paper letters needs Tesseract with the Ukrainian pack (Debian packages); DejaVu for receipt PDFs.
 system-deps:
@@ -66,7 +70,7 @@ messages: install-dev
 	cd hromada && ../$(BIN)/hromada makemessages -l uk --no-obsolete --ignore 'testing/*' --ignore '*/tests/*' && ../$(BIN)/hromada compilemessages
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules
 
 # The benchmark runner's own tools (load generator and pgbench), from Debian's packages.
 bench-tools:

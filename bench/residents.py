@@ -21,6 +21,7 @@ def signed_in_residents(*, community: Any, count: int, email_prefix: str, name: 
     """
     from datetime import timedelta
 
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
@@ -29,11 +30,18 @@ def signed_in_residents(*, community: Any, count: int, email_prefix: str, name: 
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
+    from hromada.apps.accounts.backends import PATH as AUTH_BACKEND
     from hromada.apps.accounts.models import IdentityLevel, User, VerificationMethod
 
+    cached = None
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db":
+        from django.contrib.sessions.backends.cached_db import KEY_PREFIX as cache_key_prefix
+        from django.core.cache import caches
+
+        cached = caches[settings.SESSION_CACHE_ALIAS]
     now = timezone.now()
     unusable = make_password(None)
-    backend = "django.contrib.auth.backends.ModelBackend"
+    backend = AUTH_BACKEND
     expires = now + timedelta(days=1)
     for start in range(0, count, batch):
         rows = [User(email=f"{email_prefix}{n:07d}@bench.hromada.test", full_name=f"{name} {n}",
@@ -51,4 +59,7 @@ def signed_in_residents(*, community: Any, count: int, email_prefix: str, name: 
             sessions.append(Session(session_key=key, session_data=data, expire_date=expires))
             issued.append((n, key, get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)))
         Session.objects.bulk_create(sessions)
+        if cached is not None:  # as signing in does with the cached_db engine: the cache holds it too
+            cached.set_many({cache_key_prefix + row.session_key: SessionStore().decode(row.session_data)
+                             for row in sessions}, timeout=int((expires - now).total_seconds()))
         yield from issued

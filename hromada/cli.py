@@ -3,7 +3,7 @@
 import os
 import sys
 
-ALIASES = {"open311-key": "open311_key"}
+ALIASES = {"open311-key": "open311_key", "addresses-import": "addresses_import"}
 
 
 def main() -> None:

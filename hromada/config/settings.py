@@ -41,6 +41,9 @@ env = environ.Env(
     OIDC_CLAIM_PROFILE=(str, "id.gov.ua"),
     OIDC_TOKEN_AUTH_METHOD=(str, "client_secret_post"),
     SITE_URL=(str, "http://127.0.0.1:8000"),
+    # Background tiles of the Leaflet maps: any XYZ tile server, with the attribution its licence asks for.
+    MAP_TILE_URL=(str, "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    MAP_TILE_ATTRIBUTION=(str, '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'),
     LOG_LEVEL=(str, "INFO"),
 )
 environ.Env.read_env(PROJECT_DIR / ".env")
@@ -131,7 +134,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "hromada.apps.accounts.backends.AccountBackend",  # ModelBackend with a cheaper get_user
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -152,7 +155,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end libraries come from npm (`npm ci` in `make install`), served under /static/<name>/.
+STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", PROJECT_DIR / "node_modules" / "leaflet" / "dist")]
+MAP_TILE_URL = env("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
 # Serve static files straight from the apps when `collectstatic` has not run (make run, tests).
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -161,7 +167,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        {"BACKEND": "hromada.core.cache.ReusingRedisCache", "LOCATION": env("REDIS_URL")}
         if env("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -227,6 +233,10 @@ OIDC = {
     "TOKEN_AUTH_METHOD": env("OIDC_TOKEN_AUTH_METHOD"),  # client_secret_post or client_secret_basic
 }
 
+# With Redis, sessions are read from the cache and written through to the database: a signed-in
+# request costs one Redis GET instead of a database query, and a session survives a cache flush.
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if env("REDIS_URL")
+                  else "django.contrib.sessions.backends.db")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

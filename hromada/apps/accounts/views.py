@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hromada.apps.accounts import actions, oidc
+from hromada.apps.accounts import actions, backends, oidc
 from hromada.apps.accounts.forms import PhoneCodeForm, PhoneForm, RegistrationForm, SignInForm
 from hromada.apps.accounts.models import User
 from hromada.core.errors import error_page
@@ -88,7 +88,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         return error_page(request, 400, _("Sign-in failed"), str(exc.message), code=exc.code)
     except ValidationError as exc:
         return error_page(request, 400, _("Sign-in failed"), exc.messages[0], code=exc.code or "")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=backends.PATH)
     messages.success(request, _("You are signed in, and your identity is verified."))
     return redirect("accounts:cabinet")
 

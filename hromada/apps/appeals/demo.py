@@ -19,11 +19,12 @@ CATEGORIES = [
     ("other", "Інше", "Other", "❓", False, True, None),
 ]
 APPEALS = [
-    ("roads", "Глибока вибоїна на дорозі біля зупинки «Ринок», машини об'їжджають по тротуару.", (49.80, 30.12)),
-    ("lighting", "Не горять ліхтарі у дворі будинку по вулиці Соборній, 12 вже тиждень.", (49.79, 30.11)),
-    ("waste", "Переповнені контейнери для сміття біля парку, не вивозять три дні.", (49.83, 30.12)),
-    ("housing", "Протікає дах у під'їзді № 2, просимо провести ремонт.", None),
-    ("other", "Прошу роз'яснити порядок отримання дозволу на розміщення кіоску.", None),
+    # code, text, point, typed address (found in the demo address register of communities/demo.py)
+    ("roads", "Глибока вибоїна на дорозі біля зупинки «Ринок», машини об'їжджають по тротуару.", (49.80, 30.12), ""),
+    ("lighting", "Не горять ліхтарі у дворі будинку по вулиці Соборній, 12 вже тиждень.", None, "вул. Соборна, 12"),
+    ("waste", "Переповнені контейнери для сміття біля парку, не вивозять три дні.", (49.83, 30.12), ""),
+    ("housing", "Протікає дах у під'їзді № 2, просимо провести ремонт.", None, ""),
+    ("other", "Прошу роз'яснити порядок отримання дозволу на розміщення кіоску.", None, ""),
 ]
 
 
@@ -46,10 +47,11 @@ def load_demo(community: Community) -> None:
             resident.address = "вул. Соборна, 5, кв. 3, м. Демо"
             resident.save(update_fields=["address"])
         made = []
-        for code, text, point in APPEALS:
+        for code, text, point, address in APPEALS:
             made.append(actions.appeal_register(
                 community=community, text=text, category=code, author=actions.Author(user=resident),
-                latitude=point[0] if point else None, longitude=point[1] if point else None))
+                latitude=point[0] if point else None, longitude=point[1] if point else None,
+                location_text=address))
         roads = StaffRole.objects.filter(role=Role.EXECUTOR, department__code="ROADS").select_related("user").first()
         if roads is not None and made:
             actions.appeal_take(appeal=made[0], by=roads.user)

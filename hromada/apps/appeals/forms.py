@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django import forms
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hromada.apps.appeals.models import ANSWER_MAX, NOTE_MAX, TEXT_MAX, AppealType, Category
@@ -23,6 +29,45 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
+MAP_MEDIA = forms.Media(css={"all": ["leaflet/leaflet.css", "appeals/maps.css"]},
+                        js=["leaflet/leaflet.js", "appeals/maps.js"])
+
+
+def map_options(**extra: Any) -> str:
+    """The settings a Leaflet map of the community needs, as JSON for a `data-config` attribute."""
+    return json.dumps({"tileUrl": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
+                       "districtsUrl": reverse("appeals:districts_geojson"), **extra}, ensure_ascii=False)
+
+
+class AddressInput(forms.TextInput):
+    """The problem's address; with JavaScript, suggestions come from the community's address register."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].update({"data-suggest-url": reverse("appeals:addresses"), "autocomplete": "off"})
+        return context
+
+
+class MapPickerInput(forms.NumberInput):
+    """The longitude field followed by a map to pick the point (shown only when JavaScript runs).
+
+    Without JavaScript the latitude/longitude and address fields are the whole picker.
+    """
+
+    template_name = "appeals/widgets/map_picker.html"
+
+    @property
+    def media(self) -> forms.Media:
+        return MAP_MEDIA
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["map_config"] = map_options(
+            placed=gettext("Point marked: %(lat)s, %(lon)s."), cleared=gettext("The point is removed."),
+            marker=gettext("The place of the problem"))
+        return context
+
+
 class AppealForm(forms.Form):
     """The resident's web form. Limits are checked again by the action, which is the authority."""
 
@@ -33,9 +78,14 @@ class AppealForm(forms.Form):
                            max_length=TEXT_MAX, help_text=_("At most %(limit)s characters.") % {"limit": TEXT_MAX})
     address = forms.CharField(label=_("Your place of residence"), max_length=300,
                               help_text=_("Required by the Law “On Citizens' Appeals”; not shown publicly."))
-    location_text = forms.CharField(label=_("Address of the problem"), max_length=300, required=False)
-    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
-    longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    location_text = forms.CharField(
+        label=_("Address of the problem"), max_length=300, required=False, widget=AddressInput(),
+        help_text=_("Street and house number, e.g. “вул. Соборна, 12а”: it is found in the community's address "
+                    "register. Or give the point below."))
+    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
+                                widget=forms.NumberInput(attrs={"step": "any"}))
+    longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
+                                 widget=MapPickerInput(attrs={"step": "any"}))
     photos = MultipleFileField(label=_("Photos"), required=False, widget=MultipleFileInput(
         attrs={"accept": "image/jpeg,image/png,image/webp"}), help_text=_("Up to 5 photos, 10 MB each."))
 

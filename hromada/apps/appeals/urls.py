@@ -6,7 +6,10 @@ app_name = "appeals"
 
 urlpatterns = [
     path("", views.public_list, name="public"),
+    path("map/", views.public_map, name="map"),
     path("map.geojson", views.public_geojson, name="geojson"),
+    path("districts.geojson", views.districts_geojson, name="districts_geojson"),
+    path("addresses.json", views.address_suggestions, name="addresses"),
     path("statistics/", views.statistics, name="stats"),
     path("new/", views.appeal_create, name="create"),
     path("mine/", views.my_appeals, name="mine"),

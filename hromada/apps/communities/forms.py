@@ -58,3 +58,11 @@ class DistrictForm(forms.ModelForm):
             value = value.get("geometry")
         validate_area(value)
         return value
+
+
+class AddressImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: street, house, latitude, longitude and optionally district (its name or code); "
+                    "UTF-8, separated by commas or semicolons."))
+    replace = forms.BooleanField(label=_("Remove addresses that are not in the file"), required=False)

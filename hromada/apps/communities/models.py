@@ -127,3 +127,34 @@ class Department(TenantModel, Localized):
         verbose_name_plural = _("departments")
         ordering = ["name_uk"]
         constraints = [models.UniqueConstraint(fields=["community", "name_uk"], name="department_unique_name")]
+
+
+class Address(TenantModel):
+    """One building of the community's address register: where a typed address is on the map.
+
+    Imported by a community admin from a CSV file; `street_key`, `street_type` and `house_key` are the
+    normalised forms (see `geocoding.py`) that typed addresses are matched against.
+    """
+
+    street = models.CharField(_("street"), max_length=200, help_text=_("As written, e.g. “вулиця Соборна”."))
+    house = models.CharField(_("house number"), max_length=20, help_text=_("E.g. 12, 12а, 12/1."))
+    district = models.ForeignKey(District, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("district"))
+    latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    street_type = models.CharField(max_length=20, blank=True, editable=False)
+    street_key = models.CharField(max_length=200, editable=False)
+    house_key = models.CharField(max_length=20, editable=False)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["street_key", "house_key"]
+        constraints = [models.UniqueConstraint(fields=["community", "street_type", "street_key", "house_key"],
+                                               name="address_unique_key")]
+        # Pattern operator classes let PostgreSQL use the index for the autocomplete's prefix search too.
+        indexes = [models.Index(fields=["community", "street_key", "house_key"], name="address_lookup",
+                                opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return f"{self.street}, {self.house}"

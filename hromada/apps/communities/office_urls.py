@@ -10,4 +10,5 @@ urlpatterns = [
     path("departments/<int:pk>/", office_views.departments, name="department"),
     path("districts/", office_views.districts, name="districts"),
     path("districts/<int:pk>/", office_views.districts, name="district"),
+    path("addresses/", office_views.addresses, name="addresses"),
 ]

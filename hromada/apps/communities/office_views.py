@@ -1,17 +1,17 @@
-"""Community admins configure their community: settings, departments, districts."""
+"""Community admins configure their community: settings, departments, districts, the address register."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from hromada.apps.communities import actions
-from hromada.apps.communities.forms import CommunitySettingsForm, DepartmentForm, DistrictForm
-from hromada.apps.communities.models import Department, District
+from hromada.apps.communities import actions, geocoding
+from hromada.apps.communities.forms import AddressImportForm, CommunitySettingsForm, DepartmentForm, DistrictForm
+from hromada.apps.communities.models import Address, Department, District
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -61,3 +61,34 @@ def departments(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 def districts(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _edit_list(request, District, DistrictForm, _("Districts"), "district", pk)
+
+
+@login_required
+def addresses(request: HttpRequest) -> HttpResponse:
+    """The address register: search it, and load it from a CSV file (all rows or none)."""
+    _require_admin(request)
+    form = AddressImportForm(request.POST or None, request.FILES or None)
+    import_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = actions.addresses_import(
+                community=request.community, data=upload.read(), by=request.user,  # type: ignore[attr-defined]
+                replace=form.cleaned_data["replace"], file_name=upload.name or "")
+        except ValidationError as error:
+            import_errors = error.messages
+        else:
+            messages.success(request, _("Imported %(total)s addresses: %(created)s added, %(updated)s changed, "
+                                        "%(deleted)s removed.") % vars(result))
+            return redirect("communities_office:addresses")
+    query = request.GET.get("q", "")[:100].strip()
+    qs = Address.objects.select_related("district").order_by("street_key", "house_key")
+    parsed = geocoding.parse_address(query) if query else None
+    if parsed is not None:
+        qs = qs.filter(street_key__startswith=parsed.street_key)
+        if parsed.house_key:
+            qs = qs.filter(house_key__startswith=parsed.house_key)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "communities/office/addresses.html",
+                  {"form": form, "page": page, "q": query, "import_errors": import_errors},
+                  status=400 if form.errors or import_errors else 200)

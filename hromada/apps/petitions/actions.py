@@ -432,19 +432,75 @@ def _insert_signature(petition: Petition, person, *, now: datetime, channel: str
     return signature
 
 
+# On PostgreSQL a signature is one statement, atomic by itself: the count's UPDATE (only while
+# signing is open; it takes the petition's row lock) feeds the INSERT of the signature, whose
+# partial unique index refuses a second active signature and so undoes the UPDATE as well.
+_SIGN_SQL = (
+    f"WITH counted AS (UPDATE {Petition._meta.db_table} SET signature_count = signature_count + 1 "  # noqa: S608
+    "WHERE id = %s AND status IN (%s, %s) AND collection_ends_at >= %s "
+    "RETURNING id, signature_count, status, threshold) "
+    f"INSERT INTO {Signature._meta.db_table} (community_id, petition_id, person_id, signed_at, channel, "
+    "operator_id, ip, email_domain, notify_on_answer) "
+    "SELECT %s, counted.id, %s, %s, %s, NULL, %s, %s, %s FROM counted "
+    "RETURNING id, (SELECT signature_count FROM counted), (SELECT status FROM counted), "
+    "(SELECT threshold FROM counted)")
+
+
+def _sign_in_one_statement(petition: Petition, person: User, *, now: datetime, ip: str | None,
+                           notify_on_answer: bool) -> Signature:
+    """PostgreSQL, outside a transaction: the signature and the count in one autocommitted statement.
+    The threshold transition, when this signature crosses it, follows in its own transaction."""
+    email = getattr(person, "email", "") or ""
+    signature = Signature(
+        community_id=petition.community_id, petition=petition, person=person, signed_at=now,
+        channel=SignatureChannel.ONLINE, ip=ip or None,
+        email_domain=email.rsplit("@", 1)[-1].lower() if "@" in email else "", notify_on_answer=notify_on_answer)
+    ops = connection.ops
+    when = ops.adapt_datetimefield_value(now)
+    params = [petition.pk, *SIGNABLE_STATUSES, when, petition.community_id, person.pk, when, SignatureChannel.ONLINE,
+              ops.adapt_ipaddressfield_value(signature.ip), signature.email_domain, notify_on_answer]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_SIGN_SQL, params)
+            row = cursor.fetchone()
+    except IntegrityError as exc:
+        raise DomainError(_("You have already signed this petition."), code="already_signed",
+                          status_code=409) from exc
+    if row is None:  # closed since the checks: the precise reason, as _bump_count gives it
+        with transaction.atomic():
+            _bump_count(petition, 0, now=now, require_open=True)
+        raise DomainError(_("Signature collection for this petition is closed."), code="petition_closed",
+                          status_code=409)
+    signature.pk = int(row[0])
+    signature._state.adding = False
+    petition.signature_count, petition.status, petition.threshold = int(row[1]), str(row[2]), int(row[3])
+    if petition.status == S.COLLECTING and petition.signature_count >= petition.threshold:
+        with transaction.atomic():
+            locked = _lock(petition)
+            if locked.status == S.COLLECTING and locked.signature_count >= locked.threshold:
+                _follow_threshold(locked, now=now)
+            petition.signature_count, petition.status = locked.signature_count, locked.status
+    return signature
+
+
 def petition_sign(*, petition: Petition, person: User, ip: str | None = None, notify_on_answer: bool = True,
                   policy: PetitionPolicy | None = None) -> Signature:
-    """Sign online. One transaction: INSERT the signature, UPDATE the count (+ the threshold
-    transition when this signature crosses it). Returns the signature; `petition` carries the new count."""
+    """Sign online: INSERT the signature and UPDATE the count atomically (+ the threshold transition
+    when this signature crosses it). Returns the signature; `petition` carries the new count."""
     policy = policy or PetitionPolicy.for_community(petition.community)
     now = timezone.now()
     refusal = signing_refusal(petition, person, policy, now)
     if refusal is not None:
         raise refusal
-    with transaction.atomic():
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        active = tenancy.current_scope()
+        if active is None or not (active.all_communities or active.community_id == petition.community_id):
+            raise tenancy.ScopeError("signatures are written only inside their community's scope")
+        return _sign_in_one_statement(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
+    with transaction.atomic():  # the petition's row lock first, then the signature (see above)
+        _bump_count(petition, +1, now=now, require_open=True)
         signature = _insert_signature(petition, person, now=now, channel=SignatureChannel.ONLINE, ip=ip,
                                       notify_on_answer=notify_on_answer)
-        _bump_count(petition, +1, now=now, require_open=True)
         if petition.status == S.COLLECTING and petition.signature_count >= petition.threshold:
             _follow_threshold(petition, now=now)
     return signature
@@ -454,12 +510,14 @@ def petition_withdraw_signature(*, petition: Petition, person: User) -> None:
     """Withdraw one's signature while signatures are collected; the row stays, marked withdrawn."""
     now = timezone.now()
     with transaction.atomic():
+        # The petition's row first, then the signature: the order every signing path locks in, so
+        # a withdrawal and a new signature of the same person wait for each other, never deadlock.
+        _bump_count(petition, -1, now=now, require_open=True)
         withdrawn = Signature.objects.filter(
             petition=petition, person=person, withdrawn_at__isnull=True, invalidated_at__isnull=True,
         ).update(withdrawn_at=now)
-        if not withdrawn:
+        if not withdrawn:  # rolls the count back too
             raise DomainError(_("You have not signed this petition."), code="not_signed", status_code=409)
-        _bump_count(petition, -1, now=now, require_open=True)
         _follow_threshold(petition, now=now)
 
 
@@ -483,9 +541,9 @@ def petition_sign_in_person(*, petition: Petition, operator: User, tax_number: s
     if refusal is not None:
         raise refusal
     with transaction.atomic():
+        _bump_count(petition, +1, now=now, require_open=True)  # the petition's row lock first, as always
         signature = _insert_signature(petition, person, now=now, channel=SignatureChannel.IN_PERSON,
                                       notify_on_answer=notify_on_answer, operator=operator)
-        _bump_count(petition, +1, now=now, require_open=True)
         _follow_threshold(petition, now=now)
         audit_record(actor=operator, action="petitions.sign_in_person", community=petition.community,
                      target=petition, on_behalf_of=person, data={"signature": signature.pk})
@@ -526,6 +584,7 @@ def signatures_invalidate_batch(*, petition: Petition, by: User, reason: str,
                           code="criteria_required")
     now = timezone.now()
     with transaction.atomic():
+        _lock(petition)  # the petition's row first, as every signing path locks
         batch = SignatureInvalidation.objects.create(community_id=petition.community_id, petition=petition, by=by,
                                                      reason=reason, criteria=criteria, created_at=now)
         count = Signature.objects.filter(query).update(invalidated_at=now, invalidation=batch)

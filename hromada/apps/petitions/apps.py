@@ -14,8 +14,11 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from hromada.apps.petitions import edge
         from hromada.apps.petitions.models import PetitionPolicy, forget_cached_policies
         from hromada.core.ui import Section, cabinet_sections, office_sections
+
+        edge.register()  # the live count and scripted signing, answered before Django's stack
 
         post_save.connect(forget_cached_policies, sender=PetitionPolicy, dispatch_uid="petitions-policy-saved")
         post_delete.connect(forget_cached_policies, sender=PetitionPolicy, dispatch_uid="petitions-policy-deleted")

@@ -67,28 +67,34 @@ def _window_key(key: str) -> str:
     return f"petitions:rl:{key}:{int(time.time() // WINDOW_SECONDS)}"
 
 
-_REDIS_CLIENTS: dict[int, tuple[RedisCache, Any]] = {}
+# Count attempts in Redis with one script call: INCR each key, and give a new key its expiry.
+_COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call('INCR', key)
+  if counts[i] == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+end
+return counts
+"""
+_SCRIPTS: dict[int, tuple[RedisCache, Any]] = {}
 
 
-def _redis_client(backend: RedisCache) -> Any:
-    """Django's redis client for the cache (the public cache API has no pipeline). Django builds a new
-    client object on every call; keep one per process (it shares Django's connection pool)."""
-    entry = _REDIS_CLIENTS.get(id(backend))
+def _count_script(backend: RedisCache) -> Any:
+    """The registered script on the cache's redis client, once per process and cache backend."""
+    entry = _SCRIPTS.get(id(backend))
     if entry is None or entry[0] is not backend:
-        entry = _REDIS_CLIENTS[id(backend)] = (backend, backend._cache.get_client(write=True))
+        client = backend._cache.get_client(write=True)
+        entry = _SCRIPTS[id(backend)] = (backend, client.register_script(_COUNT_SCRIPT))
     return entry[1]
 
 
 def _hits(keys: list[str]) -> list[int]:
-    """Count one attempt for each key. With Redis, all in one pipelined round trip (SET NX EX, INCR)."""
+    """Count one attempt for each key. With Redis, all in one round trip (a script: INCR, EXPIRE)."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        pipe = _redis_client(backend).pipeline(transaction=False)
-        for key in keys:
-            full_key = backend.make_and_validate_key(_window_key(key))
-            pipe.set(full_key, 0, ex=WINDOW_SECONDS + 5, nx=True)
-            pipe.incr(full_key)
-        return [int(value) for value in pipe.execute()[1::2]]
+        script = _count_script(backend)
+        full_keys = [backend.make_and_validate_key(_window_key(key)) for key in keys]
+        return [int(value) for value in script(keys=full_keys, args=[WINDOW_SECONDS + 5])]
     return [_hit(key) for key in keys]
 
 

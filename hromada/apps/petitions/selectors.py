@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -64,12 +65,35 @@ _SIGNING_SQL = (f"SELECT {', '.join(SIGNING_FIELDS)} FROM {Petition._meta.db_tab
                 f"WHERE id = %s AND community_id = %s")
 
 
+# Each process keeps the signing columns of petitions that are open for signing for a second, so
+# a surge of signatures does not read the same row for every one. Only signable petitions are
+# kept: a petition that opens is seen at once. One that closes within the second is still refused
+# exactly, because the signing transaction re-checks status and period in its UPDATE of the count.
+SIGNING_SNAPSHOT_SECONDS = 1.0
+_SIGNABLE: dict[int, tuple[float, Petition]] = {}
+
+
+def forget_signing_snapshots() -> None:
+    _SIGNABLE.clear()
+
+
 def petition_for_signing(pk: int, community) -> Petition | None:
-    """The few columns signing needs, in one plain query (the hot path of a surge), or None."""
-    found = list(Petition.objects.raw(_SIGNING_SQL, [pk, community.pk]))
-    if not found:
-        return None
-    petition = found[0]
+    """The few columns signing needs (the hot path of a surge), or None; a private copy each call."""
+    now = time.monotonic()
+    hit = _SIGNABLE.get(pk)
+    if hit is not None and hit[0] > now and hit[1].community_id == community.pk:
+        petition = copy.copy(hit[1])
+    else:
+        found = list(Petition.objects.raw(_SIGNING_SQL, [pk, community.pk]))
+        if not found:
+            return None
+        petition = found[0]
+        if petition.is_signable():
+            if len(_SIGNABLE) > 1_000:
+                _SIGNABLE.clear()
+            _SIGNABLE[pk] = (now + SIGNING_SNAPSHOT_SECONDS, copy.copy(petition))
+        else:
+            _SIGNABLE.pop(pk, None)
     petition.community = community
     return petition
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port, validate_host
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -67,6 +68,21 @@ def community_for_host(host: str):
         if host.endswith(suffix):
             community = _lookup("slug", host[: -len(suffix)])
     return community, False
+
+
+def community_for_edge(host_header: str, slug: str | None):
+    """The community `CommunityMiddleware` would activate for this Host header and `/c/<slug>/`
+    prefix, or None whenever it would answer otherwise (a host that is not allowed, an unknown
+    community): the edge then leaves the request to Django, which gives the proper error."""
+    domain, _port = split_domain_port(host_header)
+    if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+        return None
+    community, is_platform_host = community_for_host(domain.lower())
+    if slug is None:
+        return community
+    if community is not None or not is_platform_host:
+        return None
+    return _lookup("slug", slug)
 
 
 class CommunityMiddleware:

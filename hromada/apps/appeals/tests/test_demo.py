@@ -5,13 +5,13 @@ import io
 from django.core.management import call_command
 
 from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Open311Client, RoutingRule
-from hromada.apps.communities.models import Community
+from hromada.apps.communities.models import Address, Community
 from hromada.core import tenancy
 
 
-def counts() -> tuple[int, int, int, int]:
+def counts() -> tuple[int, int, int, int, int]:
     return (Appeal.objects.count(), Category.objects.count(), RoutingRule.objects.count(),
-            Open311Client.objects.count())
+            Open311Client.objects.count(), Address.objects.count())
 
 
 def test_demo_twice_is_idempotent_and_makes_appeals_and_categories(client, db, settings):
@@ -27,6 +27,9 @@ def test_demo_twice_is_idempotent_and_makes_appeals_and_categories(client, db, s
         assert set(Appeal.objects.values_list("number", flat=True)) == numbers
         assert first[0] == 5 and first[1] == 6 and first[3] == 1
         assert Appeal.objects.filter(status=AppealStatus.ANSWERED).count() == 1
+        assert first[4] == 12  # the address register; the lighting appeal was typed as an address only
+        lighting = Appeal.objects.select_related("district").get(category__code="lighting")
+        assert lighting.location_text == "вул. Соборна, 12" and lighting.district.code == "CEN"
         public = set(Category.objects.filter(is_public=True).values_list("code", flat=True))
         shown = list(Appeal.objects.filter(category__is_public=True).values_list("number", flat=True))
     assert public == {"roads", "lighting", "waste"}

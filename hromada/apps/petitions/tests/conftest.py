@@ -19,15 +19,17 @@ def _clear_cache():
     from django.core.cache import cache
 
     from hromada.apps.petitions.models import forget_cached_policies
-    from hromada.apps.petitions.selectors import forget_counts
+    from hromada.apps.petitions.selectors import forget_counts, forget_signing_snapshots
 
     cache.clear()
     forget_cached_policies()
     forget_counts()
+    forget_signing_snapshots()
     yield
     cache.clear()
     forget_cached_policies()
     forget_counts()
+    forget_signing_snapshots()
 
 
 @pytest.fixture

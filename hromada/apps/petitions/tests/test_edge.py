@@ -1,0 +1,225 @@
+"""The surge paths at the WSGI edge: the live count and scripted signing.
+
+These call the project's real WSGI application (`hromada.config.wsgi.application`), as a server
+does; Django's test client would skip the edge. The database is used without a wrapping test
+transaction, so on PostgreSQL signing takes its production path (one autocommitted statement).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import threading
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from hromada.apps.accounts.models import IdentityLevel
+from hromada.apps.petitions import actions
+from hromada.apps.petitions.models import Petition, PetitionStatus, Signature
+from hromada.config.wsgi import application
+from hromada.core import tenancy
+from hromada.core.notifications.models import Message
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BASE = "/c/kyiv/petitions/"
+SECRET = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"  # a CSRF secret: 32 characters of Django's alphabet
+
+
+def call(method: str, path: str, *, session: str = "", csrf_cookie: str = SECRET, token: str = SECRET,
+         accept: str = "application/json", body: bytes = b"", **headers: str) -> tuple[int, dict[str, str], Any]:
+    cookies = "; ".join(part for part in (f"sessionid={session}" if session else "",
+                                          f"csrftoken={csrf_cookie}" if csrf_cookie else "") if part)
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
+               "REMOTE_ADDR": "192.0.2.10", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+               "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr, "CONTENT_LENGTH": str(len(body)),
+               "HTTP_ACCEPT": accept, "HTTP_COOKIE": cookies, **headers}
+    if token:
+        environ["HTTP_X_CSRFTOKEN"] = token
+    seen: dict[str, Any] = {}
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        seen["status"], seen["headers"] = int(status.split()[0]), dict(response_headers)
+
+    result = application(environ, start_response)
+    try:
+        content = b"".join(result)
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    kind = seen["headers"].get("Content-Type", "")
+    return seen["status"], seen["headers"], json.loads(content) if kind.startswith("application/json") else content
+
+
+def session_of(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def count_of(petition: Petition) -> int:
+    with tenancy.scope(petition.community):
+        return Petition.objects.get(pk=petition.pk).signature_count
+
+
+def test_count_is_served_at_the_edge_without_queries_once_cached(make_petition):
+    petition = make_petition(threshold=10)
+    status, headers, payload = call("GET", f"{BASE}{petition.pk}/count.json")
+    assert status == 200 and payload["count"] == 1 and payload["open"] is True
+    assert headers["Cache-Control"] == "public, max-age=1"
+    assert headers["Access-Control-Allow-Origin"] == "*" and headers["X-Content-Type-Options"] == "nosniff"
+    with CaptureQueriesContext(connection) as queries:
+        again = call("GET", f"{BASE}{petition.pk}/count.json")
+    assert again[2]["count"] == 1 and len(queries) == 0
+
+
+def test_count_errors_are_djangos_in_the_visitors_language(make_petition):
+    draft = make_petition("draft")
+    status, _headers, payload = call("GET", f"{BASE}{draft.pk}/count.json", HTTP_ACCEPT_LANGUAGE="en")
+    assert status == 404 and payload["errors"][0]["message"] == "There is no such petition."
+    assert call("GET", "/c/nowhere/petitions/1/count.json")[0] == 404
+    assert call("POST", f"{BASE}{draft.pk}/count.json")[0] == 405
+
+
+def test_signing_at_the_edge_counts_once_and_refuses_the_second(make_petition, person):
+    petition = make_petition(threshold=10)
+    signer = person()
+    session = session_of(signer)
+    status, headers, payload = call("POST", f"{BASE}{petition.pk}/sign/", session=session)
+    assert (status, payload) == (200, {"signed": True, "count": 2, "status": PetitionStatus.COLLECTING})
+    assert headers["Content-Language"] == settings.LANGUAGE_CODE
+    status, headers, payload = call("POST", f"{BASE}{petition.pk}/sign/", session=session,
+                                    HTTP_ACCEPT_LANGUAGE="uk")
+    assert status == 409 and payload["errors"][0]["code"] == "already_signed"
+    assert payload["errors"][0]["message"] == "Ви вже підписали цю петицію." and headers["Content-Language"] == "uk"
+    with tenancy.scope(petition.community):
+        assert Signature.objects.filter(petition=petition, person=signer).count() == 1
+    assert count_of(petition) == 2
+
+
+def test_signing_refusals_at_the_edge_change_nothing(make_petition, person):
+    petition = make_petition(threshold=10)
+    unverified = session_of(person(level=IdentityLevel.PHONE))
+    status, _h, payload = call("POST", f"{BASE}{petition.pk}/sign/", session=unverified)
+    assert status == 403 and payload["errors"][0]["code"] == "identity_not_verified"
+    young = session_of(person(birth_date=None))
+    status, _h, payload = call("POST", f"{BASE}{petition.pk}/sign/", session=young)
+    assert status == 403 and payload["errors"][0]["code"] == "birth_date_unknown"
+    draft = make_petition("draft")
+    status, _h, payload = call("POST", f"{BASE}{draft.pk}/sign/", session=session_of(person()))
+    assert status == 409 and payload["errors"][0]["code"] == "petition_not_published"
+    assert count_of(petition) == 1 and count_of(draft) == 0
+    with tenancy.scope(petition.community):
+        assert Signature.objects.count() == 1  # the author's own, made at publication
+
+
+def test_a_petition_closed_since_the_snapshot_is_still_refused_exactly(make_petition, person, moderator):
+    petition = make_petition(threshold=10)
+    first = session_of(person())
+    assert call("POST", f"{BASE}{petition.pk}/sign/", session=first)[0] == 200  # the process remembers it open
+    with tenancy.scope(petition.community):
+        Petition.objects.filter(pk=petition.pk).update(status=PetitionStatus.ARCHIVED)
+    status, _h, payload = call("POST", f"{BASE}{petition.pk}/sign/", session=session_of(person()))
+    assert status == 409 and payload["errors"][0]["code"] == "petition_closed"
+    assert count_of(petition) == 2
+
+
+def test_crossing_the_threshold_at_the_edge_tells_the_controllers(make_petition, person, controller):
+    petition = make_petition(threshold=2)
+    status, _h, payload = call("POST", f"{BASE}{petition.pk}/sign/", session=session_of(person()))
+    assert status == 200 and payload["status"] == PetitionStatus.THRESHOLD_REACHED
+    with tenancy.scope(petition.community):
+        stored = Petition.objects.get(pk=petition.pk)
+        assert stored.status == PetitionStatus.THRESHOLD_REACHED and stored.consideration_due_at is not None
+        assert Message.objects.filter(kind="petitions.threshold_reached_controller", recipient=controller).exists()
+
+
+@pytest.mark.parametrize("case", ["wrong token", "no cookie", "no token", "foreign origin", "no session"])
+def test_what_the_edge_cannot_decide_goes_to_django(make_petition, person, case):
+    petition = make_petition(threshold=10)
+    session = session_of(person())
+    kwargs: dict[str, Any] = {"session": session}
+    if case == "wrong token":
+        kwargs["token"] = "Z" * 32
+    elif case == "no cookie":
+        kwargs["csrf_cookie"] = ""
+    elif case == "no token":
+        kwargs["token"] = ""
+    elif case == "foreign origin":
+        kwargs["HTTP_ORIGIN"] = "https://evil.example"
+    else:
+        kwargs["session"] = ""
+    status, _h, _body = call("POST", f"{BASE}{petition.pk}/sign/", **kwargs)
+    assert status == (401 if case == "no session" else 403)
+    assert count_of(petition) == 1
+
+
+def test_html_form_posts_are_left_to_the_page_view(make_petition, person):
+    petition = make_petition(threshold=10)
+    status, headers, _body = call("POST", f"{BASE}{petition.pk}/sign/", session=session_of(person()),
+                                  accept="text/html", body=b"form=1&notify=1",
+                                  CONTENT_TYPE="application/x-www-form-urlencoded")
+    assert status == 303 and headers["Location"].endswith(f"/petitions/{petition.pk}/")
+    assert count_of(petition) == 2
+
+
+def test_rate_limit_applies_at_the_edge(make_petition, person, community):
+    petitions = [make_petition(threshold=10, title=f"Петиція {n}") for n in range(3)]
+    with tenancy.scope(community):
+        from hromada.apps.petitions.models import PetitionPolicy
+
+        policy = PetitionPolicy.for_community(community)
+        policy.sign_rate_per_account = 2
+        policy.save()
+    session = session_of(person())
+    statuses = [call("POST", f"{BASE}{p.pk}/sign/", session=session)[0] for p in petitions]
+    assert statuses == [200, 200, 429]
+    assert [count_of(p) for p in petitions] == [2, 2, 1]
+
+
+@pytest.mark.postgres
+def test_one_person_signing_twenty_times_at_once_at_the_edge_counts_once(make_petition, person):
+    if connection.vendor != "postgresql":
+        pytest.skip("a real race needs PostgreSQL (SQLite runs one write at a time)")
+    petition = make_petition(threshold=1000, sign_rate_per_account=100)
+    session = session_of(person())
+    statuses: list[int] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(20)
+
+    def attempt() -> None:
+        try:
+            barrier.wait()
+            status = call("POST", f"{BASE}{petition.pk}/sign/", session=session)[0]
+        finally:
+            connections.close_all()
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=attempt) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [200] + [409] * 19
+    assert count_of(petition) == 2
+
+
+def test_author_and_in_transaction_signing_keep_the_transactional_path(make_petition, person):
+    # Inside an outer transaction (operators' batch tools, the tests' own transactions) the action
+    # keeps the INSERT + UPDATE transaction; both paths give the same count.
+    petition = make_petition(threshold=10)
+    from django.db import transaction
+
+    with tenancy.scope(petition.community), transaction.atomic():
+        loaded = Petition.objects.select_related("community").get(pk=petition.pk)
+        actions.petition_sign(petition=loaded, person=person())
+        assert loaded.signature_count == 2
+    assert count_of(petition) == 2

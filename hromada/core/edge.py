@@ -1,0 +1,155 @@
+"""The edge of the WSGI application: the hottest JSON endpoints, answered before Django's stack.
+
+During a surge two requests dominate: viewers polling a petition's live count, and residents
+signing it. Running each through the whole middleware stack (URL resolution over every app,
+messages, clickjacking headers, the ORM building the same queries) costs more CPU than the work
+itself. An app registers such an endpoint here, from its `AppConfig.ready()`:
+
+    edge.register(re.compile(r"^/petitions/(?P<pk>[0-9]+)/count\\.json$"), handler, methods=("GET", "HEAD"))
+
+The edge resolves the request's community exactly as `CommunityMiddleware` does (the host name,
+or the `/c/<slug>/` prefix) and calls `handler(request)` inside the community's scope. The
+handler answers with an `EdgeResponse`, or returns `None` to hand the request to Django
+unchanged — and it must return `None` before it writes anything. Handlers answer only the
+common, fully checked case; everything unusual (no session, a failed CSRF check, an unknown
+petition, a form post, a query string) goes to Django, which answers it as it always has.
+Database connections follow Django's request lifecycle (`request_started`, `request_finished`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from http import HTTPStatus
+from http.cookies import SimpleCookie
+from typing import Any
+
+from django.conf import settings
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.utils.translation import gettext as _
+
+from hromada.core import tenancy
+
+logger = logging.getLogger("django.request")
+
+
+@dataclass
+class EdgeRequest:
+    environ: dict[str, Any]
+    community: Any
+    match: re.Match[str]
+
+    @property
+    def method(self) -> str:
+        return str(self.environ.get("REQUEST_METHOD", ""))
+
+    def header(self, name: str) -> str:
+        """A request header by its CGI name, e.g. `HTTP_ACCEPT`."""
+        return str(self.environ.get(name, ""))
+
+    @cached_property
+    def cookies(self) -> dict[str, str]:
+        raw = self.header("HTTP_COOKIE")
+        if not raw:
+            return {}
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(raw)
+        except Exception:  # noqa: BLE001 - a malformed Cookie header: no cookies, Django decides
+            return {}
+        return {key: morsel.value for key, morsel in jar.items()}
+
+    @property
+    def content_length(self) -> int:
+        try:
+            return int(self.environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return -1
+
+
+@dataclass
+class EdgeResponse:
+    status: int
+    payload: dict[str, Any]
+    cache_control: str = ""
+    language: str = ""
+    public: bool = False  # CORS: readable by any site (public counters)
+
+
+Handler = Callable[[EdgeRequest], EdgeResponse | None]
+_ROUTES: list[tuple[re.Pattern[str], Handler, tuple[str, ...]]] = []
+
+
+def register(pattern: re.Pattern[str], handler: Handler, *, methods: tuple[str, ...]) -> None:
+    """Serve `methods` of `pattern` (a path inside a community) from `handler` at the edge."""
+    if all(existing is not pattern for existing, _h, _m in _ROUTES):
+        _ROUTES.append((pattern, handler, methods))
+
+
+def _headers(body: bytes, response: EdgeResponse) -> list[tuple[str, str]]:
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+               ("X-Frame-Options", settings.X_FRAME_OPTIONS), ("Cross-Origin-Opener-Policy", "same-origin")]
+    if response.cache_control:
+        headers.append(("Cache-Control", response.cache_control))
+    if response.public:
+        headers.append(("Access-Control-Allow-Origin", "*"))
+    if response.language:
+        headers += [("Content-Language", response.language), ("Vary", "Accept-Language, Cookie")]
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers.append(("X-Content-Type-Options", "nosniff"))
+    if settings.SECURE_REFERRER_POLICY:
+        headers.append(("Referrer-Policy", str(settings.SECURE_REFERRER_POLICY)))
+    return headers
+
+
+class EdgeApplication:
+    """Wraps Django's WSGI application; see the module's text."""
+
+    def __init__(self, django: WSGIHandler) -> None:
+        self.django = django
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if _ROUTES and not environ.get("QUERY_STRING"):
+            answer = self._edge(environ, start_response)
+            if answer is not None:
+                return answer
+        return self.django(environ, start_response)
+
+    def _edge(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes] | None:
+        from hromada.core.tenancy.middleware import PREFIX_RE, community_for_edge
+
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "")
+        prefixed = PREFIX_RE.match(path)
+        rest = (prefixed["rest"] or "/") if prefixed else path
+        for pattern, handler, methods in _ROUTES:
+            match = pattern.match(rest)
+            if match is None:
+                continue
+            if method not in methods:
+                return None
+            community = community_for_edge(environ.get("HTTP_HOST", ""), prefixed["slug"] if prefixed else None)
+            if community is None:
+                return None
+            signals.request_started.send(sender=EdgeApplication, environ=environ)
+            try:
+                with tenancy.scope(community):
+                    response = handler(EdgeRequest(environ, community, match))
+            except Exception:  # logged like Django's own; the handler's transaction is rolled back
+                logger.exception("Internal Server Error: %s", path)
+                response = EdgeResponse(500, {"errors": [{
+                    "code": "server_error", "field": None,
+                    "message": _("Something went wrong on our side. Please try again in a minute.")}]})
+            finally:
+                signals.request_finished.send(sender=EdgeApplication)
+            if response is None:
+                return None
+            body = json.dumps(response.payload, ensure_ascii=False).encode()
+            start_response(f"{response.status} {HTTPStatus(response.status).phrase}", _headers(body, response))
+            return [b""] if method == "HEAD" else [body]
+        return None
