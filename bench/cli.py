@@ -14,7 +14,7 @@ from typing import Any
 from bench import database, stats
 from bench.context import Context
 from bench.scenarios import Scenario, discover
-from bench.server import Server
+from bench.server import SERVERS, Server
 from bench.wrk import WrkMissing, wrk_path
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -25,8 +25,13 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
-def default_workers() -> int:
-    return min(8, 2 * (os.cpu_count() or 1) + 1)
+def default_workers(server: str = "gunicorn") -> int:
+    cpus = os.cpu_count() or 1
+    return min(8, cpus) if server == "granian" else min(8, 2 * cpus + 1)
+
+
+def default_threads(server: str) -> int:
+    return 4 if server == "granian" else 1
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,10 +40,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the scenarios and exit")
     p.add_argument("--duration", type=float, default=10.0,
                    help=f"seconds of load per path per round (default 10, at most {MAX_DURATION:.0f})")
-    p.add_argument("--workers", type=int, default=default_workers(),
-                   help="gunicorn worker processes (default 2 x CPUs + 1, at most 8)")
-    p.add_argument("--threads", type=int, default=1,
-                   help="threads per gunicorn worker (>1 uses the gthread worker; default 1 = sync)")
+    p.add_argument("--server", choices=SERVERS, default="granian",
+                   help="HTTP server: granian (production, default) or gunicorn")
+    p.add_argument("--workers", type=int, default=None,
+                   help="server worker processes (default: granian 1 per CPU; gunicorn 2 x CPUs + 1; at most 8)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="threads per worker (default: granian 4; gunicorn 1 = sync, >1 uses gthread)")
     p.add_argument("--rounds", type=int, default=3, help="rounds; figures are medians across them")
     p.add_argument("--connections", type=int, default=16, help="concurrent wrk connections")
     p.add_argument("--wrk-threads", type=int, default=2, help="wrk threads")
@@ -167,9 +174,10 @@ def run(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any]:
         log("scenario prepare")
         scenario.prepare(ctx)
     host = host_info()
-    with Server(db_url, workers=args.workers, threads=args.threads) as server:
-        log(f"gunicorn: {args.workers} workers x {args.threads} threads at {server.base_url}")
+    with Server(db_url, workers=args.workers, threads=args.threads, kind=args.server) as server:
+        log(f"{args.server}: {args.workers} workers x {args.threads} threads at {server.base_url}")
         ctx.base_url = server.base_url
+        ctx.extra["server_pids"] = server.pids
         figures = scenario.run(ctx)
     log("server stopped")
     if "pg_insert_tps" not in figures:
@@ -181,6 +189,7 @@ def run(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any]:
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "duration": args.duration,
         "rounds": args.rounds,
+        "server": args.server,
         "workers": args.workers,
         "threads": args.threads,
         "connections": args.connections,
@@ -209,8 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     if scenario is None:
         print(f"unknown scenario {args.scenario!r}; known: {', '.join(scenarios)}", file=sys.stderr)
         return 2
-    if not 0 < args.duration <= MAX_DURATION or args.rounds < 1 or args.workers < 1:
-        print(f"--duration must be in (0, {MAX_DURATION:.0f}], --rounds and --workers >= 1", file=sys.stderr)
+    args.workers = default_workers(args.server) if args.workers is None else args.workers
+    args.threads = default_threads(args.server) if args.threads is None else args.threads
+    if not 0 < args.duration <= MAX_DURATION or args.rounds < 1 or args.workers < 1 or args.threads < 1:
+        print(f"--duration must be in (0, {MAX_DURATION:.0f}], --rounds, --workers and --threads >= 1", file=sys.stderr)
         return 2
     standalone = not needs_server(scenario)
     if not standalone:

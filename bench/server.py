@@ -1,4 +1,4 @@
-"""Serve the platform with gunicorn on a free 127.0.0.1 port, DEBUG off."""
+"""Serve the platform as production does (granian, or gunicorn) on a free 127.0.0.1 port, DEBUG off."""
 
 from __future__ import annotations
 
@@ -31,21 +31,37 @@ def http_get(url: str, timeout: float = 5) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-class Server:
-    """`with Server(db_url, workers=4) as server:` serves at `server.base_url`."""
+SERVERS = ("granian", "gunicorn")
 
-    def __init__(self, db_url: str, *, workers: int, threads: int = 1, startup_timeout: float = 60):
+
+class Server:
+    """`with Server(db_url, workers=2, threads=4) as server:` serves at `server.base_url`.
+
+    granian (the production server, docs/operations.md): `workers` processes, each running the
+    WSGI application on `threads` blocking threads, with HTTP keep-alive. gunicorn: `workers`
+    processes, sync (one request at a time, a new connection per request) or, with `threads` > 1,
+    gthread."""
+
+    def __init__(self, db_url: str, *, workers: int, threads: int = 1, startup_timeout: float = 60,
+                 kind: str = "granian"):
+        if kind not in SERVERS:
+            raise ValueError(f"unknown server {kind!r}: one of {', '.join(SERVERS)}")
         self.db_url = db_url
+        self.kind = kind
         self.workers = workers
         self.threads = threads
         self.startup_timeout = startup_timeout
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
-        self._logdir = tempfile.TemporaryDirectory(prefix="bench-gunicorn-")
-        self.log_path = Path(self._logdir.name) / "gunicorn.log"
+        self._logdir = tempfile.TemporaryDirectory(prefix="bench-server-")
+        self.log_path = Path(self._logdir.name) / "server.log"
 
     def command(self) -> list[str]:
+        if self.kind == "granian":
+            return [sys.executable, "-m", "granian", "--interface", "wsgi", "hromada.config.wsgi:application",
+                    "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
+                    "--blocking-threads", str(self.threads), "--no-ws", "--log-level", "warning"]
         cmd = [sys.executable, "-m", "gunicorn", "hromada.config.wsgi:application",
                "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
                "--timeout", "30", "--graceful-timeout", "10", "--error-logfile", str(self.log_path),
@@ -54,15 +70,31 @@ class Server:
             cmd += ["--worker-class", "gthread", "--threads", str(self.threads)]
         return cmd
 
+    def pids(self) -> list[int]:
+        """The server's processes: the main one and all its descendants (workers)."""
+        if self.proc is None:
+            return []
+        found, queue = [], [self.proc.pid]
+        while queue:
+            pid = queue.pop()
+            found.append(pid)
+            try:
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    queue += [int(child) for child in (task / "children").read_text().split()]
+            except OSError:
+                continue
+        return sorted(set(found))
+
     def start(self) -> None:
         env = {**os.environ, "DATABASE_URL": self.db_url, "DEBUG": "False", "LOG_LEVEL": "WARNING",
                "SITE_URL": self.base_url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-not-secret")}
-        self.proc = subprocess.Popen(self.command(), cwd=PROJECT_DIR, env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(self.command(), cwd=PROJECT_DIR, env=env,
+                                         stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited ({self.proc.returncode}):\n{self.log_tail()}")
+                raise RuntimeError(f"{self.kind} exited ({self.proc.returncode}):\n{self.log_tail()}")
             try:
                 status, _ = http_get(self.base_url + "/healthz", timeout=2)
                 if status == 200:
@@ -74,7 +106,7 @@ class Server:
         raise RuntimeError(f"/healthz did not answer within {self.startup_timeout:.0f} s:\n{self.log_tail()}")
 
     def stop(self) -> None:
-        """SIGTERM the gunicorn master (graceful shutdown of its workers); SIGKILL if it hangs."""
+        """SIGTERM the server's main process (graceful shutdown of its workers); SIGKILL if it hangs."""
         if self.proc is None or self.proc.poll() is not None:
             return
         self.proc.send_signal(signal.SIGTERM)
@@ -88,7 +120,7 @@ class Server:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
-            return "(no gunicorn log)"
+            return "(no server log)"
 
     def __enter__(self) -> Server:
         self.start()

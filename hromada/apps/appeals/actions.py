@@ -11,24 +11,24 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hromada.apps.accounts.models import Role, StaffRole, User
-from hromada.apps.appeals import media, workflow
+from hromada.apps.appeals import media, selectors, tallies, workflow
 from hromada.apps.appeals.models import (
     ANSWER_MAX,
     NOTE_MAX,
@@ -46,6 +46,7 @@ from hromada.apps.appeals.models import (
     RegistrationCounter,
     RoutingRule,
 )
+from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import Community, Department, District
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
@@ -103,15 +104,18 @@ def _event(appeal: Appeal, kind: str, *, actor=None, role: str | None = None, fr
 
 
 def _apply(appeal: Appeal, name: str, *, by=None, note: str = "", data: dict[str, Any] | None = None,
-           **fields: Any) -> AppealEvent:
-    """Run transition `name` on `appeal`, whose row the caller has locked; write the event."""
+           tally: tallies.TallyState | None = None, **fields: Any) -> AppealEvent:
+    """Run transition `name` on `appeal`, whose row the caller has locked; write the event and move the
+    appeal's tallies (`tally`: its contribution as read, when the caller already changed the copy)."""
     transition = workflow.check(name, appeal, by)
     role = role_of(by, appeal)  # before the department changes
     before = appeal.status
+    tally = tally or tallies.state(appeal)
     appeal.status = transition.target
     for field, value in fields.items():
         setattr(appeal, field, value)
     appeal.save(update_fields=["status", "updated_at", *fields])
+    tallies.move(appeal.community_id, tally, tallies.state(appeal))
     return _event(appeal, name, actor=by, role=role, from_status=before, to_status=transition.target, note=note,
                   data=data)
 
@@ -142,8 +146,9 @@ def _date(day: date | datetime | None) -> str:
 
 
 def _tell_author(appeal: Appeal, *, kind: str, subject: str, body: str, sms: bool = False,
-                 params: dict[str, Any] | None = None) -> None:
-    """Queue an e-mail (and, for registration, an SMS) to the author, in their language."""
+                 params: dict[str, Any] | None = None, new: bool = False) -> None:
+    """Queue an e-mail (and, for registration, an SMS) to the author, in their language. `new`: the appeal
+    is being registered in this transaction, so no message about it can exist yet (no idempotency key)."""
     recipient = appeal.author
     language = (recipient.preferred_language if recipient else None) or "uk"
     with translation.override(language):
@@ -154,12 +159,12 @@ def _tell_author(appeal: Appeal, *, kind: str, subject: str, body: str, sms: boo
         email = appeal.contact_email
         if email:
             notify(recipient=recipient, address=email, channel="email", kind=kind, subject=title, body=text,
-                   idempotency_key=f"appeal-{appeal.pk}-{kind}-{appeal.updated_at.timestamp()}-email",
+                   idempotency_key=None if new else f"appeal-{appeal.pk}-{kind}-{appeal.updated_at.timestamp()}-email",
                    community=appeal.community)
         phone = (recipient.phone if recipient else "") or appeal.author_phone
         if sms and phone:
             notify(recipient=recipient, address=phone, channel="sms", kind=kind, body=title,
-                   idempotency_key=f"appeal-{appeal.pk}-{kind}-{appeal.updated_at.timestamp()}-sms",
+                   idempotency_key=None if new else f"appeal-{appeal.pk}-{kind}-{appeal.updated_at.timestamp()}-sms",
                    community=appeal.community)
 
 
@@ -185,17 +190,45 @@ def number_prefix(community: Community) -> str:
 
 
 def allocate_number(community: Community, at: datetime) -> str:
-    """The next registration number `<PREFIX>-<YEAR>-<000123>` of the community.
+    """The next registration number `<PREFIX>-<YEAR>-<000123>` of the community. Call inside a transaction.
 
-    Call inside a transaction: the year's counter row stays locked until it commits, so two
-    registrations at once get consecutive numbers, never the same one.
+    PostgreSQL: `nextval` of the sequence of the community and year (created on first use), which locks
+    nothing, so registrations never queue behind each other; a registration that rolls back leaves its
+    number unused (a gap). SQLite, which serialises writers anyway: the year's counter row, locked until
+    the transaction commits, so numbers have no gaps. Either way a number is never given twice.
     """
     year = kyiv_date(at).year
-    RegistrationCounter.objects.get_or_create(community=community, year=year)
-    counter = RegistrationCounter.objects.select_for_update().get(community=community, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{number_prefix(community)}-{year}-{counter.last_number:06d}"
+    if connection.vendor == "postgresql":
+        serial = _sequence_next(community, year)
+    else:
+        RegistrationCounter.objects.get_or_create(community=community, year=year)
+        counter = RegistrationCounter.objects.select_for_update().get(community=community, year=year)
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        serial = counter.last_number
+    return f"{number_prefix(community)}-{year}-{serial:06d}"
+
+
+def _sequence_next(community: Community, year: int) -> int:
+    name = f"appeals_number_{int(community.pk)}_{int(year)}"
+    with connection.cursor() as cursor:
+        for _attempt in range(2):
+            # text, not a regclass literal: a missing sequence gives NULL instead of an error
+            cursor.execute("SELECT CASE WHEN to_regclass(%s) IS NULL THEN NULL ELSE nextval(%s::text) END",
+                           [name, name])
+            value = cursor.fetchone()[0]
+            if value is not None:
+                return int(value)
+            # The year's first number: continue after what the counter row gave out before the sequence existed.
+            seed = RegistrationCounter.objects.filter(community=community, year=year).values_list(
+                "last_number", flat=True).first() or 0
+            try:
+                with transaction.atomic():  # a savepoint: another registration may be creating it right now
+                    cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {connection.ops.quote_name(name)} "
+                                   f"START WITH {int(seed) + 1}")
+            except (IntegrityError, ProgrammingError):
+                pass  # it won; its sequence is there once it commits
+    raise RuntimeError(f"registration number sequence {name} could not be created")
 
 
 # ---------------------------------------------------------------- location and routing
@@ -225,15 +258,45 @@ def locate(community: Community, latitude: Any, longitude: Any, *, districts: Se
     return lat, lon, None
 
 
-def find_department(category: Category | None, district: District | None) -> Department | None:
-    """The routing rule for category × district, else category × any district; None: triage."""
-    if category is None:
-        return None
-    rules = {r.district_id: r for r in RoutingRule.objects.filter(category=category).select_related("department")}
-    rule = rules.get(district.pk if district else None) or rules.get(None)
-    if rule is None and category.parent_id:
-        return find_department(category.parent, district)
-    return rule.department if rule else None
+ROUTING_CACHE_SECONDS = 60
+
+
+def _routing_key(community_id: int) -> str:
+    return f"appeals:routing:{community_id}"
+
+
+def _routing_changed(community_id: int) -> None:
+    """Forget the cached routing table, now and again once the change commits."""
+    cache.delete(_routing_key(community_id))
+    transaction.on_commit(lambda: cache.delete(_routing_key(community_id)))
+
+
+def _routing_table(community_id: int) -> tuple[dict[tuple[int, int | None], int], dict[int, int | None]]:
+    """The community's rules {(category, district or None): department} and category parents, cached for a
+    minute (every registration routes; rules change rarely, and the actions that change them forget it)."""
+    key = _routing_key(community_id)
+    table = cache.get(key)
+    if table is None:
+        rules = {(c, d): dep for c, d, dep in RoutingRule.objects.values_list("category_id", "district_id",
+                                                                              "department_id")}
+        parents = dict(Category.objects.values_list("pk", "parent_id"))
+        table = (rules, parents)
+        cache.set(key, table, ROUTING_CACHE_SECONDS)
+    return table
+
+
+def find_department_id(community_id: int, category_id: int | None, district_id: int | None) -> int | None:
+    """The department of the rule for category × district, else category × any district, else the same for
+    the parent category; None: triage."""
+    rules, parents = _routing_table(community_id)
+    seen = set()
+    while category_id is not None and category_id not in seen:
+        seen.add(category_id)
+        department = rules.get((category_id, district_id)) or rules.get((category_id, None))
+        if department is not None:
+            return department
+        category_id = parents.get(category_id)
+    return None
 
 
 def _category(community: Community, value: Any, *, field: str = "category") -> Category | None:
@@ -271,7 +334,7 @@ def _repeated_of(community: Community, author: Author, category: Category | None
         return None
     qs = Appeal.objects.filter(category=category, status__in=(S.ANSWERED, S.CLOSED))
     qs = qs.filter(author=author.user) if author.user is not None else qs.filter(author_email__iexact=author.email)
-    return qs.order_by("-registered_at").first()
+    return qs.order_by("-registered_at").only("id", "number").first()
 
 
 def appeal_register(*, community: Community, text: str, channel: str = Channel.WEB,
@@ -308,7 +371,11 @@ def appeal_register(*, community: Community, text: str, channel: str = Channel.W
     clean_photos = [media.clean_photo(p) for p in photos]
     if latitude in (None, "") and longitude in (None, ""):
         gps = next((p for p in clean_photos if p.latitude is not None), None)
-        if gps is not None:  # the photo knows where it was taken; outside the community it is just ignored
+        # A typed address found in the community's address register; not found: unlocated, never an error.
+        place = geocoding.place_of(location_text, districts=districts) if location_text else None
+        if place is not None:
+            lat, lon, district = place
+        elif gps is not None:  # the photo knows where it was taken; outside the community it is just ignored
             try:
                 lat, lon, district = locate(community, gps.latitude, gps.longitude, districts=districts)
             except DomainError:
@@ -323,60 +390,70 @@ def appeal_register(*, community: Community, text: str, channel: str = Channel.W
         True if needs_study is None else needs_study)
     due = compute_due_date(community, now, needs_study=study)
     repeated = None if anonymous else _repeated_of(community, author, category_obj)
+    department_id = None if anonymous or category_obj is None else find_department_id(
+        community.pk, category_obj.pk, district.pk if district else None)
+    status = S.NOT_CONSIDERED if anonymous else (S.ROUTED if department_id is not None else S.REGISTERED)
+    entered_by = by if by is not None and by != user else None
 
     with transaction.atomic():
-        # The number is allocated last: the year's counter row stays locked only for the final statements.
+        # The appeal is written once, already in its first resting status; its steps are the events.
+        number = allocate_number(community, now)
         appeal = Appeal.objects.create(
-            community=community, number=f"~{uuid.uuid4().hex[:30]}", type=type, channel=channel,
-            status=S.REGISTERED, category=category_obj, text=text, author=user, author_name=name,
+            community=community, number=number, type=type, channel=channel,
+            status=status, category=category_obj, text=text, author=user, author_name=name,
             author_address=address, author_email=email if user is None else "", author_phone=author.phone.strip()[:32],
-            is_anonymous=anonymous, entered_by=by if by is not None and by != user else None,
+            is_anonymous=anonymous, entered_by=entered_by, department_id=department_id,
             open311_client=open311_client, latitude=lat, longitude=lon, location_text=location_text,
             district=district, needs_study=study, registered_at=now, due_date=due, due_at=end_of_day(due),
             is_repeated=repeated is not None, repeated_of=repeated,
         )
         appeal.community = community
-        entered_by_staff = appeal.entered_by_id is not None
-        register_event = _event(appeal, "register", actor=by or user, role="operator" if entered_by_staff else (
-            "resident" if user else "system"), to_status=S.REGISTERED, data={"channel": channel})
+        entered_by_staff = entered_by is not None
+        steps = [AppealEvent(community=community, appeal=appeal, at=now, kind="register", actor=by or user,
+                             actor_role="operator" if entered_by_staff else ("resident" if user else "system"),
+                             to_status=S.REGISTERED, data={"channel": channel, "number": number})]
+        if anonymous:
+            steps.append(AppealEvent(
+                community=community, appeal=appeal, at=now, kind="not_consider", actor_role="system",
+                from_status=S.REGISTERED, to_status=S.NOT_CONSIDERED,
+                note=gettext_noop("Anonymous appeals are not considered (Law “On Citizens' Appeals”).")))
+        elif department_id is not None:
+            steps.append(AppealEvent(community=community, appeal=appeal, at=now, kind="route", actor_role="system",
+                                     from_status=S.REGISTERED, to_status=S.ROUTED,
+                                     data={"department": department_id, "rule": "routing"}))
+        if repeated is not None:
+            steps.append(AppealEvent(community=community, appeal=appeal, at=now, kind="flag_repeated",
+                                     actor_role="system", data={"appeal": repeated.number}, note=gettext_noop(
+                                         "The same person already had an appeal on this issue decided on the "
+                                         "merits.")))
+        AppealEvent.objects.bulk_create(steps)
         for photo in clean_photos:
             AppealPhoto.objects.create(community=community, appeal=appeal, image=photo.content, width=photo.width,
                                        height=photo.height, exif_latitude=photo.latitude,
                                        exif_longitude=photo.longitude)
-        if anonymous:
-            _apply_system(appeal, S.NOT_CONSIDERED, "not_consider",
-                          note=gettext_noop("Anonymous appeals are not considered (Law “On Citizens' Appeals”)."))
-        else:
-            department = find_department(category_obj, district)
-            if department is not None:
-                _apply_system(appeal, S.ROUTED, "route", department=department,
-                              data={"department": department.pk, "rule": "routing"})
-            if repeated is not None:
-                _event(appeal, "flag_repeated", role="system", note=gettext_noop(
-                    "The same person already had an appeal on this issue decided on the merits."),
-                    data={"appeal": repeated.number})
-        appeal.number = allocate_number(community, now)
-        Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
-        register_event.data["number"] = appeal.number
-        AppealEvent.objects.filter(pk=register_event.pk).update(data=register_event.data)
         if entered_by_staff:
             audit_record(actor=by, action="appeals.register_on_behalf", community=community, target=appeal,
                          on_behalf_of=user, data={"channel": channel, "number": appeal.number})
         if not anonymous:
-            _tell_author(appeal, kind="appeals.registered", sms=True,
+            _tell_author(appeal, kind="appeals.registered", sms=True, new=True,
                          subject=gettext_noop("Appeal %(number)s registered"),
                          body=gettext_noop("Your appeal is registered under number %(number)s. The answer is due "
                                            "by %(due)s. Follow its status: %(link)s"))
+        # Last: the tally rows every registration of this department and category shares stay locked
+        # only from here to the commit.
+        tallies.move(community.pk, None, tallies.state(appeal))
     return appeal
 
 
 def _apply_system(appeal: Appeal, target: str, kind: str, *, note: str = "", data: dict[str, Any] | None = None,
                   **fields: Any) -> None:
     before = appeal.status
+    tally = tallies.state(appeal)
     appeal.status = target
     for field, value in fields.items():
         setattr(appeal, field, value)
     appeal.save(update_fields=["status", "updated_at", *fields])
+    tallies.move(appeal.community_id, tally, tallies.state(appeal))
     _event(appeal, kind, role="system", from_status=before, to_status=target, note=note, data=data)
 
 
@@ -428,9 +505,10 @@ def appeal_route(*, appeal: Appeal, department: Any, by: User, category: Any = N
         fields: dict[str, Any] = {"department": department}
         if category_obj is not None:
             fields["category"] = category_obj
+        tally = tallies.state(locked)
         locked.department = department  # the guard asks for it; saved by _apply or rolled back
         _apply(locked, "route", by=by, note=_clean_text(note, field="note", limit=NOTE_MAX, required=False),
-               data={"department": department.pk}, **fields)
+               data={"department": department.pk}, tally=tally, **fields)
         _tell_author(locked, kind="appeals.routed", subject=gettext_noop("Appeal %(number)s sent to a department"),
                      body=gettext_noop("Your appeal %(number)s was sent to %(department)s. %(link)s"),
                      params={"department": department.name})
@@ -651,12 +729,14 @@ def appeal_mark_duplicate(*, appeal: Appeal, main: Appeal, by: User) -> Appeal:
         if not locked.is_open:
             raise DomainError(_("This cannot be done while the appeal is “%(status)s”.") % {
                 "status": locked.get_status_display()}, code="bad_transition", status_code=409)
+        tally = tallies.state(locked)
         locked.duplicate_of = main
         fields = ["duplicate_of", "updated_at"]
         if main.department_id and locked.department_id != main.department_id:
             locked.department_id = main.department_id
             fields.append("department")
         locked.save(update_fields=fields)
+        tallies.move(locked.community_id, tally, tallies.state(locked))
         _event(locked, "mark_duplicate", actor=by, data={"main": main.number})
         Appeal.objects.filter(duplicate_of=locked).update(duplicate_of=main)
         _tell_author(locked, kind="appeals.duplicate",
@@ -758,6 +838,8 @@ def category_save(*, community: Community, values: dict[str, Any], by: User,
                 setattr(category, field, values[field])
         category.save()
         audit_record(actor=by, action=action, community=community, target=category, data=changed)
+        _routing_changed(community.pk)
+        selectors.public_categories_changed(community.pk)
     return category
 
 
@@ -776,6 +858,7 @@ def routing_rule_save(*, community: Community, category: Category, district: Dis
         rule = rule or RoutingRule(community=community)
         rule.category, rule.district, rule.department = category, district, department
         rule.save()
+        _routing_changed(community.pk)
         audit_record(actor=by, action=action, community=community, target=rule, data={
             "category": category.pk, "district": district.pk if district else None, "department": department.pk})
     return rule
@@ -789,3 +872,4 @@ def routing_rule_delete(*, rule: RoutingRule, by: User) -> None:
                      data={"category": rule.category_id, "district": rule.district_id,
                            "department": rule.department_id})
         rule.delete()
+        _routing_changed(rule.community_id)

@@ -6,6 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,7 +96,11 @@ class RoutingRule(TenantModel):
 
 
 class RegistrationCounter(TenantModel):
-    """The last registration number of a community in a year; locked FOR UPDATE to allocate the next."""
+    """The last registration number of a community in a year, locked FOR UPDATE to allocate the next.
+
+    On PostgreSQL numbers come from a sequence per community and year (`actions.allocate_number`);
+    there this row only seeds a new sequence with the numbers given out before it existed.
+    """
 
     year = models.PositiveIntegerField()
     last_number = models.PositiveIntegerField(default=0)
@@ -190,6 +196,14 @@ class Appeal(TenantModel):
             models.Index(fields=["community", "author", "registered_at"], name="appeal_author_idx"),
             models.Index(fields=["community", "category", "registered_at"], name="appeal_category_idx"),
             models.Index(fields=["community", "registered_at"], name="appeal_registered_idx"),
+            # The repeated-appeal check at intake: same e-mail (any case) and category, decided on the merits.
+            models.Index(F("community"), F("category"), Upper("author_email"), F("registered_at"),
+                         name="appeal_repeat_email_idx",
+                         condition=models.Q(status__in=["answered", "closed"])),
+            # The public list, newest first: read in order and counted from the index alone.
+            models.Index(F("community"), F("registered_at").desc(), F("id").desc(), name="appeal_public_idx",
+                         include=["category"], condition=models.Q(duplicate_of__isnull=True)
+                         & ~models.Q(status__in=["returned", "not_considered"])),
         ]
 
     def __str__(self) -> str:
@@ -290,3 +304,62 @@ class PaperScan(TenantModel):
 
     def __str__(self) -> str:
         return self.file.name or ""
+
+
+# ---------------------------------------------------------------- tallies: the dashboard's figures, kept by the actions
+#
+# Every action that changes an appeal's status, department, category, term or answer moves its
+# contribution between these rows in the same transaction (`actions.tally_move`). The dashboard and the
+# statistics page read a bounded number of them instead of aggregating the appeals. `department_key` and
+# `category_key` are the ids (0: none); they are plain numbers, so that a tally row never blocks deleting
+# a department or category. Each figure is split over TALLY_SLOTS rows (`slot` = appeal id modulo it):
+# a row stays locked from its update to the commit, and registrations of one department and category
+# would otherwise queue on a single row. `hromada appeals_retally` recomputes them all from the appeals.
+
+TALLY_SLOTS = 4
+
+
+class AppealTally(TenantModel):
+    """How many appeals are in each status, per department × category."""
+
+    department_key = models.PositiveIntegerField(default=0)
+    category_key = models.PositiveIntegerField(default=0)
+    slot = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=AppealStatus.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["community", "department_key", "category_key", "status", "slot"],
+                                               name="appeal_tally_unique")]
+
+
+class AppealDueTally(TenantModel):
+    """How many open appeals have their term on each day (Kyiv date), per department × category."""
+
+    department_key = models.PositiveIntegerField(default=0)
+    category_key = models.PositiveIntegerField(default=0)
+    slot = models.PositiveSmallIntegerField(default=0)
+    due_date = models.DateField()
+    count = models.IntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(
+            fields=["community", "department_key", "category_key", "due_date", "slot"], name="appeal_due_tally_unique")]
+        indexes = [models.Index(fields=["community", "due_date"], name="appeal_due_tally_day_idx")]
+
+
+class AppealAnswerTally(TenantModel):
+    """Answers per department × category × day of the answer (Kyiv date): how many, and the seconds they took
+    from registration in total (for the average time to answer)."""
+
+    department_key = models.PositiveIntegerField(default=0)
+    category_key = models.PositiveIntegerField(default=0)
+    slot = models.PositiveSmallIntegerField(default=0)
+    day = models.DateField()
+    count = models.IntegerField(default=0)
+    seconds = models.BigIntegerField(default=0)
+
+    class Meta(TenantModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["community", "department_key", "category_key", "day", "slot"],
+                                               name="appeal_answer_tally_unique")]
+        indexes = [models.Index(fields=["community", "day"], name="appeal_answer_tally_day_idx")]

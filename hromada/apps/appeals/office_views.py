@@ -10,8 +10,10 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hromada.apps.appeals import actions, selectors, workflow
@@ -19,7 +21,7 @@ from hromada.apps.appeals.forms import CategoryForm, KeyForm, OperatorEntryForm,
 from hromada.apps.appeals.models import Appeal, Category, Channel, Open311Client, PaperScan, RoutingRule
 from hromada.apps.appeals.rules import executor_department_ids
 from hromada.apps.appeals.suggest import suggest
-from hromada.apps.appeals.views import _add_error, _page
+from hromada.apps.appeals.views import COUNT_CAP, PAGE_SIZE, _add_error, _page
 from hromada.apps.communities.models import Department
 from hromada.core.api.errors import DomainError
 
@@ -42,18 +44,40 @@ def office_home(request: HttpRequest) -> HttpResponse:
         "is_executor": bool(executor_department_ids(request.user, community))})
 
 
+def _list(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """A back-office list of appeals. Each row links to `<prefix><pk>/`: one reverse() per page, not per row."""
+    sample = reverse("appeals:office_appeal", args=[0])
+    return render(request, "appeals/office/list.html", {**context, "appeal_url": sample[:-len("0/")]})
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count: the queue's length comes from the tallies, not from counting rows. Like
+    the other lists, it stops at COUNT_CAP rows (deep OFFSETs are the API's and the export's job)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known
+
+
 def queue(request: HttpRequest) -> HttpResponse:
     community = request.community  # type: ignore[attr-defined]
     departments = executor_department_ids(request.user, community)
     if not departments:
         raise PermissionDenied
-    page = _page(request, selectors.executor_queue(departments, status=request.GET.get("status", "")))
-    return render(request, "appeals/office/list.html", {"page": page, "title": _("My department's queue")})
+    status = request.GET.get("status", "")
+    count = min(selectors.queue_count(departments, status=status), COUNT_CAP)
+    page = _CountedPaginator(selectors.list_columns(selectors.executor_queue(departments, status=status)), PAGE_SIZE,
+                             count=count).get_page(request.GET.get("page"))
+    return _list(request, {"page": page, "title": _("My department's queue")})
 
 
 def triage(request: HttpRequest) -> HttpResponse:
     _need(request, "appeals.intake_appeal")
-    return render(request, "appeals/office/list.html", {"page": _page(request, selectors.triage_queue()),
+    return _list(request, {"page": _page(request, selectors.list_columns(selectors.triage_queue())),
                                                         "title": _("Triage: appeals with no department")})
 
 
@@ -73,7 +97,7 @@ def _drill(request: HttpRequest):
 
 def drilldown(request: HttpRequest) -> HttpResponse:
     _need(request, "appeals.view_dashboard")
-    return render(request, "appeals/office/list.html", {"page": _page(request, _drill(request)),
+    return _list(request, {"page": _page(request, selectors.list_columns(_drill(request))),
                                                         "title": _("Appeals"), "export": request.GET.urlencode()})
 
 

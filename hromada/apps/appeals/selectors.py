@@ -2,24 +2,105 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from hromada.apps.appeals.models import OPEN_STATUSES, Appeal, AppealStatus, Category
+from hromada.apps.appeals.models import (
+    OPEN_STATUSES,
+    Appeal,
+    AppealAnswerTally,
+    AppealDueTally,
+    AppealStatus,
+    AppealTally,
+    Category,
+)
 from hromada.apps.communities.models import Community, Department
+from hromada.core import tenancy
+from hromada.core.calendar import kyiv_date
+from hromada.core.tenancy.models import TenantQuerySet
 
 S = AppealStatus
 HIDDEN_PUBLIC = (S.RETURNED, S.NOT_CONSIDERED)
-DASHBOARD_CACHE_SECONDS = 30
-AVERAGE_WINDOW_DAYS = 90
+AVERAGE_WINDOW_DAYS = 90  # the average time to answer covers answers of today and the 90 days before
+DUE_WEEK_DAYS = 7
+PUBLIC_COUNT_SECONDS = 60
+PUBLIC_COUNT_CACHE_FROM = 1_000
+
+
+class PublicCountQuerySet(TenantQuerySet):
+    """A public list whose length (the paginator's capped COUNT) is cached for a minute once it is long.
+
+    The rows of a page are one ordered index read, but counting up to 10,000 of them was the list's
+    costliest query (11 ms at 2,000,000 appeals). A long list's page count may be a minute behind, which
+    only moves where its last page ends; a short list (under 1,000) is counted every time, so a new
+    problem is never missing from it. The rows themselves are always read live."""
+
+    _count_key = ""  # the list's filters, set by public_appeals(); kept by a slice, dropped by anything else
+
+    def __getitem__(self, k: Any) -> Any:
+        result = super().__getitem__(k)
+        if isinstance(result, PublicCountQuerySet):
+            result._count_key = self._count_key
+        return result
+
+    def count(self) -> int:
+        if self._count_key:
+            key = f"appeals:public-count:{self._count_key}:{self.query.low_mark}:{self.query.high_mark}"
+        else:  # filtered further by the caller: key by the SQL itself
+            key = "appeals:public-count:" + hashlib.sha256(f"{self.db}:{self.query}".encode()).hexdigest()[:32]
+        value = cache.get(key)
+        if value is None:
+            value = super().count()
+            if value >= PUBLIC_COUNT_CACHE_FROM:
+                cache.set(key, value, PUBLIC_COUNT_SECONDS)
+        return int(value)
+
+
+PUBLIC_CATEGORIES_SECONDS = 60
+
+
+def _public_categories_key(community_id: int) -> str:
+    return f"appeals:public-categories:{community_id}"
+
+
+def public_categories(community_id: int) -> list[Category]:
+    """The community's active public categories (its Open311 services), with their parents; cached for a
+    minute, and forgotten by `actions.category_save`."""
+    key = _public_categories_key(community_id)
+    categories = cache.get(key)
+    if categories is None:
+        categories = list(Category.objects.filter(is_public=True, is_active=True).select_related("parent"))
+        cache.set(key, categories, PUBLIC_CATEGORIES_SECONDS)
+    return categories
+
+
+def public_categories_changed(community_id: int) -> None:
+    """Forget the cached categories (and the dashboard's names), now and again once the change commits."""
+    keys = [_public_categories_key(community_id), f"appeals:names:{community_id}"]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def with_related(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
     return qs.select_related("category", "department", "district")
+
+
+LIST_COLUMNS = ("number", "status", "due_date", "due_at", "category__name_uk", "category__name_en",
+                "department__name_uk", "department__name_en")
+
+
+def list_columns(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    """Only what a back-office list shows (number, category, department, status, term): the rows of a page
+    are read and built without their texts."""
+    return qs.select_related(None).select_related("category", "department").only(*LIST_COLUMNS)
 
 
 def executor_queue(department_ids: set[int], *, status: str = "") -> QuerySet[Appeal]:
@@ -27,6 +108,21 @@ def executor_queue(department_ids: set[int], *, status: str = "") -> QuerySet[Ap
     statuses = [status] if status in OPEN_STATUSES else list(OPEN_STATUSES)
     return with_related(Appeal.objects.filter(department_id__in=department_ids, status__in=statuses)
                         ).order_by("due_at", "id")
+
+
+def queue_count(department_ids: set[int], *, status: str = "") -> int:
+    """How many appeals `executor_queue` lists, from the status tallies (one small read, not a count)."""
+    statuses = [status] if status in OPEN_STATUSES else [str(s) for s in OPEN_STATUSES]
+    departments = sorted(department_ids)
+    if not departments:
+        return 0
+    ((total,),) = _rows(
+        f"SELECT COALESCE(SUM({connection.ops.quote_name('count')}), 0) "  # noqa: S608 - our table name
+        f"FROM {connection.ops.quote_name(AppealTally._meta.db_table)} WHERE community_id = %s "
+        f"AND department_key IN ({', '.join(['%s'] * len(departments))}) "
+        f"AND status IN ({', '.join(['%s'] * len(statuses))})",
+        [_community_id(), *departments, *statuses])
+    return int(total)
 
 
 def triage_queue() -> QuerySet[Appeal]:
@@ -48,42 +144,95 @@ def drilldown(kind: str, *, department: int | None = None, category: int | None 
     return with_related(qs).order_by("due_at", "id")
 
 
+NAMES_SECONDS = 60
+
+
+def _community_id() -> int:
+    """The active community, for the plain SQL reads (the ORM's manager adds it by itself)."""
+    community_id = tenancy.current_community_id()
+    if community_id is None:
+        raise tenancy.ScopeError("no community is active")
+    return int(community_id)
+
+
+def _names(community_id: int) -> tuple[dict[int, tuple[str, str]], dict[int, tuple[str, str]]]:
+    """Department and category names (uk, en) for the dashboard's rows; cached for a minute."""
+    key = f"appeals:names:{community_id}"
+    names = cache.get(key)
+    if names is None:
+        names = ({pk: (uk, en) for pk, uk, en in Department.objects.values_list("pk", "name_uk", "name_en")},
+                 {pk: (uk, en) for pk, uk, en in Category.objects.values_list("pk", "name_uk", "name_en")})
+        cache.set(key, names, NAMES_SECONDS)
+    return names
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def dashboard(community: Community) -> dict[str, Any]:
-    """The controller's figures; cached for a few seconds so a busy dashboard costs the database little."""
-    key = f"appeals:dashboard:{community.pk}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    """The controller's figures, read from the tallies the actions keep (a few hundred rows at most,
+    whatever the number of appeals; three plain statements). "Overdue" means the term day (Kyiv date)
+    has passed; "due this week", that it is today or one of the next six days."""
     now = timezone.now()
-    week = now + timedelta(days=7)
-    open_qs = Appeal.objects.filter(status__in=OPEN_STATUSES)
-    totals = open_qs.aggregate(
-        open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)),
-        due_week=Count("id", filter=Q(due_at__gte=now, due_at__lt=week)),
-        triage=Count("id", filter=Q(status=S.REGISTERED)))
-    by_department: list[dict[str, Any]] = list(open_qs.values("department_id").annotate(
-        open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now))).order_by("-open"))  # type: ignore[arg-type]
-    by_category: list[dict[str, Any]] = list(open_qs.values("category_id").annotate(
-        open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now))).order_by("-open"))  # type: ignore[arg-type]
-    departments = {d.pk: d.name for d in Department.objects.all()}
-    categories = {c.pk: c.name for c in Category.objects.all()}
-    for row in by_department:
-        row["name"] = departments.get(row["department_id"], "")
-    for row in by_category:
-        row["name"] = categories.get(row["category_id"], "")
-    answered = Appeal.objects.filter(answered_at__gte=now - timedelta(days=AVERAGE_WINDOW_DAYS)).aggregate(
-        average=Avg(ExpressionWrapper(F("answered_at") - F("registered_at"), output_field=DurationField())),
-        count=Count("id"))
-    average = answered["average"]
-    result = {**totals, "by_department": by_department, "by_category": by_category,
-              "average_days": round(average.total_seconds() / 86400, 1) if average is not None else None,
-              "answered_recently": answered["count"], "as_of": now}
-    cache.set(key, result, DASHBOARD_CACHE_SECONDS)
-    return result
+    today = kyiv_date(now)
+    qn = connection.ops.quote_name
+    open_statuses = [str(s) for s in OPEN_STATUSES]
+    open_by: Counter = Counter()  # (department, category) -> open appeals
+    triage = 0
+    for department, category, status, count in _rows(
+            f"SELECT department_key, category_key, status, SUM({qn('count')}) "  # noqa: S608 - our table names
+            f"FROM {qn(AppealTally._meta.db_table)} WHERE community_id = %s "
+            f"AND status IN ({', '.join(['%s'] * len(open_statuses))}) GROUP BY department_key, category_key, status",
+            [community.pk, *open_statuses]):
+        open_by[(department, category)] += count
+        if status == S.REGISTERED:
+            triage += count
+    # Open appeals not yet overdue have their term today or later, at most the 45-day maximum ahead.
+    current_by: Counter = Counter()
+    due_week = 0
+    for department, category, current, week in _rows(
+            f"SELECT department_key, category_key, SUM({qn('count')}), "  # noqa: S608 - our table names
+            f"SUM(CASE WHEN due_date < %s THEN {qn('count')} ELSE 0 END) "
+            f"FROM {qn(AppealDueTally._meta.db_table)} WHERE community_id = %s AND due_date >= %s "
+            "GROUP BY department_key, category_key",
+            [today + timedelta(days=DUE_WEEK_DAYS), community.pk, today]):
+        current_by[(department, category)] += current
+        due_week += week or 0
+    ((answers, seconds),) = _rows(
+        f"SELECT COALESCE(SUM({qn('count')}), 0), COALESCE(SUM(seconds), 0) "  # noqa: S608 - our table names
+        f"FROM {qn(AppealAnswerTally._meta.db_table)} WHERE community_id = %s AND day >= %s",
+        [community.pk, today - timedelta(days=AVERAGE_WINDOW_DAYS)])
+    english = (get_language() or "uk").startswith("en")
+    departments, categories = _names(community.pk)
+
+    def rows(index: int, field: str, names: dict[int, tuple[str, str]]) -> list[dict[str, Any]]:
+        opened: Counter = Counter()
+        overdue: Counter = Counter()
+        for key, count in open_by.items():
+            opened[key[index]] += count
+            overdue[key[index]] += count - current_by[key]
+        result = []
+        for pk, n in opened.items():
+            if n:
+                uk, en = names.get(pk, ("", ""))
+                result.append({field: pk or None, "open": int(n), "overdue": int(overdue[pk]),
+                               "name": en if english and en else uk})
+        return sorted(result, key=lambda r: (-r["open"], r["name"]))
+
+    total_open = int(sum(open_by.values()))
+    return {"open": total_open, "overdue": total_open - int(sum(current_by.values())), "due_week": int(due_week),
+            "triage": int(triage), "by_department": rows(0, "department_id", departments),
+            "by_category": rows(1, "category_id", categories),
+            "average_days": round(int(seconds) / int(answers) / 86400, 1) if answers else None,
+            "answered_recently": int(answers), "as_of": now}
 
 
 def public_appeals(*, category: int | None = None, status: str = "") -> QuerySet[Appeal]:
-    """Problem appeals of public categories, de-identified by the serializers/templates that use them."""
+    """Problem appeals of public categories, de-identified by the serializers/templates that use them.
+    Newest first, read along `appeal_public_idx`; the paginator's count is cached (`PublicCountQuerySet`)."""
     qs = Appeal.objects.filter(category__is_public=True, duplicate_of__isnull=True).exclude(status__in=HIDDEN_PUBLIC)
     if category:
         qs = qs.filter(category_id=category)
@@ -91,15 +240,27 @@ def public_appeals(*, category: int | None = None, status: str = "") -> QuerySet
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status in S.values:
         qs = qs.filter(status=status)
-    return qs.select_related("category", "district").order_by("-registered_at", "-id")
+    qs = qs.select_related("category", "district").order_by("-registered_at", "-id")
+    public: PublicCountQuerySet = PublicCountQuerySet(model=Appeal, query=qs.query, using=qs.db)
+    applied = status if status == "open" or status in S.values else ""
+    public._count_key = f"{_community_id()}:{int(category or 0)}:{applied}"
+    return public
 
 
 def statistics() -> dict[str, Any]:
-    by_status = dict(Appeal.objects.values_list("status").annotate(n=Count("id")).order_by())
-    by_category = list(Appeal.objects.filter(category__is_public=True).values("category__name_uk", "category__name_en")
-                       .annotate(n=Count("id")).order_by("-n")[:20])
+    """The public statistics page, from the status tallies (no scan of the appeals)."""
+    by_status: Counter = Counter()
+    by_category: Counter = Counter()
+    for category, status, count in AppealTally.objects.values("category_key", "status").annotate(
+            n=Sum("count")).order_by().values_list("category_key", "status", "n"):
+        by_status[status] += count
+        by_category[category] += count
+    public = {c.pk: c for c in Category.objects.filter(is_public=True)}
+    top = sorted(((n, pk) for pk, n in by_category.items() if pk in public and n), key=lambda item: -item[0])[:20]
     return {"by_status": [(label, by_status.get(value, 0)) for value, label in S.choices],
-            "by_category": by_category, "total": sum(by_status.values())}
+            "by_category": [{"category__name_uk": public[pk].name_uk, "category__name_en": public[pk].name_en, "n": n}
+                            for n, pk in top],
+            "total": sum(by_status.values())}
 
 
 def my_appeals(user) -> QuerySet[Appeal]:

@@ -46,6 +46,8 @@ from hromada.apps.budgeting.models import (
     ProjectStatus,
     Review,
     ReviewConclusion,
+    Taxpayer,
+    VoterEligibility,
     VotingRule,
     money,
 )
@@ -61,7 +63,7 @@ MAX_PHOTO_BYTES = 8 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_COST_ITEMS = 100
 MAX_PROJECT_COST = Decimal("999999999999.99")
-RESERVED_SLUGS = frozenset({"my", "projects", "office", "api"})
+RESERVED_SLUGS = frozenset({"my", "projects", "office", "api", "taxpayers"})
 
 
 def _require(perm: str, user: Any, obj: Any) -> None:
@@ -830,9 +832,7 @@ def paper_ballot_enter(*, cycle: Cycle, operator: Any, tax_number: str, birth_da
     if account is not None and account.pk == operator.pk:
         raise DomainError(_("An operator cannot enter their own ballot; ask a colleague."), code="own_ballot",
                           field="tax_number")
-    if not resident_confirmed:
-        raise DomainError(_("Confirm that the documents show the person lives in the community."),
-                          code="not_resident", field="resident_confirmed")
+    _check_paper_eligibility(cycle, person_hash, resident_confirmed)
     if birth_date is None:
         raise DomainError(_("Enter the date of birth."), code="required", field="birth_date")
     today = kyiv_date(timezone.now())
@@ -858,6 +858,104 @@ def paper_ballot_enter(*, cycle: Cycle, operator: Any, tax_number: str, birth_da
                      target=ballot, on_behalf_of=account,
                      data={"channel": channel, "projects": [line.number for line in lines]})
     return ballot
+
+
+def _check_paper_eligibility(cycle: Cycle, person_hash: str, resident_confirmed: bool) -> None:
+    """The cycle's eligibility for a person at the desk: residence is what the operator saw in the documents,
+    taxpaying is the community's register of taxpayers."""
+    eligibility = cycle.eligibility
+    if eligibility == VoterEligibility.RESIDENTS:
+        if not resident_confirmed:
+            raise DomainError(_("Confirm that the documents show the person lives in the community."),
+                              code="not_resident", field="resident_confirmed")
+        return
+    if eligibility == VoterEligibility.RESIDENTS_OR_TAXPAYERS and resident_confirmed:
+        return
+    if Taxpayer.objects.filter(tax_number_hash=person_hash).exists():
+        return
+    if eligibility == VoterEligibility.TAXPAYERS:
+        raise DomainError(_("Only taxpayers of the community vote in this cycle, and this tax number is not in "
+                            "the register of taxpayers."), code="not_taxpayer", field="tax_number")
+    raise DomainError(_("Residents and taxpayers of the community vote in this cycle: confirm that the documents "
+                        "show the person lives in the community, or check the tax number: it is not in the "
+                        "register of taxpayers."), code="not_eligible", field="resident_confirmed")
+
+
+# --- register of taxpayers ------------------------------------------------------------------
+
+MAX_TAXPAYER_FILE_BYTES = 64 * 1024 * 1024  # about five million tax numbers
+MAX_LISTED_ERRORS = 5
+
+
+@dataclass
+class TaxpayerImport:
+    rows: int  # tax numbers in the file
+    taxpayers: int  # distinct tax numbers: the register's new size
+    replaced: int  # size of the register before
+
+
+def _taxpayer_hashes(content: bytes) -> tuple[list[str], int]:
+    """The keyed hashes of the file's tax numbers (distinct, in file order) and the number of rows.
+
+    The file is a CSV (comma or semicolon) in UTF-8 with the tax number (RNOKPP, 10 digits) in the first
+    column; a first line with letters in it is a header; empty lines are skipped; other columns are ignored.
+    Any bad line refuses the whole file. The raw numbers live only in this function's memory."""
+    if len(content) > MAX_TAXPAYER_FILE_BYTES:
+        raise DomainError(_("The file is larger than 64 MB; split it or leave out the other columns."),
+                          code="file_too_large", field="file")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError(_("The file is not text in UTF-8; save it as CSV (UTF-8)."), code="not_utf8",
+                          field="file") from None
+    problems: list[str] = []
+    bad_lines = 0
+    hashes: dict[str, None] = {}
+    rows = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        first = line.replace(";", ",").split(",", 1)[0].strip().strip('"').strip()
+        if not first:
+            if line.strip(" ,;\t\""):
+                bad_lines += 1
+                if len(problems) < MAX_LISTED_ERRORS:
+                    problems.append(_("line %(line)d: the first column is empty") % {"line": number})
+            continue
+        if number == 1 and any(ch.isalpha() for ch in first):
+            continue  # a header
+        if len(first) != 10 or not first.isdigit() or not first.isascii():
+            bad_lines += 1
+            if len(problems) < MAX_LISTED_ERRORS:
+                problems.append(_("line %(line)d: “%(value)s” is not a tax number of 10 digits")
+                                % {"line": number, "value": first[:20]})
+            continue
+        rows += 1
+        hashes[tax_number_hash(first)] = None
+    if problems:
+        listed = "; ".join(problems)
+        if bad_lines > len(problems):
+            listed += "; " + _("and %(n)d more") % {"n": bad_lines - len(problems)}
+        raise DomainError(_("Nothing was imported: %(problems)s.") % {"problems": listed}, code="bad_tax_number",
+                          field="file")
+    if not hashes:
+        raise DomainError(_("Nothing was imported: the file has no tax numbers."), code="empty_file", field="file")
+    return list(hashes), rows
+
+
+def taxpayers_import(*, community: Community, by: Any, content: bytes) -> TaxpayerImport:
+    """Replace the community's register of taxpayers with the tax numbers in `content` (see
+    ``_taxpayer_hashes`` for the format). Only keyed hashes are stored; the act is audited with counts.
+    A bad file raises DomainError and leaves the register as it was."""
+    _require("budgeting.import_taxpayers", by, community)
+    hashes, rows = _taxpayer_hashes(content)
+    now = timezone.now()
+    with transaction.atomic():
+        replaced, _deleted = Taxpayer.objects.filter(community=community).delete()
+        Taxpayer.objects.bulk_create(
+            [Taxpayer(community=community, tax_number_hash=value, imported_at=now) for value in hashes],
+            batch_size=5000)
+        audit_record(actor=by, action="budgeting.import_taxpayers", community=community,
+                     data={"rows": rows, "taxpayers": len(hashes), "replaced": replaced})
+    return TaxpayerImport(rows=rows, taxpayers=len(hashes), replaced=replaced)
 
 
 # --- implementation --------------------------------------------------------------------------

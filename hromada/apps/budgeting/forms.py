@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hromada.apps.accounts.models import IdentityLevel
-from hromada.apps.budgeting.models import BallotChannel, ReviewConclusion, TallyRule, VotingRule
+from hromada.apps.budgeting.models import BallotChannel, ReviewConclusion, TallyRule, VoterEligibility, VotingRule
 from hromada.apps.budgeting.phases import PhaseKind
 from hromada.apps.communities.models import Department, District
 from hromada.core.api.errors import DomainError
@@ -174,6 +174,9 @@ class CycleForm(forms.Form):
                                  help_text=_("Empty: the community setting."))
     min_identity_level = forms.TypedChoiceField(label=_("Identity level needed to vote"), coerce=int,
                                                 choices=IdentityLevel.choices, initial=IdentityLevel.VERIFIED)
+    eligibility = forms.ChoiceField(label=_("Who may vote"), choices=VoterEligibility.choices,
+                                    initial=VoterEligibility.RESIDENTS,
+                                    help_text=_("Taxpayers are the people in the community's register of taxpayers."))
     min_project_score = forms.IntegerField(label=_("Minimum votes to be funded"), initial=0, min_value=0)
 
 
@@ -210,3 +213,11 @@ class CategoryForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["district"]).queryset = District.objects.order_by("name_uk")
+
+
+class TaxpayerFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("File of tax numbers (CSV)"),
+        help_text=_("UTF-8 text, one tax number (RNOKPP, 10 digits) per line in the first column; a header line "
+                    "is allowed. The file replaces the whole register. The numbers are not stored: only their "
+                    "keyed hashes, the same the accounts keep."))

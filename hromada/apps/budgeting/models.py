@@ -39,6 +39,14 @@ class VotingRule(models.TextChoices):
     RANKING = "ranking", _("Ranking: chosen projects in order of preference")
 
 
+class VoterEligibility(models.TextChoices):
+    """Who may vote in a cycle, besides the age and identity level."""
+
+    RESIDENTS = "residents", _("Residents of the community")  # the account's home community is this one
+    TAXPAYERS = "taxpayers", _("Taxpayers of the community")  # the tax number is in the register of taxpayers
+    RESIDENTS_OR_TAXPAYERS = "residents_or_taxpayers", _("Residents or taxpayers of the community")
+
+
 class TallyRule(models.TextChoices):
     GREEDY = "greedy", _("Most votes first, while the fund lasts")
     GREEDY_THRESHOLD = "greedy-threshold", _("Most votes first, above a minimum score")
@@ -70,6 +78,10 @@ class Cycle(TenantModel, Localized):
     )
     min_identity_level = models.PositiveSmallIntegerField(
         _("identity level needed to vote"), choices=IdentityLevel.choices, default=IdentityLevel.VERIFIED,
+    )
+    eligibility = models.CharField(
+        _("who may vote"), max_length=24, choices=VoterEligibility.choices, default=VoterEligibility.RESIDENTS,
+        help_text=_("Taxpayers are the people in the community's register of taxpayers."),
     )
     min_project_score = models.PositiveIntegerField(
         _("minimum votes to be funded"), default=0,
@@ -394,6 +406,21 @@ class Comment(TenantModel):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "pk"]
+
+
+class Taxpayer(TenantModel):
+    """A person in the community's register of taxpayers (people who pay taxes to its budget), known only by
+    the keyed hash of their tax number, the same hash an account keeps (``accounts.models.tax_number_hash``).
+    The register is replaced as a whole by an import (``actions.taxpayers_import``)."""
+
+    tax_number_hash = models.CharField(max_length=64, editable=False)
+    imported_at = models.DateTimeField(_("imported"))
+
+    class Meta:
+        verbose_name = _("taxpayer")
+        verbose_name_plural = _("register of taxpayers")
+        constraints = [models.UniqueConstraint(fields=["community", "tax_number_hash"],
+                                               name="budget_taxpayer_unique_hash")]
 
 
 class BallotChannel(models.TextChoices):

@@ -25,6 +25,7 @@ from hromada.apps.budgeting.forms import (
     PhaseDatesForm,
     ReasonForm,
     ReviewForm,
+    TaxpayerFileForm,
 )
 from hromada.apps.budgeting.http import (
     domain_error_page,
@@ -35,7 +36,15 @@ from hromada.apps.budgeting.http import (
     refused,
     requires,
 )
-from hromada.apps.budgeting.models import Comment, Cycle, ImplementationItem, Milestone, Project, ProjectStatus
+from hromada.apps.budgeting.models import (
+    Comment,
+    Cycle,
+    ImplementationItem,
+    Milestone,
+    Project,
+    ProjectStatus,
+    Taxpayer,
+)
 from hromada.core.api.errors import DomainError
 from hromada.core.errors import error_page
 
@@ -350,3 +359,23 @@ def categories(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     rows = cycle.categories.select_related("district").order_by("position", "pk")
     return render(request, "budgeting/office/categories.html", {"cycle": cycle, "form": form, "rows": rows},
                   status=400 if form.errors else 200)
+
+
+@requires("budgeting.import_taxpayers", load_community)
+def taxpayers(request: HttpRequest, community: Any) -> HttpResponse:
+    """The register of taxpayers: its size, and an import that replaces it from a CSV file of tax numbers."""
+    form = TaxpayerFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = actions.taxpayers_import(community=community, by=request.user,
+                                              content=upload.read(actions.MAX_TAXPAYER_FILE_BYTES + 1))
+        except DomainError as error:
+            form.add_error("file", str(error.detail))
+        else:
+            messages.success(request, _("The register of taxpayers is replaced: %(n)d taxpayers (%(rows)d lines "
+                                        "with a tax number).") % {"n": result.taxpayers, "rows": result.rows})
+            return redirect("budgeting:office_taxpayers")
+    latest = Taxpayer.objects.order_by("-imported_at").values_list("imported_at", flat=True).first()
+    context = {"form": form, "count": Taxpayer.objects.count(), "imported_at": latest}
+    return render(request, "budgeting/office/taxpayers.html", context, status=400 if form.errors else 200)

@@ -52,13 +52,17 @@ logger = logging.getLogger("hromada.budgeting")
 BALLOT_STATUSES = (ProjectStatus.ON_BALLOT, ProjectStatus.WINNER, ProjectStatus.NOT_FUNDED,
                    ProjectStatus.IMPLEMENTATION, ProjectStatus.IMPLEMENTED)
 VOTE_TYPES = {VotingRule.APPROVAL: "approval", VotingRule.CUMULATIVE: "cumulative", VotingRule.RANKING: "ordinal"}
+# Said in the META of a published ranking election, so a reader knows how the rankings were counted.
+RANK_POINTS_NOTE = ("rankings are counted by rank points: of k projects ranked on a ballot the first gets k points, "
+                    "the next k-1, the last 1; projects are ranked by their total points")
 
 
 # --- the one call site of the tally package ---------------------------------------------------
 
 def run_rule(*, projects: list[tally_engine.Project], ballots: list[Any], budget: Decimal, rule: str,
              vote_type: str, threshold: int | None = None) -> tally_engine.TallyResult:
-    """Tally one category. `ballots` are lists of project ids (approval) or {id: points} (cumulative)."""
+    """Tally one category. `ballots` are lists of project ids (approval; ordinal: in rank order, counted by rank
+    points, see ``tally.rank_points``) or {id: points} (cumulative)."""
     election = tally_engine.Election.from_ballots(projects, ballots, budget=budget, vote_type=vote_type)
     return tally_engine.tally(election, rule, threshold=threshold if rule == TallyRule.GREEDY_THRESHOLD else None)
 
@@ -182,7 +186,6 @@ def tally_execute(run: TallyRun) -> None:
     cycle = Cycle.objects.select_related("community").get(pk=run.cycle_id)
     started = time.monotonic()
     vote_type = VOTE_TYPES[VotingRule(cycle.voting_rule)]
-    engine_vote_type = "approval" if vote_type == "ordinal" else vote_type  # rankings count as approvals
     computed = []
     try:
         categories = list(cycle.categories.order_by("position", "pk"))
@@ -191,7 +194,7 @@ def tally_execute(run: TallyRun) -> None:
             if not votes.projects:
                 continue
             result = run_rule(projects=engine_projects(votes.projects, category), ballots=votes.ballots,
-                              budget=category.fund, rule=run.rule, vote_type=engine_vote_type,
+                              budget=category.fund, rule=run.rule, vote_type=vote_type,
                               threshold=cycle.min_project_score)
             computed.append((category, votes, result))
             _progress(run, int(90 * (index + 1) / max(1, len(categories))))
@@ -273,6 +276,8 @@ def stream_pb(category: Category) -> Iterator[str]:
         meta["min_project_score_threshold"] = str(cycle.min_project_score)
     if vote_type == "cumulative":
         meta["max_sum_points"] = str(min(category.max_votes, cycle.effective_max_votes))
+    if vote_type == "ordinal":
+        meta["comment"] = RANK_POINTS_NOTE
     yield "META\n"
     yield _csv_line(["key", "value"])
     for key, value in meta.items():
@@ -281,8 +286,12 @@ def stream_pb(category: Category) -> Iterator[str]:
     yield "PROJECTS\n"
     scores: dict[str, int] = {}
     for ballot in votes.ballots:
-        for pid in ballot:
-            scores[pid] = scores.get(pid, 0) + (ballot[pid] if isinstance(ballot, dict) else 1)
+        for position, pid in enumerate(ballot):
+            if isinstance(ballot, dict):
+                gained = ballot[pid]
+            else:
+                gained = len(ballot) - position if vote_type == "ordinal" else 1
+            scores[pid] = scores.get(pid, 0) + gained
     header = ["project_id", "cost", "votes", "name", "category"] + (["selected"] if run is not None else [])
     yield _csv_line(header)
     for project in votes.projects:
@@ -304,11 +313,32 @@ def stream_pb(category: Category) -> Iterator[str]:
 
 
 def stream_votes_csv(cycle: Cycle) -> Iterator[str]:
-    """Every vote of the cycle, one row per (voter, project), de-identified."""
-    yield _csv_line(["voter_id", "voting_method", "category_id", "category", "project_number", "points"], ",")
+    """Every vote of the cycle, one row per (voter, project), de-identified. `points` are the points the
+    vote counts for: 1 (approval), the points given (cumulative), or the rank points (ranking: of k projects
+    ranked in the category the first gets k, the last 1), with the rank itself in `rank`."""
+    yield _csv_line(["voter_id", "voting_method", "category_id", "category", "project_number", "points", "rank"],
+                    ",")
     names = {c.pk: c.name_uk for c in cycle.categories.all()}
+    ranking = cycle.voting_rule == VotingRule.RANKING
     rows = (BallotChoice.objects.filter(ballot__cycle=cycle)
-            .order_by("ballot__public_id", "category_id", "project__number")
+            .order_by("ballot__public_id", "category_id", "points" if ranking else "project__number")
             .values_list("ballot__public_id", "ballot__channel", "category_id", "project__number", "points"))
-    for public_id, channel, category_id, number, points in rows.iterator(chunk_size=5000):
-        yield _csv_line([public_id, channel, category_id, names.get(category_id, ""), number, points], ",")
+    if not ranking:
+        for public_id, channel, category_id, number, points in rows.iterator(chunk_size=5000):
+            yield _csv_line([public_id, channel, category_id, names.get(category_id, ""), number, points, ""], ",")
+        return
+    group: list[tuple[Any, ...]] = []
+    for row in rows.iterator(chunk_size=5000):
+        if group and (row[0], row[2]) != (group[0][0], group[0][2]):
+            yield from _ranked_lines(group, names)
+            group = []
+        group.append(row)
+    if group:
+        yield from _ranked_lines(group, names)
+
+
+def _ranked_lines(group: list[tuple[Any, ...]], names: dict[int, str]) -> Iterator[str]:
+    """One voter's ranking in one category (rows in rank order) with the rank points of each project."""
+    for public_id, channel, category_id, number, rank in group:
+        yield _csv_line([public_id, channel, category_id, names.get(category_id, ""), number,
+                         len(group) - rank + 1, rank], ",")

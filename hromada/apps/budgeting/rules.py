@@ -28,6 +28,8 @@ from hromada.apps.budgeting.models import (
     ImplementationItem,
     Project,
     ProjectStatus,
+    Taxpayer,
+    VoterEligibility,
 )
 from hromada.apps.communities.models import Community
 from hromada.core import tenancy
@@ -126,6 +128,33 @@ def has_confirmed_email(user: Any, obj: Any) -> bool:
 def is_resident(user: Any, obj: Any) -> bool:
     return obj is not None and getattr(user, "is_authenticated", False) and \
         user.home_community_id is not None and user.home_community_id == community_id_of(obj)
+
+
+def is_registered_taxpayer(user: Any, community_id: int | None) -> bool:
+    """The person's tax number (as the account's keyed hash) is in the community's register of taxpayers;
+    cached on the user object for the request."""
+    hashed = getattr(user, "tax_number_hash", None)
+    if community_id is None or not hashed:
+        return False
+    cache: dict[int, bool] = user.__dict__.setdefault("_budget_taxpayer_of", {})
+    if community_id not in cache:
+        cache[community_id] = Taxpayer.objects.filter(community_id=community_id, tax_number_hash=hashed).exists()
+    return cache[community_id]
+
+
+@rules.predicate(name="budgeting.is_eligible_voter")
+def is_eligible_voter(user: Any, obj: Any) -> bool:
+    """Residents, taxpayers, or either, as the cycle says (``Cycle.eligibility``). Residents-only cycles (the
+    default) ask no database: the register is looked up only when taxpayers may vote."""
+    cycle = cycle_of(obj)
+    if cycle is None or not getattr(user, "is_authenticated", False):
+        return False
+    eligibility = cycle.eligibility
+    if eligibility != VoterEligibility.TAXPAYERS and is_resident.test(user, obj):
+        return True
+    if eligibility == VoterEligibility.RESIDENTS:
+        return False
+    return is_registered_taxpayer(user, cycle.community_id)
 
 
 def author_ids(project: Project) -> frozenset[int]:
@@ -255,6 +284,22 @@ def _not_resident(user: Any, obj: Any) -> str:
              "(or none) as your place of residence.")
 
 
+def _not_eligible(user: Any, obj: Any) -> str:
+    cycle = cycle_of(obj)
+    eligibility = cycle.eligibility if cycle is not None else VoterEligibility.RESIDENTS
+    if eligibility == VoterEligibility.RESIDENTS:
+        return _not_resident(user, obj)
+    if not getattr(user, "tax_number_hash", None):
+        return _("Taxpayers are recognised by their tax number, and your account has none yet. Verify your "
+                 "identity with an identity provider or at a CNAP desk, then vote.")
+    if eligibility == VoterEligibility.TAXPAYERS:
+        return _("Only taxpayers of this community vote in this cycle, and your tax number is not in the "
+                 "community's register of taxpayers. If you pay taxes here, ask the council to check the register.")
+    return _("Residents and taxpayers of this community vote in this cycle. Your account names another "
+             "community (or none) as your place of residence, and your tax number is not in the community's "
+             "register of taxpayers.")
+
+
 def _not_author(user: Any, obj: Any) -> str:
     return _("Only the authors of the project can do this.")
 
@@ -325,7 +370,7 @@ REQUIREMENTS: dict[str, list[tuple[rules.Predicate, Message]]] = {
         (is_signed_in, _sign_in),
         (phase_on("vote"), _closed("vote")),
         (meets_identity_level, _level_message),
-        (is_resident, _not_resident),
+        (is_eligible_voter, _not_eligible),
         (is_old_enough, _age_message),
     ],
     "budgeting.enter_paper_ballot": [
@@ -356,6 +401,9 @@ REQUIREMENTS: dict[str, list[tuple[rules.Predicate, Message]]] = {
     ],
     "budgeting.manage_cycle": [
         (is_admin, _role(lambda: _("Only community admins configure the participatory budget."))),
+    ],
+    "budgeting.import_taxpayers": [
+        (is_admin, _role(lambda: _("Only community admins import the register of taxpayers."))),
     ],
     "budgeting.view_office": [
         (is_staff, _role(lambda: _("This page is for the council's staff."))),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("office/", office_views.office, name="office"),
     path("office/comments/", office_views.comments, name="office_comments"),
     path("office/cycles/new/", office_views.cycle_new, name="office_cycle_new"),
+    path("office/taxpayers/", office_views.taxpayers, name="office_taxpayers"),
     path("office/projects/<int:pk>/", office_views.office_project, name="office_project"),
     path("office/implementation/<int:pk>/", office_views.implementation_item, name="office_implementation"),
     path("office/<slug:cycle>/", office_views.office_cycle, name="office_cycle"),

@@ -12,13 +12,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET  # noqa: S405 - we only write XML here, never parse it
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from hromada.apps.appeals import actions
+from hromada.apps.appeals import actions, selectors
 from hromada.apps.appeals.models import OPEN_STATUSES, Appeal, AppealStatus, Category, Channel, Open311Client
 from hromada.core.api.errors import DomainError
 
@@ -89,8 +90,12 @@ def endpoint(view):
     return csrf_exempt(wrapper)
 
 
-def _public_categories():
-    return Category.objects.filter(is_public=True, is_active=True).select_related("parent")
+def _public_categories(request: HttpRequest) -> list[Category]:
+    return selectors.public_categories(request.community.pk)  # type: ignore[attr-defined]
+
+
+def _public_category(request: HttpRequest, code: str) -> Category | None:
+    return next((c for c in _public_categories(request) if c.code == code), None)
 
 
 def _service(category: Category) -> dict[str, Any]:
@@ -111,12 +116,12 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @endpoint
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
-    return render([_service(c) for c in _public_categories()], fmt, "services")
+    return render([_service(c) for c in _public_categories(request)], fmt, "services")
 
 
 @endpoint
 def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
-    if not _public_categories().filter(code=code).exists():
+    if _public_category(request, code) is None:
         raise Open311Error(404, f"service_code {code!r} not found")
     return render({"service_code": code, "attributes": ATTRIBUTES}, fmt, "service_definition")
 
@@ -222,21 +227,33 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     return render([{"service_request_id": appeal.number, "token": token}], fmt, "service_requests")
 
 
-def _client(api_key: str) -> Open311Client | None:
+CLIENT_CACHE_SECONDS = 30
+
+
+def _client(request: HttpRequest, api_key: str) -> Open311Client | None:
+    """The active client holding `api_key`. A key found is remembered for 30 s (by its hash), so a key
+    deactivated in the admin stops working within that time."""
     if not api_key:
         return None
-    return Open311Client.objects.filter(key_hash=actions.hash_key(api_key), is_active=True).first()
+    digest = actions.hash_key(api_key)
+    key = f"appeals:open311-client:{request.community.pk}:{digest}"  # type: ignore[attr-defined]
+    client = cache.get(key)
+    if client is None:
+        client = Open311Client.objects.filter(key_hash=digest, is_active=True).first()
+        if client is not None:
+            cache.set(key, client, CLIENT_CACHE_SECONDS)
+    return client
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     post = request.POST
-    client = _client(post.get("api_key", ""))
+    client = _client(request, post.get("api_key", ""))
     if client is None:
         raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
     code = post.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, "service_code was not provided")
-    category = _public_categories().filter(code=code).first()
+    category = _public_category(request, code)
     if category is None:
         raise Open311Error(404, f"service_code {code!r} not found")
     lat, lon, address = post.get("lat", "").strip(), post.get("long", "").strip(), post.get("address_string", "")

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from hromada.apps.accounts.models import IdentityLevel
 from hromada.apps.appeals.models import Category, RoutingRule
@@ -13,6 +14,14 @@ def square(lon, lat, size):
 
 class World:
     pass
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Cached counts and lookups are keyed by ids, which SQLite gives out again after a test's rollback.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

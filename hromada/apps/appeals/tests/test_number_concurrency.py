@@ -1,11 +1,13 @@
-"""Registration numbers come from a counter row locked FOR UPDATE: parallel registrations get
-distinct consecutive numbers. Runs on PostgreSQL; SQLite serialises every write, so there is no race."""
+"""Registration numbers on PostgreSQL come from a sequence per community and year, which no registration
+waits for: parallel registrations get distinct numbers, consecutive when none rolls back. Runs on
+PostgreSQL; SQLite serialises every write (and uses the locked counter row), so there is no race."""
 
 import threading
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from hromada.apps.appeals import actions
 from hromada.apps.appeals.models import Appeal, RegistrationCounter
@@ -37,7 +39,7 @@ def test_parallel_registrations_get_distinct_consecutive_numbers(world):
         finally:
             connection.close()
 
-    # The first registration of the year also races to create the year's counter row.
+    # The first registration of the year also races to create the year's sequence.
     threads = [threading.Thread(target=register, args=(i,)) for i in range(THREADS)]
     for thread in threads:
         thread.start()
@@ -49,4 +51,13 @@ def test_parallel_registrations_get_distinct_consecutive_numbers(world):
     assert serials == list(range(1, THREADS + 1))
     with tenancy.scope(world.community):
         assert Appeal.objects.count() == THREADS
-        assert RegistrationCounter.objects.get().last_number == THREADS
+
+
+def test_sequence_continues_after_the_counter_row(world):
+    """A community upgraded mid-year keeps counting from the last number its counter row gave out."""
+    with tenancy.scope(world.community):
+        year = timezone.localdate().year
+        RegistrationCounter.objects.create(community=world.community, year=year, last_number=41)
+        numbers = [actions.appeal_register(community=world.community, text=f"Яма {i}", category=world.pothole,
+                                           author=actions.Author(user=world.resident)).number for i in range(2)]
+    assert [int(n.rsplit("-", 1)[1]) for n in numbers] == [42, 43]

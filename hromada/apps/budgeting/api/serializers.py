@@ -59,8 +59,8 @@ class CycleOutput(serializers.ModelSerializer):
     class Meta:
         model = Cycle
         fields = ["slug", "name_uk", "name_en", "year", "description", "voting_rule", "tally_rule", "max_votes",
-                  "max_points_per_project", "min_age", "min_identity_level", "min_project_score", "active_phase",
-                  "phases", "categories"]
+                  "max_points_per_project", "min_age", "min_identity_level", "eligibility", "min_project_score",
+                  "active_phase", "phases", "categories"]
 
     def get_active_phase(self, cycle: Cycle) -> str | None:
         from hromada.apps.budgeting import phases

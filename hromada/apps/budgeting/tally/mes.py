@@ -37,16 +37,18 @@ class _ExactState:
         self.engine = engine
         self.b0 = b0
         words = max(1, (len(engine.candidates) + 63) // 64)
-        self.signature = np.zeros((engine.num_voters, words), dtype=np.uint64)
+        self.signature = np.zeros((len(engine.weights), words), dtype=np.uint64)
         self.budget_of: dict[bytes, Fraction] = {bytes(8 * words): b0}
         self.replayed = 0
 
-    def _groups(self, voters: np.ndarray) -> list[tuple[int, bytes, Fraction]]:
-        rows = np.ascontiguousarray(self.signature[voters])
+    def _groups(self, ballots: np.ndarray) -> list[tuple[int, bytes, Fraction]]:
+        """(voters, signature, exact budget) for the distinct signatures among `ballots` (ballot groups)."""
+        rows = np.ascontiguousarray(self.signature[ballots])
         keys = rows.view(np.dtype((np.void, rows.shape[1] * 8))).ravel()
-        unique, counts = np.unique(keys, return_counts=True)
+        unique, inverse = np.unique(keys, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=self.engine.weights[ballots], minlength=len(unique))
         groups = []
-        for key, count in zip(unique, counts, strict=True):
+        for key, count in zip(unique, counts.tolist(), strict=True):
             raw = key.tobytes()
             groups.append((int(count), raw, self.budget_of[raw]))
         return groups
@@ -94,15 +96,33 @@ class _ExactState:
 
 
 class MesEngine:
-    """Precomputed supporters of an election; `run(budget)` gives the equal-shares outcome for a budget."""
+    """Precomputed supporters of an election; `run(budget)` gives the equal-shares outcome for a budget.
 
-    def __init__(self, ids: list[str], costs: list[Number], supporters: list[np.ndarray], num_voters: int) -> None:
+    Voters with the same approval set are interchangeable under cost satisfaction (they start with the same
+    share and pay the same amounts for ever), so the engine works on ballot groups: `supporters[p]` are the
+    groups naming project p and `weights[g]` the number of voters in group g (all 1 when ungrouped).
+    `num_voters` is the number of voters, empty ballots included (the budget is divided by it).
+    """
+
+    def __init__(self, ids: list[str], costs: list[Number], supporters: list[np.ndarray], num_voters: int,
+                 weights: np.ndarray | None = None) -> None:
         self.ids = ids
         self.costs = costs
         self.supporters = supporters
         self.num_voters = num_voters
+        if weights is None:
+            groups = max((int(s.max()) + 1 for s in supporters if len(s)), default=0)
+            weights = np.ones(groups, dtype=np.int64)
+        self.weights = weights
+        self.float_weights = weights.astype(np.float64)
+        self.supporter_weights = [self.float_weights[s] for s in supporters]
+        self.sizes = [int(weights[s].sum()) for s in supporters]  # voters naming each project
+        self.uniform = [bool(len(s) == 0 or weights[s].max() == 1) for s in supporters]
         self.float_costs = [float(c) for c in costs]
-        self.candidates = [p for p in range(len(ids)) if costs[p] > 0 and len(supporters[p]) > 0]
+        self.candidates = [p for p in range(len(ids)) if costs[p] > 0 and self.sizes[p] > 0]
+        self.candidate_array = np.asarray(self.candidates, dtype=np.int64)
+        self.candidate_costs = np.asarray([self.float_costs[p] for p in self.candidates], dtype=np.float64)
+        self.candidate_sizes = np.asarray([self.sizes[p] for p in self.candidates], dtype=np.float64)
 
     def run(self, budget: Number) -> list[int]:
         """Positions of the funded projects, in the order the rule funds them."""
@@ -110,36 +130,45 @@ class MesEngine:
         if n == 0:
             return []
         b0 = Fraction(budget) / n
-        budgets = np.full(n, float(b0))
-        spent = np.zeros(n, dtype=bool)  # voters whose exact budget is surely 0
+        budgets = np.full(len(self.weights), float(b0))
+        spent = np.zeros(len(self.weights), dtype=bool)  # groups whose exact budget is surely 0
         # (affordability lower bound, project): a project's affordability never falls, so last round's value
         # bounds it and only the few projects whose bound beats the current best are evaluated again
-        heap = [(1.0 / len(self.supporters[p]), p) for p in self.candidates]
+        # At the start every voter holds b0, so a project whose supporters hold less than its cost in total
+        # (cost > m * b0) is unaffordable now and so for ever (budgets only fall): left out without a look.
+        # The float test has a margin; a project near the line is kept and decided exactly below.
+        reachable = self.candidate_costs <= self.candidate_sizes * float(b0) * (1 + TOLERANCE)
+        heap = [(1.0 / self.sizes[p], p) for p in self.candidate_array[reachable].tolist()]
         heapq.heapify(heap)
         funded: list[int] = []
         known: list[Fraction | None] = []  # exact alpha of each funded project when it was known for free
         exact: _ExactState | None = None
         costs, float_costs, supporters, ids = self.costs, self.float_costs, self.supporters, self.ids
-        minimum, add = np.minimum.reduce, np.add.reduce
+        sizes, shares, uniform = self.sizes, self.supporter_weights, self.uniform
+        minimum, add, dot = np.minimum.reduce, np.add.reduce, np.dot
+        floor = [0.0] * len(ids)  # each project's last alpha: budgets only fall, so its alpha only grows
         upper = 1 + TOLERANCE
 
         while heap:
             best = float("inf")
             # (rho, project, alpha, exact alpha if known, close to unaffordable)
             evaluated: list[tuple[float, int, float, Fraction | None, bool]] = []
+            looked: dict[int, tuple[np.ndarray, float]] = {}  # this round's supporter budgets and their least
             while heap and heap[0][0] <= best * upper:
                 p = heapq.heappop(heap)[1]
                 cost = float_costs[p]
                 held = budgets[supporters[p]]
-                m = len(held)
+                m = sizes[p]
                 alpha = cost / m
                 exact_alpha: Fraction | None = None
                 close = False
-                if float(minimum(held)) >= alpha * upper:
+                lowest = float(minimum(held))
+                if lowest >= alpha * upper:
                     # every supporter surely pays the same share: exactly cost / m, affordability 1 / m
                     exact_alpha = Fraction(costs[p]) / m
                 else:
-                    total = float(add(held))
+                    weight = shares[p]
+                    total = float(add(held)) if uniform[p] else float(dot(held, weight))
                     if total < cost * (1 - TOLERANCE):
                         continue  # unaffordable now, so for ever: budgets only fall
                     close = total <= cost * upper
@@ -150,16 +179,22 @@ class MesEngine:
                         if exact_alpha is None:
                             continue
                         alpha = float(exact_alpha)
-                    else:
+                    elif lowest == 0.0:  # some supporters may have spent everything (they hold exactly 0.0)
                         alive = ~spent[supporters[p]]
-                        payers = int(np.count_nonzero(alive))
-                        if 0 < payers < m and float(minimum(held[alive])) >= cost / payers * upper:
+                        live = held[alive]
+                        live_weight = None if uniform[p] else weight[alive]
+                        payers = len(live) if live_weight is None else int(add(live_weight))
+                        if payers < m and float(minimum(live)) >= cost / payers * upper:
                             # the others hold exactly 0, the payers surely share the cost equally
                             alpha = cost / payers
                             exact_alpha = Fraction(costs[p]) / payers
-                        else:
-                            alpha = _float_alpha(cost, held)
+                        else:  # those holding 0 pay nothing and change nothing in the walk: leave them out
+                            alpha = _float_alpha(cost, live, live_weight, payers, floor[p])
+                    else:
+                        alpha = _float_alpha(cost, held, None if uniform[p] else weight, m, floor[p])
                 rho = alpha / cost
+                floor[p] = alpha
+                looked[p] = (held, lowest)
                 evaluated.append((rho, p, alpha, exact_alpha, close))
                 best = min(best, rho)
             if not evaluated:
@@ -188,9 +223,12 @@ class MesEngine:
                 _, _, chosen, chosen_exact = min(scored)
                 alpha = float(chosen_exact)
             idx = supporters[chosen]
-            held = budgets[idx]
-            spent[idx[held < alpha * (1 - TOLERANCE)]] = True  # surely poorer than the share: now exactly 0
-            budgets[idx] = np.maximum(held - alpha, 0.0)
+            held, lowest = looked[chosen]
+            if lowest >= alpha * upper:  # everyone pays the share and keeps a positive remainder
+                budgets[idx] = held - alpha
+            else:
+                spent[idx[held < alpha * (1 - TOLERANCE)]] = True  # surely poorer than the share: now exactly 0
+                budgets[idx] = np.maximum(held - alpha, 0.0)
             funded.append(chosen)
             known.append(chosen_exact)
             for rho, p, _, _, _ in evaluated:
@@ -199,24 +237,53 @@ class MesEngine:
         return funded
 
 
-def _float_alpha(cost: float, held: np.ndarray) -> float:
-    """Least alpha with sum(min(held, alpha)) == cost (the supporters hold at least `cost`)."""
-    m = len(held)
-    alpha = cost / m
-    if held.min() >= alpha:
-        return alpha
-    poor_count = -1
-    for _ in range(8):  # poor/rich iteration: alpha only grows; a few rounds settle it in practice
+def _float_alpha(cost: float, held: np.ndarray, weight: np.ndarray | None, m: int, floor: float = 0.0) -> float:
+    """Least alpha with sum(weight * min(held, alpha)) == cost (the supporters hold at least `cost`);
+    `weight` None means every entry is one voter; `m` is the number of voters; `floor` a value known not to
+    exceed the answer (the project's alpha in an earlier round), where the search starts.
+
+    Newton's method from below on that concave, piecewise-linear sum: with the supporters poorer than the
+    current alpha paying all they hold, the rest share what is left equally. Alpha only grows and stops
+    when the set of poorer supporters stops changing, which is the exact answer (usually 2-3 steps).
+    A bounded number of steps, then the walk pabutools does (`_walk_alpha`)."""
+    alpha = max(cost / m, floor)
+    weighted = held * weight if weight is not None else None
+    for _ in range(32):
         poor = held < alpha
-        count = int(np.count_nonzero(poor))
-        if count == poor_count:
-            return alpha
-        poor_count = count
-        if count >= m:
+        if weighted is None or weight is None:
+            count = float(np.count_nonzero(poor))
+            paid = float(np.dot(poor, held))
+        else:
+            count = float(np.dot(poor, weight))
+            paid = float(np.dot(poor, weighted))
+        if count >= m:  # cannot happen when the supporters hold more than the cost; float safety
             break
-        alpha = (cost - float(held[poor].sum())) / (m - count)
-    ordered = np.sort(held)  # the general case, as pabutools walks it: supporters by budget, poorest first
-    paid_before = np.concatenate(([0.0], np.cumsum(ordered)[:-1]))
-    alphas = (cost - paid_before) / (m - np.arange(m))
-    fits = np.nonzero(alphas <= ordered)[0]
-    return float(alphas[fits[0]]) if len(fits) else float(alphas[-1])
+        following = (cost - paid) / (m - count)
+        if following <= alpha:
+            return following
+        alpha = following
+    return _walk_alpha(cost, held, weight, m)
+
+
+def _walk_alpha(cost: float, held: np.ndarray, weight: np.ndarray | None, m: int) -> float:
+    """`_float_alpha` as pabutools walks it: supporters by budget, poorest first; the first whose budget
+    covers the share of what is still unpaid sets alpha. A group of equal budgets behaves as its voters one
+    after another (if the first cannot cover the share, none of them can), so groups are walked as wholes."""
+    if weight is None:
+        ordered = np.sort(held)
+        before = ordered.cumsum()
+        before -= ordered  # paid by the poorer supporters
+        remaining = np.arange(m, m - len(held), -1, dtype=np.float64)
+    else:
+        order = held.argsort()
+        ordered = held[order]
+        counts = weight[order]
+        paid = ordered * counts
+        before = paid.cumsum()
+        before -= paid
+        remaining = m - counts.cumsum()
+        remaining += counts
+    alphas = (cost - before) / remaining
+    fits = alphas <= ordered
+    first = int(fits.argmax())
+    return float(alphas[first] if fits[first] else alphas[-1])

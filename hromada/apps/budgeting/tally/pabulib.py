@@ -7,8 +7,9 @@ ignored. Reading is stricter than pabutools: anything it would misread or crash 
 with the line number.
 
 Vote types: approval (and choose-1, read as approval), cumulative and scoring (with points), ordinal
-(the vote column in order of preference). The tally rules take approval and cumulative elections;
-scoring and ordinal files are read and written but not tallied.
+(the vote column in order of preference). The tally rules take approval, cumulative and ordinal
+elections (ordinal ballots scored by rank points, see `rules.rank_points`); scoring files are read and
+written but not tallied.
 """
 
 from __future__ import annotations

@@ -2,14 +2,17 @@
 
 Each reproduces pabutools 1.2.3 exactly (see docs/budget-tally.md for the calls):
 
-- `greedy`: `greedy_utilitarian_welfare` with cost satisfaction: projects in order of score (approvals, or
-  points for cumulative ballots), ties to the smaller id compared as text; a project is funded if it fits
-  what is left of the fund, otherwise skipped and the next one is tried. A project that costs 0 ranks last
-  (pabutools gives it no satisfaction) and, like a project without votes, is funded if it fits.
+- `greedy`: `greedy_utilitarian_welfare` with cost satisfaction: projects in order of score (approvals,
+  points for cumulative ballots, rank points for ordinal ballots: see `rank_points`), ties to the smaller id
+  compared as text; a project is funded if it fits what is left of the fund, otherwise skipped and the next
+  one is tried. A project that costs 0 ranks last (pabutools gives it no satisfaction) and, like a project
+  without votes, is funded if it fits. For ordinal ballots the oracle is the same call on cumulative ballots
+  carrying the rank points, with a satisfaction of points x cost.
 - `greedy-threshold`: the same, skipping projects whose score is under the threshold (Warsaw's
   `min_project_score_threshold`, a score at the threshold passes). pabutools has no such rule; it
   reproduces Warsaw 2026's official selection.
-- `mes`: `method_of_equal_shares(sat_class=Cost_Sat)` (see `mes.py`).
+- `mes`: `method_of_equal_shares(sat_class=Cost_Sat)` (see `mes.py`). Cost satisfaction looks only at which
+  projects a ballot names, so cumulative points and ranks do not change equal shares.
 - `mes-complete`: `completion_by_rule_combination` of `exhaustion_by_budget_increase(mes)` (budget raised by
   1% of the fund per run until the outcome is exhaustive, or would overspend the real fund, in which case
   the last affordable outcome is kept) and then `greedy` from that outcome.
@@ -24,7 +27,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from hromada.apps.budgeting.tally.election import APPROVAL, CUMULATIVE, Election, Number, Project, exact
+from hromada.apps.budgeting.tally.election import APPROVAL, CUMULATIVE, ORDINAL, Election, Number, Project, exact
 from hromada.apps.budgeting.tally.errors import TallyError
 from hromada.apps.budgeting.tally.mes import MesEngine
 
@@ -34,7 +37,7 @@ MES = "mes"
 MES_COMPLETE = "mes-complete"
 RULES = (GREEDY, GREEDY_THRESHOLD, MES, MES_COMPLETE)
 THRESHOLD_META_KEY = "min_project_score_threshold"
-SUPPORTED_VOTE_TYPES = (APPROVAL, CUMULATIVE)
+SUPPORTED_VOTE_TYPES = (APPROVAL, CUMULATIVE, ORDINAL)
 
 
 class Reason(StrEnum):
@@ -60,7 +63,7 @@ REASON_TEXT = {
 class ProjectOutcome:
     id: str
     cost: Number
-    score: Number  # approvals, or points for cumulative ballots
+    score: Number  # approvals, points for cumulative ballots, rank points (`rank_points`) for ordinal ones
     supporters: int  # ballots naming the project
     funded: bool
     reason: Reason
@@ -86,8 +89,8 @@ class _Prepared:
 
     def __init__(self, election: Election) -> None:
         if election.vote_type not in SUPPORTED_VOTE_TYPES:
-            raise TallyError(f"the tally rules take approval or cumulative ballots, not {election.vote_type!r} "
-                             "(an ordinal file can be read and exported, but no rule here scores rankings)")
+            raise TallyError(f"the tally rules take approval, cumulative or ordinal ballots, "
+                             f"not {election.vote_type!r}")
         self.election = election
         projects = election.projects
         count = len(projects)
@@ -106,6 +109,10 @@ class _Prepared:
                 sums = np.zeros(count, dtype=np.int64)
                 np.add.at(sums, indices, points)
                 self.scores = [int(s) for s in sums]
+        elif election.vote_type == ORDINAL:
+            sums = np.zeros(count, dtype=np.int64)
+            np.add.at(sums, indices, rank_points(election.indptr))
+            self.scores = [int(s) for s in sums]
         else:
             self.scores = [int(s) for s in self.supporter_counts]
         rank = {pid: r for r, pid in enumerate(sorted(self.ids))}
@@ -115,13 +122,8 @@ class _Prepared:
     def engine(self) -> MesEngine:
         if self._engine is None:
             election = self.election
-            n = election.num_ballots
-            voter_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(election.indptr))
-            order = np.argsort(election.indices, kind="stable")
-            bounds = np.concatenate(([0], np.cumsum(self.supporter_counts)))
-            by_project = voter_of[order]
-            supporters = [by_project[bounds[p]:bounds[p + 1]] for p in range(len(self.ids))]
-            self._engine = MesEngine(self.ids, self.costs, supporters, n)
+            supporters, weights = ballot_groups(election.indptr, election.indices, len(self.ids))
+            self._engine = MesEngine(self.ids, self.costs, supporters, election.num_ballots, weights)
         return self._engine
 
     def greedy(self, budget: Number, *, initial: list[int], threshold: Number | None,
@@ -179,6 +181,48 @@ class _Prepared:
             return previous, [], runs
         completion, _ = self.greedy(budget, initial=previous, threshold=None)
         return previous, completion, runs
+
+
+def rank_points(indptr: np.ndarray) -> np.ndarray:
+    """Points of each ranked entry (CSR order) under the rank-points rule for ordinal ballots: on a ballot
+    ranking k projects the first gets k points, the second k - 1, ..., the last 1 (a Borda count over the
+    projects the voter ranked; projects left off get nothing)."""
+    lengths = np.diff(indptr)
+    position = np.arange(int(indptr[-1]), dtype=np.int64) - np.repeat(indptr[:-1], lengths)
+    return np.repeat(lengths, lengths) - position
+
+
+def ballot_groups(indptr: np.ndarray, indices: np.ndarray, count: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """Voters grouped by approval set (the order on the ballot and points do not matter to equal shares with
+    cost satisfaction): (for each project, the groups naming it; voters per group). Empty ballots form no
+    group. Work is per ballot length, so memory stays proportional to the number of votes."""
+    lengths = np.diff(indptr)
+    entries = indices.astype(np.int64)
+    pair_projects: list[np.ndarray] = []
+    pair_groups: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    offset = 0
+    for length in np.unique(lengths[lengths > 0]).tolist():
+        starts = indptr[:-1][lengths == length]
+        rows = np.sort(entries[starts[:, None] + np.arange(length)], axis=1)  # a ballot's ids, ascending
+        if count ** length < 2**62:  # the set as one integer (a number in base `count`): a fast unique
+            keys = rows @ (count ** np.arange(length, dtype=np.int64))
+        else:
+            keys = np.ascontiguousarray(rows).view(np.dtype((np.void, 8 * length))).ravel()
+        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        sets = rows[first]
+        pair_projects.append(sets.ravel())
+        pair_groups.append(np.repeat(np.arange(offset, offset + len(sets), dtype=np.int64), length))
+        weights.append(counts.astype(np.int64))
+        offset += len(sets)
+    if not weights:
+        return [np.zeros(0, dtype=np.int64) for _ in range(count)], np.zeros(0, dtype=np.int64)
+    projects = np.concatenate(pair_projects)
+    groups = np.concatenate(pair_groups)
+    order = np.argsort(projects, kind="stable")
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(projects, minlength=count))))
+    by_project = groups[order]
+    return [by_project[bounds[p]:bounds[p + 1]] for p in range(count)], np.concatenate(weights)
 
 
 def tally(election: Election, rule: str, *, threshold: Number | str | None = None) -> TallyResult:

@@ -21,7 +21,7 @@ def _dates(**overrides):
 def _cycle_form(**overrides):
     data = {"slug": "gb2027", "name_uk": "Громадський бюджет 2027", "year": "2027", "voting_rule": "approval",
             "tally_rule": "greedy", "max_points_per_project": "1", "min_identity_level": "30",
-            "min_project_score": "0", **_dates()}
+            "eligibility": "residents", "min_project_score": "0", **_dates()}
     data.update(overrides)
     return data
 
@@ -29,13 +29,14 @@ def _cycle_form(**overrides):
 def test_admin_creates_a_cycle_with_phases_and_categories(client, community, staff, in_community):
     client.force_login(staff("admin"))
 
-    created = client.post(f"{B}/cycles/new/", _cycle_form(min_age="14"))
+    created = client.post(f"{B}/cycles/new/", _cycle_form(min_age="14", eligibility="residents_or_taxpayers"))
     added = client.post(f"{B}/gb2027/categories/", {"name_uk": "Малі проєкти", "fund": "500000", "min_cost": "0",
                                                      "max_cost": "200000", "max_votes": "3"})
 
     assert created.status_code == 302 and added.status_code == 302
     cycle = Cycle.objects.get(slug="gb2027")
     assert cycle.effective_min_age == 14
+    assert cycle.eligibility == "residents_or_taxpayers"
     assert [p.kind for p in phases.phases_of(cycle)] == ["submission", "review", "voting", "results",
                                                          "implementation"]
     assert phases.phase(cycle, "voting").starts_at.astimezone(KYIV).isoformat() == "2027-04-01T00:00:00+03:00"

@@ -49,6 +49,7 @@ EXPECTED: dict[str, tuple[str, set[str], set[str]]] = {
     "budgeting.start_implementation": ("cycle", {"admin"}, {"results", "implementation"}),
     "budgeting.update_implementation": ("item", {"executor", "admin"}, {"implementation"}),
     "budgeting.manage_cycle": ("cycle", {"admin"}, ALWAYS),
+    "budgeting.import_taxpayers": ("cycle", {"admin"}, ALWAYS),
     "budgeting.view_office": ("cycle", STAFF, ALWAYS),
     "budgeting.view_project": ("draft", {"author", "executor", "moderator", "admin"}, ALWAYS),
 }
@@ -176,6 +177,7 @@ ENDPOINTS: dict[str, tuple[str, str, dict, str, set[str], bool]] = {
     "new_cycle": ("get", B + "/office/cycles/new/", {}, "before", {"admin"}, False),
     "phases": ("get", B + "/office/pb2026/phases/", {}, "voting", {"admin"}, False),
     "categories": ("get", B + "/office/pb2026/categories/", {}, "voting", {"admin"}, False),
+    "taxpayers": ("get", B + "/office/taxpayers/", {}, "voting", {"admin"}, False),
     "api_ballot": ("post", A + "/cycles/pb2026/ballot/", {"choices": []}, "voting", RESIDENTS, True),
 }
 

@@ -229,3 +229,35 @@ def test_a_failed_count_publishes_nothing_and_says_why(client, cycle, at, staff,
     monkeypatch.undo()
     client.post(f"{BASE}/office/pb2026/", {"action": "tally"})  # a failed count may be run again
     assert TallyRun.objects.filter(status=TallyStatus.DONE).exists()
+
+
+def test_rankings_are_counted_by_rank_points_and_published(client, cycle, at, staff, community):
+    """Ranking: of k projects ranked in a category the first gets k points, the last 1 (docs/budgeting.md).
+    Counted as approvals, №1 (5 voters) and №2 would win; by rank points №2 (9) and №3 (6) beat №1 (5)."""
+    at("results")
+    cycle.voting_rule = "ranking"
+    cycle.save(update_fields=["voting_rule"])
+    p1, p2, p3 = (bf.make_project(cycle, cost=300000) for _ in range(3))
+    for _ in range(3):
+        bf.cast(cycle, bf.make_voter(community), [p2, p3, p1], points=[1, 2, 3])
+    for _ in range(2):
+        bf.cast(cycle, bf.make_voter(community), [p1], points=[1])
+    results.tally_start(cycle=cycle, by=staff("admin"))
+
+    rows = {r.project.number: r for r in ProjectResult.objects.select_related("project")}
+    assert {n: (r.votes, r.voters, r.funded) for n, r in rows.items()} == {
+        1: (5, 5, False), 2: (9, 3, True), 3: (6, 3, True)}
+    assert "9" in client.get(f"{BASE}/pb2026/results/").content.decode()
+
+    votes = list(csv.DictReader(io.StringIO(
+        b"".join(client.get(f"{BASE}/pb2026/votes.csv").streaming_content).decode())))
+    ranked = [(r["project_number"], r["rank"], r["points"]) for r in votes if r["voter_id"] == votes[0]["voter_id"]]
+    assert ranked in ([("2", "1", "3"), ("3", "2", "2"), ("1", "3", "1")], [("1", "1", "1")])
+    assert sum(int(r["points"]) for r in votes if r["project_number"] == "2") == 9
+
+    text = b"".join(client.get(f"{BASE}/pb2026/categories/{p1.category_id}/votes.pb").streaming_content).decode()
+    election = tally.loads(text)
+    assert election.vote_type == "ordinal" and "rank points" in election.meta["comment"]
+    assert sorted(election.ballots(), key=len) == [["1"], ["1"], ["2", "3", "1"], ["2", "3", "1"], ["2", "3", "1"]]
+    assert sorted(tally.tally(election, "greedy").selected) == ["2", "3"]
+    assert "2;300000;9;" in text  # the published score is the rank points

@@ -12,6 +12,7 @@ from hromada.apps.budgeting.tally import (
     Reason,
     TallyError,
     load,
+    rank_points,
     tally,
     tally_by_category,
 )
@@ -98,11 +99,32 @@ def test_mes_no_supporters_reason():
     assert outcome(tally(e, "mes"), "b").reason == Reason.NO_SUPPORTERS
 
 
-def test_ordinal_elections_are_not_tallied():
-    e = election({"a": 10}, [["a"]], 100, vote_type="ordinal")
+def test_scoring_elections_are_not_tallied():
+    e = election({"a": 10}, [["a"]], 100)
+    e.vote_type = "scoring"
     for rule in RULES:
-        with pytest.raises(TallyError, match="ordinal"):
+        with pytest.raises(TallyError, match="scoring"):
             tally(e, rule, threshold=1)
+
+
+def test_rankings_are_counted_by_rank_points():
+    # Three voters rank b first; four approve of a, but always last of three: 4 x 1 = 4 points against 3 x 3 = 9.
+    ballots = [["b", "c", "a"]] * 3 + [["c", "a"]] + [["a"]]
+    e = election({"a": 50, "b": 50, "c": 50}, ballots, 100, vote_type="ordinal")
+    result = tally(e, "greedy")
+    assert {o.id: o.score for o in result.projects} == {"a": 3 * 1 + 1 + 1, "b": 3 * 3, "c": 3 * 2 + 2}
+    assert result.selected == ["b", "c"]
+    assert tally(e, "greedy-threshold", threshold=6).selected == ["b", "c"]
+    assert tally(e, "greedy-threshold", threshold=9).selected == ["b"]
+    # equal shares look only at who names a project (cost satisfaction), as for cumulative ballots
+    as_approval = election({"a": 50, "b": 50, "c": 50}, ballots, 100)
+    for rule in ("mes", "mes-complete"):
+        assert tally(e, rule).selected == tally(as_approval, rule).selected
+
+
+def test_rank_points_follow_the_ballot_order():
+    e = election({"a": 10, "b": 10, "c": 10}, [["c", "a", "b"], ["a"], []], 100, vote_type="ordinal")
+    assert rank_points(e.indptr).tolist() == [3, 2, 1, 1]
 
 
 def test_exact_costs_and_fraction_points():
@@ -140,6 +162,7 @@ def test_tally_by_category_uses_each_fund_and_each_category_voters():
     ("Poland_Warszawa_2017_Nadwisle", "greedy"),
     ("Poland_Warszawa_2017_Bemowo", "greedy"),
     ("Poland_Warszawa_2026", "greedy-threshold"),
+    ("Poland_Krakow_2024", "greedy"),  # ordinal: 3 ranked, 3/2/1 points, our rank points
 ])
 def test_reproduces_the_official_selection(name, rule):
     e = load(DATA / f"{name}.pb")
@@ -158,3 +181,10 @@ def test_plain_greedy_would_not_reproduce_warsaw_2026():
     assert set(plain.selected) - official
     below = [p for p in tally(e, "greedy-threshold").projects if p.reason == Reason.BELOW_THRESHOLD]
     assert below and all(p.score < 3000 for p in below)
+
+
+def test_rank_points_reproduce_krakow_2024_official_scores():
+    """Kraków ranks three projects and gives 3, 2 and 1 points: the file's `score` column is our rank points."""
+    e = load(DATA / "Poland_Krakow_2024.pb")
+    result = tally(e, "greedy")
+    assert {o.id: str(o.score) for o in result.projects} == {p.id: p.extra["score"] for p in e.projects}

@@ -60,3 +60,13 @@ def test_malformed_file_exits_non_zero_with_the_line(tmp_path):
     assert proc.returncode != 0
     assert f"{bad}:7: the cost of project '1' is not a number" in proc.stderr
     assert proc.stdout == ""
+
+
+def test_ordinal_file_is_counted_by_rank_points(tmp_path):
+    ranked = tmp_path / "ranked.pb"
+    ranked.write_text("META\nkey;value\nbudget;100\nvote_type;ordinal\nPROJECTS\nproject_id;cost\na;50\nb;50\nc;50\n"
+                      "VOTES\nvoter_id;vote\n1;b,c,a\n2;b,c,a\n3;b,c,a\n4;a\n5;a\n", encoding="utf-8")
+    ids, summary = run(str(ranked), "--rule", "greedy", "--reasons")
+    assert ids == ["b", "c"]  # 9 and 6 rank points; a has 5 (3 x 1 + 2 x 1) though five voters named it
+    assert {p["id"]: (p["score"], p["supporters"]) for p in summary["projects_detail"]} == {
+        "a": (5, 5), "b": (9, 3), "c": (6, 3)}

@@ -258,3 +258,20 @@ def test_residents_cannot_enter_paper_ballots(client, at, voter, cycle, ballot_p
     response = client.get(f"{BASE}/office/pb2026/paper/")
     assert response.status_code == 403
     assert "Only operators enter paper ballots." in response.content.decode()
+
+
+def test_paper_ballots_keep_the_limits_and_the_phase(at, staff, cycle, ballot_projects, in_community):
+    """The issue's bad input on paper too: over a limit, another district, outside the voting phase."""
+    operator = staff("operator")
+    small, centre, north = ballot_projects["small"], ballot_projects["centre"], ballot_projects["north"]
+    at("voting")
+    with pytest.raises(DomainError, match="you may give at most 3 votes; your ballot gives 4"):
+        _paper(cycle, operator, [Choice(p.pk) for p in small[:4]])
+    with pytest.raises(DomainError, match="the category “North” belongs to another district"):
+        _paper(cycle, operator, [Choice(centre[0].pk), Choice(north[0].pk)])
+    at("results")
+    with pytest.raises(DomainError) as closed:
+        _paper(cycle, operator, [Choice(small[0].pk)])
+    assert closed.value.status_code == 403
+    assert not Ballot.objects.exists() and not BallotChoice.objects.exists()
+    assert not AuditRecord.objects.filter(action="budgeting.enter_paper_ballot").exists()
