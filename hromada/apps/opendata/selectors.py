@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from hromada.apps.opendata.ckan import search
-from hromada.apps.opendata.models import Dataset, Frequency, Publisher, Resource, Theme
+from hromada.apps.opendata.models import Dataset, Frequency, Resource
 
 PAGE_SIZE = 20
 
@@ -31,11 +31,11 @@ def portal_search(params: Any) -> tuple[QuerySet[Dataset], list[Facet]]:
         qs = qs.filter(pk__in=Resource.objects.filter(format__in=chosen["format"]).values("dataset_id"))
     if chosen["frequency"]:
         qs = qs.filter(frequency__in=chosen["frequency"])
-    counts = search.facet_counts(qs, ["organization", "groups", "res_format", "update_frequency"], 50, 1)
+    summary = search.summarize(qs, ["organization", "groups", "res_format", "update_frequency"])
+    counts = summary.facets(50, 1)
     from django.utils.translation import gettext_lazy as _
 
-    publishers = {p.name: p.title for p in Publisher.objects.filter(name__in=list(counts["organization"]))}
-    themes = {t.name: t.title for t in Theme.objects.filter(name__in=list(counts["groups"]))}
+    publishers, themes = summary.titles.get("organization", {}), summary.titles.get("groups", {})
     frequencies = dict(Frequency.choices)
 
     def items(key: str, field: str, labels: dict[str, Any]) -> list[tuple[str, str, int, bool]]:

@@ -173,15 +173,16 @@ def package_search(call: Call) -> Any:
         order = search.parse_sort(str(call.get("sort", "")))
     except search.SearchQueryError as exc:
         raise invalid(query=[f"Search Query is invalid: {exc}"]) from exc
-    count = qs.count()
+    summary = search.summarize(qs, facet_fields)  # the count and every facet in one statement
+    count = summary.count
     results: list[Any] = store.packages(qs.order_by(*order)[start:start + rows]) if rows and count > start else []
-    facets = search.facet_counts(qs, facet_fields, facet_limit, facet_mincount)
+    facets = summary.facets(facet_limit, facet_mincount)
     fl = str(call.get("fl", "")).strip()
     if fl and fl != "*":
         keep = [f.strip() for f in fl.replace(" ", ",").split(",") if f.strip()]
         results = [{k: r.get(k) for k in keep} for r in (store.loads(raw, call.urls.portal) for raw in results)]
     return {"count": count, "results": results, "facets": facets,
-            "search_facets": search.search_facets(facets), "sort": str(call.get("sort", "")) or
+            "search_facets": search.search_facets(facets, summary.titles), "sort": str(call.get("sort", "")) or
             "score desc, metadata_modified desc"}
 
 
