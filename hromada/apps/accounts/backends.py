@@ -3,8 +3,9 @@
 `get_user` runs on every signed-in request (the session names the user; the user row is read to
 check that the account is active and that the session was issued for its current password). The
 stock implementation builds and compiles the same ORM query each time; here the SELECT is
-compiled once per process and the row becomes a User with `from_db`, as the ORM itself does. The
-database stays the only source: nothing about the user is cached.
+compiled once per process (and, on PostgreSQL, prepared once per connection) and the row becomes
+a User with `from_db`, as the ORM itself does. The database stays the only source: nothing about
+the user is cached.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 
 from hromada.apps.accounts.models import User
+from hromada.core.postgresql import prepared
 
 PATH = "hromada.apps.accounts.backends.AccountBackend"
 
@@ -35,9 +37,13 @@ def fetch_user(pk: Any) -> User | None:
     except Exception:  # noqa: BLE001 - a malformed id in a session is simply no user
         return None
     sql, fields = _compiled(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        row = prepared.fetchone(sql, [pk], using=alias)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk])
+            row = cursor.fetchone()
     if row is None:
         return None
     return User.from_db(alias, fields, row)

@@ -56,6 +56,7 @@ from hromada.core.audit.services import audit_record
 from hromada.core.calendar import add_calendar_days, community_add_working_days, end_of_day, kyiv_date
 from hromada.core.jobs import enqueue
 from hromada.core.notifications.services import notify
+from hromada.core.postgresql import prepared
 
 logger = logging.getLogger("hromada.petitions")
 S = PetitionStatus
@@ -441,7 +442,7 @@ _SIGN_SQL = (
     "RETURNING id, signature_count, status, threshold) "
     f"INSERT INTO {Signature._meta.db_table} (community_id, petition_id, person_id, signed_at, channel, "
     "operator_id, ip, email_domain, notify_on_answer) "
-    "SELECT %s, counted.id, %s, %s, %s, NULL, %s, %s, %s FROM counted "
+    "SELECT %s, counted.id, %s, %s, %s, NULL, %s::inet, %s, %s FROM counted "
     "RETURNING id, (SELECT signature_count FROM counted), (SELECT status FROM counted), "
     "(SELECT threshold FROM counted)")
 
@@ -457,12 +458,10 @@ def _sign_in_one_statement(petition: Petition, person: User, *, now: datetime, i
         email_domain=email.rsplit("@", 1)[-1].lower() if "@" in email else "", notify_on_answer=notify_on_answer)
     ops = connection.ops
     when = ops.adapt_datetimefield_value(now)
-    params = [petition.pk, *SIGNABLE_STATUSES, when, petition.community_id, person.pk, when, SignatureChannel.ONLINE,
-              ops.adapt_ipaddressfield_value(signature.ip), signature.email_domain, notify_on_answer]
+    params = [petition.pk, *(str(status) for status in SIGNABLE_STATUSES), when, petition.community_id, person.pk, when,
+              str(SignatureChannel.ONLINE), signature.ip, signature.email_domain, notify_on_answer]
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(_SIGN_SQL, params)
-            row = cursor.fetchone()
+        row = prepared.fetchone(_SIGN_SQL, params)
     except IntegrityError as exc:
         raise DomainError(_("You have already signed this petition."), code="already_signed",
                           status_code=409) from exc
