@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_noop
 
 from hromada.apps.accounts.models import IdentityLevel, Role, StaffRole, User, tax_number_hash
 from hromada.apps.communities.models import Community
-from hromada.apps.petitions import signals, workflow
+from hromada.apps.petitions import batching, signals, workflow
 from hromada.apps.petitions.models import (
     NOTE_MAX,
     SIGNABLE_STATUSES,
@@ -447,15 +447,60 @@ _SIGN_SQL = (
     "(SELECT threshold FROM counted)")
 
 
+def _email_domain(person: User) -> str:
+    email = getattr(person, "email", "") or ""
+    return email.rsplit("@", 1)[-1].lower() if "@" in email else ""
+
+
+def _sign_in_batch(petition: Petition, person: User, *, now: datetime, ip: str | None,
+                   notify_on_answer: bool) -> Signature:
+    """PostgreSQL, outside a transaction: the signature goes in the process's next batch (see
+    batching.py), one statement for all requests signing this petition at the same moment."""
+    request = batching.sign(petition, batching.Request(
+        person_id=person.pk, signed_at=now, ip=ip or None, email_domain=_email_domain(person),
+        notify_on_answer=notify_on_answer))
+    if request.outcome == "duplicate":
+        raise DomainError(_("You have already signed this petition."), code="already_signed", status_code=409)
+    if request.outcome == "closed":
+        _refuse_closed(petition, now=now)
+    if request.outcome != "signed":  # the batch could not be written: this request alone, precisely
+        return _sign_in_one_statement(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
+    signature = Signature(
+        pk=request.signature_id, community_id=petition.community_id, petition=petition, person=person,
+        signed_at=now, channel=SignatureChannel.ONLINE, ip=ip or None, email_domain=request.email_domain,
+        notify_on_answer=notify_on_answer)
+    signature._state.adding = False
+    petition.signature_count, petition.status, petition.threshold = request.count
+    _after_signing(petition, now=now)
+    return signature
+
+
+def _refuse_closed(petition: Petition, *, now: datetime) -> NoReturn:
+    """Signing found the petition closed since the checks: raise the precise reason."""
+    with transaction.atomic():
+        _bump_count(petition, 0, now=now, require_open=True)
+    raise DomainError(_("Signature collection for this petition is closed."), code="petition_closed",
+                      status_code=409)
+
+
+def _after_signing(petition: Petition, *, now: datetime) -> None:
+    """The threshold transition when a signature written outside a transaction crossed it."""
+    if petition.status == S.COLLECTING and petition.signature_count >= petition.threshold:
+        with transaction.atomic():
+            locked = _lock(petition)
+            if locked.status == S.COLLECTING and locked.signature_count >= locked.threshold:
+                _follow_threshold(locked, now=now)
+            petition.signature_count, petition.status = locked.signature_count, locked.status
+
+
 def _sign_in_one_statement(petition: Petition, person: User, *, now: datetime, ip: str | None,
                            notify_on_answer: bool) -> Signature:
     """PostgreSQL, outside a transaction: the signature and the count in one autocommitted statement.
     The threshold transition, when this signature crosses it, follows in its own transaction."""
-    email = getattr(person, "email", "") or ""
     signature = Signature(
         community_id=petition.community_id, petition=petition, person=person, signed_at=now,
-        channel=SignatureChannel.ONLINE, ip=ip or None,
-        email_domain=email.rsplit("@", 1)[-1].lower() if "@" in email else "", notify_on_answer=notify_on_answer)
+        channel=SignatureChannel.ONLINE, ip=ip or None, email_domain=_email_domain(person),
+        notify_on_answer=notify_on_answer)
     ops = connection.ops
     when = ops.adapt_datetimefield_value(now)
     params = [petition.pk, *(str(status) for status in SIGNABLE_STATUSES), when, petition.community_id, person.pk, when,
@@ -466,19 +511,11 @@ def _sign_in_one_statement(petition: Petition, person: User, *, now: datetime, i
         raise DomainError(_("You have already signed this petition."), code="already_signed",
                           status_code=409) from exc
     if row is None:  # closed since the checks: the precise reason, as _bump_count gives it
-        with transaction.atomic():
-            _bump_count(petition, 0, now=now, require_open=True)
-        raise DomainError(_("Signature collection for this petition is closed."), code="petition_closed",
-                          status_code=409)
+        _refuse_closed(petition, now=now)
     signature.pk = int(row[0])
     signature._state.adding = False
     petition.signature_count, petition.status, petition.threshold = int(row[1]), str(row[2]), int(row[3])
-    if petition.status == S.COLLECTING and petition.signature_count >= petition.threshold:
-        with transaction.atomic():
-            locked = _lock(petition)
-            if locked.status == S.COLLECTING and locked.signature_count >= locked.threshold:
-                _follow_threshold(locked, now=now)
-            petition.signature_count, petition.status = locked.signature_count, locked.status
+    _after_signing(petition, now=now)
     return signature
 
 
@@ -495,7 +532,7 @@ def petition_sign(*, petition: Petition, person: User, ip: str | None = None, no
         active = tenancy.current_scope()
         if active is None or not (active.all_communities or active.community_id == petition.community_id):
             raise tenancy.ScopeError("signatures are written only inside their community's scope")
-        return _sign_in_one_statement(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
+        return _sign_in_batch(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
     with transaction.atomic():  # the petition's row lock first, then the signature (see above)
         _bump_count(petition, +1, now=now, require_open=True)
         signature = _insert_signature(petition, person, now=now, channel=SignatureChannel.ONLINE, ip=ip,

@@ -223,3 +223,59 @@ def test_author_and_in_transaction_signing_keep_the_transactional_path(make_peti
         actions.petition_sign(petition=loaded, person=person())
         assert loaded.signature_count == 2
     assert count_of(petition) == 2
+
+
+@pytest.mark.postgres
+def test_a_batch_signs_each_person_once_and_counts_exactly(make_petition, person):
+    if connection.vendor != "postgresql":
+        pytest.skip("batches are written on PostgreSQL")
+    from django.utils import timezone
+
+    from hromada.apps.petitions import batching
+
+    petition = make_petition(threshold=1000)
+    first, second = person(), person()
+    now = timezone.now()
+    requests = [batching.Request(person_id=p.pk, signed_at=now, ip="192.0.2.1", email_domain="example.org",
+                                 notify_on_answer=True) for p in (first, second, first)]
+    with tenancy.scope(petition.community):
+        batching._write(Petition.objects.get(pk=petition.pk), requests)
+    assert [r.outcome for r in requests] == ["signed", "signed", "duplicate"]
+    assert requests[0].count[0] == 3 and count_of(petition) == 3
+    with tenancy.scope(petition.community):
+        assert Signature.objects.filter(petition=petition, person=first).count() == 1
+        Petition.objects.filter(pk=petition.pk).update(status=PetitionStatus.ARCHIVED)
+        late = [batching.Request(person_id=person().pk, signed_at=now, ip=None, email_domain="",
+                                 notify_on_answer=False)]
+        batching._write(Petition.objects.get(pk=petition.pk), late)
+    assert late[0].outcome == "closed" and count_of(petition) == 3
+
+
+@pytest.mark.postgres
+def test_many_people_signing_at_once_are_all_counted(make_petition, person):
+    if connection.vendor != "postgresql":
+        pytest.skip("a real race needs PostgreSQL (SQLite runs one write at a time)")
+    petition = make_petition(threshold=10_000)
+    sessions = [session_of(person()) for _ in range(24)]
+    statuses: list[int] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(sessions))
+
+    def attempt(session: str) -> None:
+        try:
+            barrier.wait()
+            status = call("POST", f"{BASE}{petition.pk}/sign/", session=session)[0]
+        finally:
+            connections.close_all()
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=attempt, args=(session,)) for session in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [200] * len(sessions)
+    assert count_of(petition) == 1 + len(sessions)
+    with tenancy.scope(petition.community):
+        assert Signature.objects.filter(petition=petition).count() == 1 + len(sessions)
