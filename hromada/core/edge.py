@@ -41,7 +41,7 @@ logger = logging.getLogger("django.request")
 @dataclass
 class EdgeRequest:
     environ: dict[str, Any]
-    community: Any
+    community: Any  # the process's remembered Community, shared by requests: read it, never change it
     match: re.Match[str]
 
     @property

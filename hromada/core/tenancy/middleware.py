@@ -44,29 +44,31 @@ def forget_resolved_communities(**_kwargs: Any) -> None:
     _RESOLVED.clear()
 
 
-def _lookup(kind: str, key: str):
+def _lookup(kind: str, key: str, *, private: bool = True):
+    """The active community of that domain or slug. `private=False` returns the remembered instance
+    itself (the edge's read-only handlers); requests get their own copy to change as they like."""
     from hromada.apps.communities.models import Community
 
     now = time.monotonic()
     hit = _RESOLVED.get((kind, key))
     if hit is not None and hit[0] > now:
-        return copy.copy(hit[1]) if hit[1] is not None else None
+        return copy.copy(hit[1]) if hit[1] is not None and private else hit[1]
     lookup = {"domain": key} if kind == "domain" else {"slug": key}
     community = Community.objects.filter(is_active=True, **lookup).first()
     if len(_RESOLVED) > 10_000:  # unknown host names must not grow it without bound
         _RESOLVED.clear()
     _RESOLVED[(kind, key)] = (now + RESOLVE_TTL_SECONDS, community)
-    return copy.copy(community) if community is not None else None
+    return copy.copy(community) if community is not None and private else community
 
 
-def community_for_host(host: str):
+def community_for_host(host: str, *, private: bool = True):
     if host in settings.PLATFORM_HOSTS:
         return None, True
-    community = _lookup("domain", host)
+    community = _lookup("domain", host, private=private)
     if community is None and settings.COMMUNITY_BASE_DOMAIN:
         suffix = "." + settings.COMMUNITY_BASE_DOMAIN
         if host.endswith(suffix):
-            community = _lookup("slug", host[: -len(suffix)])
+            community = _lookup("slug", host[: -len(suffix)], private=private)
     return community, False
 
 
@@ -77,12 +79,12 @@ def community_for_edge(host_header: str, slug: str | None):
     domain, _port = split_domain_port(host_header)
     if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
         return None
-    community, is_platform_host = community_for_host(domain.lower())
+    community, is_platform_host = community_for_host(domain.lower(), private=False)
     if slug is None:
         return community
     if community is not None or not is_platform_host:
         return None
-    return _lookup("slug", slug)
+    return _lookup("slug", slug, private=False)
 
 
 class CommunityMiddleware:

@@ -279,3 +279,20 @@ def test_many_people_signing_at_once_are_all_counted(make_petition, person):
     assert count_of(petition) == 1 + len(sessions)
     with tenancy.scope(petition.community):
         assert Signature.objects.filter(petition=petition).count() == 1 + len(sessions)
+
+
+def test_the_page_signs_through_the_edge_with_its_masked_token_and_origin(make_petition, person):
+    import re
+
+    petition = make_petition(threshold=10)
+    browser = Client()
+    browser.force_login(person())
+    page = browser.get(f"{BASE}{petition.pk}/").content.decode()
+    assert "petitions/sign.js" in page and "data-signed-message=" in page
+    masked = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]  # type: ignore[index]
+    assert len(masked) == 64
+    status, _h, payload = call("POST", f"{BASE}{petition.pk}/sign/",
+                               session=browser.cookies[settings.SESSION_COOKIE_NAME].value,
+                               csrf_cookie=browser.cookies[settings.CSRF_COOKIE_NAME].value, token=masked,
+                               HTTP_ORIGIN="http://127.0.0.1")
+    assert status == 200 and payload["signed"] is True and payload["count"] == 2
