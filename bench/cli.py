@@ -64,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def needs_server(scenario: Scenario) -> bool:
-    """A scenario module may set NEEDS_SERVER = False: then no database, no gunicorn, no wrk, no pg baseline."""
+    """A scenario module may set NEEDS_SERVER = False: then no database, no server, no wrk, no pg baseline."""
     return bool(getattr(sys.modules.get(scenario.run.__module__), "NEEDS_SERVER", True))
 
 
@@ -95,7 +95,8 @@ def format_report(result: dict[str, Any]) -> str:
         lines.append(f"  elapsed {result.get('elapsed_s')} s")
         return "\n".join(lines)
     lines = [f"scenario {result['scenario']}: {result['rounds']} rounds x {result['duration']:.0f} s, "
-             f"{result['workers']} gunicorn workers, {result['connections']} connections, "
+             f"{result.get('server', 'gunicorn')}: {result['workers']} workers x {result.get('threads', 1)} threads, "
+             f"{result['connections']} connections, "
              f"{result['host']['cpus']} CPUs"]
     endpoints = result.get("endpoints") or {}
     if endpoints:

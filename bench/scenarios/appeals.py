@@ -5,12 +5,14 @@ under concurrent load (p95), and the Open311 POST rate, beside the same run's ra
 generate_series` (BENCH_APPEALS_ROWS, default 2,000,000, about two years of Kyiv's 1551 hotline):
 public and non-public categories, the demo departments, a status mix (about 20% open, the rest
 answered or closed), terms spread over two years. It then makes sessions for the demo ROADS
-executor and the controller, and issues an Open311 api_key.
+executor and the controller, and issues an Open311 api_key. When a local Redis answers, the server
+runs with it as its cache (REDIS_URL, database 13, emptied first), as in production: sessions are then
+read from it (`cached_db`), and so is the public list's page.
 
 Figures (last line of stdout, JSON): per page `p50_ms`, `p95_ms`, `p99_ms`, `rps`, `errors`;
 `dashboard_uncached_ms` (the dashboard's figures computed with the cache cleared, median of 5; they are
 read from the tallies, which `prepare()` rebuilds after the bulk load with `hromada appeals_retally`);
-`open311_post_per_s` with `open311_posts_stored`; `pg_insert_tps` of the same run.
+`open311_post_per_s` with `open311_posts_stored`; `pg_insert_tps` of the same run; `cache`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import redis
 
 from bench.context import Context
 from bench.wrk import build_script, parse_output, wrk_path
@@ -34,6 +37,7 @@ DESCRIPTION = ("2,000,000 appeals (BENCH_APPEALS_ROWS): executor queue, controll
                "under load; Open311 POST rate beside pg_insert_tps")
 
 DEFAULT_ROWS = 2_000_000
+REDIS_URL = "redis://127.0.0.1:6379/13"
 P95_LUA = r"""
 local harness_done = done
 done = function(summary, latency, requests)
@@ -110,9 +114,23 @@ print("DASHBOARD %.1f" % statistics.median(times))
 """
 
 
+def _use_redis() -> str:
+    """Run the server with the production cache (Redis: the sessions, the cached names and counts, the
+    public list's page) when a local Redis answers; its own database, emptied first, so that nothing
+    cached by an earlier run (ids are given out again after the reset) is read."""
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
+        client.flushdb()
+    except redis.RedisError:
+        return "local-memory (per process)"
+    os.environ["REDIS_URL"] = REDIS_URL  # the setup commands and the server started next inherit it
+    return "redis"
+
+
 def prepare(ctx: Context) -> None:
     # The sessions made here must verify in gunicorn, which the harness starts with this SECRET_KEY.
     os.environ.setdefault("SECRET_KEY", "bench-not-secret")
+    ctx.extra["cache"] = _use_redis()
     rows = int(os.environ.get("BENCH_APPEALS_ROWS", DEFAULT_ROWS))
     started = time.monotonic()
     with psycopg.connect(ctx.db_url, autocommit=True) as conn:
@@ -179,7 +197,7 @@ def run(ctx: Context) -> dict[str, Any]:
         "dashboard": ("/c/demo/appeals/office/dashboard/", sessions["controller"]),
         "public_list": ("/c/demo/appeals/", None),
     }
-    figures: dict[str, Any] = {"rows": ctx.extra["rows"], "load_s": ctx.extra["load_s"],
+    figures: dict[str, Any] = {"rows": ctx.extra["rows"], "load_s": ctx.extra["load_s"], "cache": ctx.extra["cache"],
                                "retally_s": ctx.extra.get("retally_s"),
                                "dashboard_uncached_ms": ctx.extra.get("dashboard_uncached_ms")}
     rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in pages}

@@ -3,7 +3,10 @@ their ballots through the full HTTP path (session cookie, CSRF, eligibility, lim
 insert under its unique key) on PostgreSQL.
 
 `prepare()` loads the budget demo (a cycle in its voting phase) and creates N verified residents
-of the demo community, each with a ready session and CSRF secret. Each wrk run (warm-up and every
+of the demo community, each with a ready session and CSRF secret. When Redis answers on the local
+port, the server runs with the production cache and session engine (`REDIS_URL`: sessions read from
+Redis, written through to the database), as a deployment does; otherwise sessions are read from the
+database (reported as `cache`). Each wrk run (warm-up and every
 round) takes a fresh slice of them, so every request is a first ballot; a thread that runs out of
 its slice starts again from its beginning, and those requests replace a ballot (counted apart).
 The Lua script records the id of every ballot the server acknowledged (201 created, 200 replaced).
@@ -22,6 +25,7 @@ import json
 import math
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -42,6 +46,8 @@ VOTERS_PER_SECOND = 1500  # voters prepared per second of load (the target is 50
 MIN_VOTERS = 5000
 MAX_VOTERS = 400_000
 CYCLE = "gb-current"
+REDIS_DB = 12  # a Redis database of its own: prepare() empties it
+REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 
 VOTE_LUA = r"""
 local threads = {}
@@ -167,7 +173,12 @@ def prepare(ctx: Context) -> None:
     ctx.extra.update(workdir=workdir, voters_file=workdir / "voters.txt", info=workdir / "info.json")
     # Sessions are signed with SECRET_KEY: the set-up command and the server must share it.
     os.environ.setdefault("SECRET_KEY", "bench-not-secret")
-    ctx.log(f"  loading the budget demo and {voters} verified residents with sessions")
+    if _redis_answers():
+        os.environ["REDIS_URL"] = REDIS_URL  # the set-up and the server started next inherit it
+        ctx.extra["cache"] = "redis"
+    else:
+        ctx.extra["cache"] = "none (sessions read from the database)"
+    ctx.log(f"  loading the budget demo and {voters} verified residents with sessions (cache: {ctx.extra['cache']})")
     started = time.monotonic()
     code = ("from bench.scenarios.budget_vote import setup_in_django; "
             f"setup_in_django({voters}, {str(ctx.extra['voters_file'])!r}, {str(ctx.extra['info'])!r})")
@@ -176,6 +187,19 @@ def prepare(ctx: Context) -> None:
     ctx.extra.update(info)
     (workdir / "bodies.txt").write_text("\n".join(info["bodies"]) + "\n")
     ctx.log(f"  ready in {time.monotonic() - started:.0f} s")
+
+
+def _redis_answers() -> bool:
+    """Redis answers on the local port; its database REDIS_DB is emptied (sessions of earlier runs)."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
+            sock.sendall(f"SELECT {REDIS_DB}\r\n".encode())
+            if not sock.recv(16).startswith(b"+OK"):
+                return False
+            sock.sendall(b"FLUSHDB\r\n")
+            return sock.recv(16).startswith(b"+OK")
+    except OSError:
+        return False
 
 
 def _vote_load(ctx: Context, path: str, duration: float, first: int, last: int) -> tuple[Any, dict[str, int]]:
@@ -279,6 +303,7 @@ def run(ctx: Context) -> dict[str, Any]:
         and new <= db["stored"] <= new + in_flight_allowance,
         "refused": sum(t["refused"] for t in tallies),
         "voters_prepared": voters,
+        "cache": ctx.extra.get("cache", ""),
         "pg_insert_tps": stats.median(pg_rounds),
         "pg_insert_tps_rounds": pg_rounds,
         "endpoints": {"ballot": {

@@ -112,6 +112,7 @@ def test_rabbitmq_backend_survives_a_killed_worker(tmp_path, queue_name, rabbitm
 
 
 @pytest.mark.rabbitmq
+@pytest.mark.django_db  # the worker closes stale database connections between jobs, as in production
 def test_rabbitmq_retries_a_failed_job_after_backoff(tmp_path, queue_name, rabbitmq_jobs):
     from hromada.core.jobs.worker import Worker
 
