@@ -95,7 +95,7 @@ end
 
 function response(status, headers, body)
   if status == 201 or status == 200 then
-    local id = body:match('"id":(%d+)')
+    local id = body:match('"id":%s*(%d+)')
     acks:write(status, " ", id or "?", "\n")
     if status == 201 then created = created + 1 else replaced = replaced + 1 end
   else

@@ -26,11 +26,21 @@ from dataclasses import dataclass
 from functools import cached_property
 from http import HTTPStatus
 from http.cookies import SimpleCookie
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # Django's own token checks, not in the stubs
+    InvalidTokenFormat,
+    _check_token_format,
+    _does_token_match,
+    _unmask_cipher_token,
+)
+from django.utils import translation
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from hromada.core import tenancy
@@ -79,6 +89,78 @@ class EdgeResponse:
     cache_control: str = ""
     language: str = ""
     public: bool = False  # CORS: readable by any site (public counters)
+
+
+# ---------------------------------------------------------------- the checks a signed-in handler makes
+
+CSRF_TOKEN_LENGTH = 64
+
+
+def csrf_passes(request: EdgeRequest) -> bool:
+    """True only where CsrfViewMiddleware would certainly accept this POST (plain HTTP or a
+    matching Origin; the cookie secret and the header token match). False means: let Django check."""
+    environ = request.environ
+    secure = environ.get("wsgi.url_scheme") == "https"
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, value = settings.SECURE_PROXY_SSL_HEADER
+        secure = secure or environ.get(header) == value
+    origin = request.header("HTTP_ORIGIN")
+    if origin:
+        if origin != f"{'https' if secure else 'http'}://{request.header('HTTP_HOST')}":
+            return False
+    elif secure:
+        return False  # Django checks the Referer of HTTPS requests without an Origin
+    secret = request.cookies.get(settings.CSRF_COOKIE_NAME, "")
+    token = request.header(settings.CSRF_HEADER_NAME)
+    try:
+        _check_token_format(secret)
+        _check_token_format(token)
+    except InvalidTokenFormat:
+        return False
+    if len(secret) == CSRF_TOKEN_LENGTH:
+        secret = _unmask_cipher_token(secret)
+    return bool(_does_token_match(token, secret))
+
+
+_SESSION_ENGINE: list[Any] = []
+
+
+def _session_store(key: str) -> Any:
+    if not _SESSION_ENGINE:
+        _SESSION_ENGINE.append(import_module(settings.SESSION_ENGINE).SessionStore)
+    return _SESSION_ENGINE[0](key)
+
+
+def signed_in_user(request: EdgeRequest) -> Any:
+    """The account of a valid session (as `django.contrib.auth.get_user` finds it), or None."""
+    key = request.cookies.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return None
+    data = _session_store(key).load()
+    backend_path = data.get(BACKEND_SESSION_KEY)
+    if SESSION_KEY not in data or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    user = load_backend(backend_path).get_user(data[SESSION_KEY])
+    if user is None:
+        return None
+    session_hash = data.get(HASH_SESSION_KEY)
+    # A session from before a password change may still match a fallback key; Django handles that.
+    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return None
+    return user
+
+
+class _LanguageProbe:
+    """What `get_language_from_request` reads of a request."""
+
+    def __init__(self, request: EdgeRequest) -> None:
+        self.COOKIES = request.cookies
+        self.META = request.environ
+
+
+def language_of(request: EdgeRequest) -> str:
+    """The visitor's language as LocaleMiddleware picks it (the language cookie, Accept-Language)."""
+    return translation.get_language_from_request(_LanguageProbe(request))  # type: ignore[arg-type]
 
 
 Handler = Callable[[EdgeRequest], EdgeResponse | None]

@@ -57,6 +57,7 @@ from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.calendar import kyiv_date
 from hromada.core.notifications.services import notify
+from hromada.core.postgresql import prepared
 
 MAX_PHOTOS = 6
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
@@ -643,6 +644,11 @@ def validate_ballot(cycle: Cycle, choices: Sequence[Choice], district_id: int | 
                               code="duplicate_project", field="choices")
         seen.add(choice.project_id)
     categories = {c.pk: c for c in _cycle_categories(cycle)}
+    if district_id is not None and district_id not in {c.district_id for c in categories.values()} and (
+            not 0 < district_id < 2**63
+            or not District.objects.filter(pk=district_id, community_id=cycle.community_id).exists()):
+        raise DomainError(_("There is no such district in this community."), code="unknown_district",
+                          field="district")
     on_ballot: dict[int, tuple[int, int]] | None = cycle.__dict__.get("_on_ballot")  # selectors.cycle_for_ballot
     if on_ballot is None:
         on_ballot = {pk: (number, category_id) for pk, number, category_id in
@@ -767,31 +773,37 @@ def _insert_first_ballot_pg(cycle: Cycle, voter: Any, public_id: str, district_i
                             lines: list[_Line]) -> Ballot:
     """PostgreSQL: the ballot and its choices in ONE statement (a data-modifying CTE), which is atomic
     by itself, so a first ballot costs one round trip instead of BEGIN, two INSERTs and COMMIT. The
-    unique keys still decide: a second ballot of the voter raises IntegrityError and writes nothing.
-    It writes exactly the rows the ORM path writes (see the SQLite branch of ``ballot_submit``)."""
-    ballot_table, choice_table = Ballot._meta.db_table, BallotChoice._meta.db_table
+    statement is prepared once per connection (``prepared.fetchone``): PostgreSQL plans it once and
+    each ballot only sends its parameters. The unique keys still decide: a second ballot of the voter
+    raises IntegrityError and writes nothing. It writes exactly the rows the ORM path writes (see the
+    SQLite branch of ``ballot_submit``)."""
     now = timezone.now()
-    sql = (
-        f"WITH new_ballot AS (INSERT INTO {ballot_table} (community_id, cycle_id, voter_id, person_hash, public_id, "  # noqa: S608
-        "channel, district_id, entered_by_id, created_at, updated_at) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, %s, %s) RETURNING id), "
-        f"new_choices AS (INSERT INTO {choice_table} (community_id, ballot_id, project_id, category_id, points) "
-        "SELECT %s, new_ballot.id, c.project_id, c.category_id, c.points FROM new_ballot, "
-        "unnest(%s::bigint[], %s::bigint[], %s::integer[]) AS c(project_id, category_id, points) RETURNING 1) "
-        "SELECT id FROM new_ballot"
-    )
-    params = [cycle.community_id, cycle.pk, voter.pk, voter.tax_number_hash, public_id, BallotChannel.ONLINE,
-              district_id, now, now, cycle.community_id, [line.project_id for line in lines],
-              [line.category_id for line in lines], [line.points for line in lines]]
+    params = [cycle.community_id, cycle.pk, voter.pk, voter.tax_number_hash, public_id, BallotChannel.ONLINE.value,
+              district_id, now, now, [line.project_id for line in lines], [line.category_id for line in lines],
+              [line.points for line in lines]]
     # Outside a transaction (a web request) the statement commits alone; inside one (tests, callers
     # that batch) a savepoint keeps a refused insert from breaking the caller's transaction.
     savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-    with savepoint, connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        (ballot_id,) = cursor.fetchone()
-    return Ballot(pk=ballot_id, community_id=cycle.community_id, cycle=cycle, voter=voter,
+    with savepoint:
+        row = prepared.fetchone(_FIRST_BALLOT_SQL, params)
+    assert row is not None  # noqa: S101 - the CTE returns the new ballot's id or raises
+    return Ballot(pk=row[0], community_id=cycle.community_id, cycle=cycle, voter=voter,
                   person_hash=voter.tax_number_hash, public_id=public_id, channel=BallotChannel.ONLINE,
                   district_id=district_id, created_at=now, updated_at=now)
+
+
+# Parameters are typed in the SQL (server-side binding): $1 community, $2 cycle, $3 voter, $4 person
+# hash, $5 public id, $6 channel, $7 district, $8-$9 created and updated, $10-$12 the choices as parallel arrays.
+_FIRST_BALLOT_SQL = (
+    f"WITH new_ballot AS (INSERT INTO {Ballot._meta.db_table} (community_id, cycle_id, voter_id, person_hash, "  # noqa: S608
+    "public_id, channel, district_id, entered_by_id, created_at, updated_at) "
+    "VALUES (%s::bigint, %s::bigint, %s::bigint, %s::text, %s::text, %s::text, %s::bigint, NULL, "
+    "%s::timestamptz, %s::timestamptz) RETURNING id, community_id), "
+    f"new_choices AS (INSERT INTO {BallotChoice._meta.db_table} (community_id, ballot_id, project_id, category_id, "
+    "points) SELECT new_ballot.community_id, new_ballot.id, c.project_id, c.category_id, c.points FROM new_ballot, "
+    "unnest(%s::bigint[], %s::bigint[], %s::integer[]) AS c(project_id, category_id, points) RETURNING 1) "
+    "SELECT id FROM new_ballot"
+)
 
 
 def _still_open(closes_at: datetime | None) -> None:

@@ -13,6 +13,7 @@ class BudgetingConfig(AppConfig):
 
     def ready(self) -> None:
         from hromada.apps.budgeting import (
+            edge,
             rules,  # noqa: F401 - registers the permissions
             tasks,  # noqa: F401 - registers the jobs
         )
@@ -29,3 +30,4 @@ class BudgetingConfig(AppConfig):
                           "and report on the implementation."),
             url_name="budgeting:office", visible=_is_staff_here,
         ))
+        edge.register()  # the ballot POST of the voting day, answered before Django's stack

@@ -6,14 +6,16 @@ voter; the permission is declared on the view (``rule``) and refused with the ru
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, permissions, serializers
+from rest_framework import generics, permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,7 +38,8 @@ from hromada.core.api.errors import DomainError
 ERRORS = {
     400: OpenApiResponse(s.BudgetErrors, description=(
         "Bad ballot. Codes: `invalid` (malformed input), `empty_ballot`, `duplicate_project`, `not_on_ballot`, "
-        "`bad_points`, `bad_ranking`, `category_limit`, `total_limit`, `other_district`, `not_a_number`.")),
+        "`bad_points`, `bad_ranking`, `category_limit`, `total_limit`, `other_district`, `unknown_district`, "
+        "`not_a_number`.")),
     401: OpenApiResponse(s.BudgetErrors, description="Code `not_authenticated`: sign in or send a token."),
     403: OpenApiResponse(s.BudgetErrors, description=(
         "Code `permission_denied` with the reason (voting closed, identity level, residence, age); "
@@ -295,15 +298,53 @@ class MyBallot(APIView):
     @extend_schema(request=s.BallotInput, responses={201: s.BallotOutput, 200: s.BallotOutput, **ERRORS})
     def post(self, request: Request, slug: str) -> Response:
         cycle = self.rule_object(request)
-        data = s.BallotInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        choices = [actions.Choice(c["project"], c["points"]) for c in data.validated_data["choices"]]
-        outcome = actions.ballot_submit(cycle=cycle, voter=request.user, choices=choices,
-                                        district_id=data.validated_data.get("district"))
-        # The answer is built from what was just written (the shape of BallotOutput): no re-read.
-        ballot, when = outcome.ballot, serializers.DateTimeField()
-        answer = {"id": ballot.pk, "cycle": cycle.slug, "voter_id": ballot.public_id, "channel": ballot.channel,
-                  "district": ballot.district_id, "created_at": when.to_representation(ballot.created_at),
-                  "updated_at": when.to_representation(ballot.updated_at),
-                  "choices": [{"project": line.project_id, "points": line.points} for line in outcome.lines]}
-        return Response(answer, status=201 if outcome.created else 200)
+        plain = plain_ballot(request.data)
+        if plain is None:  # anything but the plain JSON shape: the serializer converts it or says what is wrong
+            data = s.BallotInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            plain = ([actions.Choice(c["project"], c["points"]) for c in data.validated_data["choices"]],
+                     data.validated_data.get("district"))
+        choices, district_id = plain
+        outcome = actions.ballot_submit(cycle=cycle, voter=request.user, choices=choices, district_id=district_id)
+        return Response(ballot_answer(cycle, outcome), status=201 if outcome.created else 200)
+
+
+def ballot_answer(cycle: Cycle, outcome: actions.BallotOutcome) -> dict[str, Any]:
+    """The answer to a cast ballot, built from what was just written (the shape of BallotOutput): no re-read."""
+    ballot = outcome.ballot
+    return {"id": ballot.pk, "cycle": cycle.slug, "voter_id": ballot.public_id, "channel": ballot.channel,
+            "district": ballot.district_id, "created_at": _iso(ballot.created_at),
+            "updated_at": _iso(ballot.updated_at),
+            "choices": [{"project": line.project_id, "points": line.points} for line in outcome.lines]}
+
+
+def _iso(value: datetime) -> str:
+    """A time as DRF's DateTimeField writes it: ISO 8601 in the current time zone, UTC as "Z"."""
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+MAX_CHOICES = 100  # BallotInput's max_length
+MAX_POINTS = 100  # ChoiceInput's max_value
+
+
+def plain_ballot(data: Any) -> tuple[list[actions.Choice], int | None] | None:
+    """A ballot body of exactly the documented JSON shape — {"choices": [{"project": int, "points": int}…],
+    "district": int or null} with at most 100 choices and points 1–100 — read without a serializer
+    (building one costs more than checking and storing the ballot). Anything else gives None, and the
+    caller runs ``BallotInput``, which accepts the same bodies, converts numbers sent as text, and words
+    the errors. The ballot's own rules (projects on the ballot, limits) are checked by the action."""
+    if type(data) is not dict:
+        return None
+    raw, district = data.get("choices"), data.get("district")
+    if type(raw) is not list or len(raw) > MAX_CHOICES or (district is not None and type(district) is not int):
+        return None
+    choices = []
+    for item in raw:
+        if type(item) is not dict:
+            return None
+        project, points = item.get("project"), item.get("points", 1)
+        if type(project) is not int or type(points) is not int or not 1 <= points <= MAX_POINTS:
+            return None
+        choices.append(actions.Choice(project, points))
+    return choices, district

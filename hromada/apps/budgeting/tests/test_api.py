@@ -107,6 +107,65 @@ def test_bad_ballots_get_a_code_and_a_message(at, voter, on_ballot, body, status
     assert not Ballot.objects.exists()
 
 
+@pytest.mark.parametrize(("choices", "code", "field"), [
+    ([{"project": 0, "points": 0}], "min_value", "choices.0.points"),
+    ([{"project": 0, "points": 101}], "max_value", "choices.0.points"),
+    ([{"project": True}], "invalid", "choices.0.project"),
+    ([{"points": 1}], "required", "choices.0.project"),
+    ([0], "invalid", None),  # the envelope (core.api.errors) names no field for a non-object item
+    ([{"project": 0}] * 101, "max_length", "choices"),
+])
+def test_malformed_ballots_are_refused_with_the_field_that_is_wrong(at, voter, on_ballot, choices, code, field):
+    at("voting")
+    body = {"choices": [{**c, "project": on_ballot[0].pk} if isinstance(c, dict) and c.get("project") == 0 else c
+                        for c in choices]}
+
+    response = _token_client(voter).post(f"{API}/cycles/pb2026/ballot/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert (response.json()["errors"][0]["code"], response.json()["errors"][0]["field"]) == (code, field)
+    assert not Ballot.objects.exists()
+
+
+@pytest.mark.parametrize("district", [999_999, 2**70])
+def test_a_district_the_community_does_not_have_is_refused(at, voter, on_ballot, district):
+    at("voting")
+    body = {"choices": [{"project": on_ballot[0].pk}], "district": district}
+
+    response = _token_client(voter).post(f"{API}/cycles/pb2026/ballot/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert (response.json()["errors"][0]["code"], response.json()["errors"][0]["field"]) == ("unknown_district",
+                                                                                           "district")
+    assert not Ballot.objects.exists()
+
+
+def test_numbers_sent_as_text_are_read_as_numbers(at, voter, on_ballot):
+    at("voting")
+    body = {"choices": [{"project": str(on_ballot[0].pk), "points": "1"}], "district": None}
+
+    response = _token_client(voter).post(f"{API}/cycles/pb2026/ballot/", body, content_type="application/json")
+
+    assert response.status_code == 201
+    assert response.json()["choices"] == [{"project": on_ballot[0].pk, "points": 1}]
+
+
+def test_the_answer_to_a_ballot_is_what_the_voter_reads_back(at, voter, on_ballot):
+    """The POST answer is built from what was written, not re-read; it must equal the stored ballot."""
+    at("voting")
+    api = _token_client(voter)
+
+    cast = api.post(f"{API}/cycles/pb2026/ballot/", {"choices": [{"project": on_ballot[0].pk},
+                                                                 {"project": on_ballot[1].pk}]},
+                    content_type="application/json").json()
+    stored = api.get(f"{API}/cycles/pb2026/ballot/").json()
+
+    assert cast == {**stored, "choices": cast["choices"]}
+    assert sorted(cast["choices"], key=lambda c: c["project"]) == sorted(stored["choices"],
+                                                                        key=lambda c: c["project"])
+    assert cast["created_at"].endswith("+02:00") or cast["created_at"].endswith("+03:00")  # Kyiv time
+
+
 def test_ballot_api_refusals(client, at, voter, on_ballot, staff, cycle, community, in_community):
     body = {"choices": [{"project": on_ballot[0].pk}]}
     at("review")
