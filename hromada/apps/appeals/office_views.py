@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from hromada.apps.appeals import actions, selectors, workflow
 from hromada.apps.appeals.forms import CategoryForm, KeyForm, OperatorEntryForm, PaperForm, RoutingRuleForm, ScanForm
 from hromada.apps.appeals.models import Appeal, Category, Channel, Open311Client, PaperScan, RoutingRule
+from hromada.apps.appeals.rows import dashboard_rows, office_rows
 from hromada.apps.appeals.rules import executor_department_ids
 from hromada.apps.appeals.suggest import suggest
 from hromada.apps.appeals.views import COUNT_CAP, PAGE_SIZE, _add_error, _page
@@ -45,9 +46,11 @@ def office_home(request: HttpRequest) -> HttpResponse:
 
 
 def _list(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
-    """A back-office list of appeals. Each row links to `<prefix><pk>/`: one reverse() per page, not per row."""
+    """A back-office list of appeals (`context["page"]` of `selectors.list_columns` tuples). Each row links to
+    `<prefix><pk>/`: one reverse() per page, not per row; the rows are built by `rows.office_rows`."""
     sample = reverse("appeals:office_appeal", args=[0])
-    return render(request, "appeals/office/list.html", {**context, "appeal_url": sample[:-len("0/")]})
+    rows = office_rows(context["page"].object_list, sample[:-len("0/")])
+    return render(request, "appeals/office/list.html", {**context, "rows": rows})
 
 
 class _CountedPaginator(Paginator):
@@ -83,8 +86,12 @@ def triage(request: HttpRequest) -> HttpResponse:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     _need(request, "appeals.view_dashboard")
-    return render(request, "appeals/office/dashboard.html",
-                  {"data": selectors.dashboard(request.community)})  # type: ignore[attr-defined]
+    data = selectors.dashboard(request.community)  # type: ignore[attr-defined]
+    list_url = reverse("appeals:office_list")
+    return render(request, "appeals/office/dashboard.html", {
+        "data": data, "list_url": list_url,
+        "by_department": dashboard_rows(data["by_department"], list_url, "department_id"),
+        "by_category": dashboard_rows(data["by_category"], list_url, "category_id")})
 
 
 def _drill(request: HttpRequest):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import rules
+from django.db import connection
 
 from hromada.apps.accounts.models import Role, StaffRole
-from hromada.apps.accounts.rules import is_community_admin, is_controller, is_operator
 from hromada.apps.appeals.models import Appeal
 from hromada.apps.communities.models import Community
-from hromada.core import tenancy
 
 
 def _community(obj) -> Community | None:
@@ -19,21 +18,52 @@ def _community(obj) -> Community | None:
     return None
 
 
-def _staff(predicate: rules.Predicate, name: str) -> rules.Predicate:
-    return rules.predicate(lambda user, obj: obj is not None and predicate(user, _community(obj)), name=name)
+_ROLES_ATTR = "_appeals_roles"
+_ROLES_SQL = (f"SELECT role, department_id FROM {StaffRole._meta.db_table} "  # noqa: S608 - our table name
+              "WHERE community_id = %s AND user_id = %s")
 
 
-staff_operator = _staff(is_operator, "appeals_staff_operator")
-staff_controller = _staff(is_controller, "appeals_staff_controller")
-staff_admin = _staff(is_community_admin, "appeals_staff_admin")
+def staff_roles(user, community: Community | None) -> frozenset[tuple[str, int | None]]:
+    """The (role, department_id) pairs `user` holds in `community`: one query per user object and community.
+
+    The pairs are kept on the user object, as Django keeps a user's model permissions: a request loads its
+    user afresh, so a page that checks several permissions (the office's sections, its links) reads the
+    roles once, and a change of roles shows from the next request on."""
+    if community is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    memo = user.__dict__.setdefault(_ROLES_ATTR, {})
+    roles = memo.get(community.pk)
+    if roles is None:
+        with connection.cursor() as cursor:  # plain SQL: the ORM took longer to build it than to run it
+            cursor.execute(_ROLES_SQL, [community.pk, user.pk])
+            roles = frozenset(cursor.fetchall())
+        memo[community.pk] = roles
+    return roles
+
+
+def _has_role(user, community: Community | None, *wanted: str) -> bool:
+    if community is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return any(role in wanted for role, _department in staff_roles(user, community))
+
+
+def _staff(roles: tuple[str, ...], name: str) -> rules.Predicate:
+    """Like the accounts' role predicates (superusers hold every role), read from `staff_roles`."""
+    return rules.predicate(lambda user, obj: obj is not None and _has_role(user, _community(obj), *roles), name=name)
+
+
+staff_operator = _staff((Role.OPERATOR, Role.ADMIN), "appeals_staff_operator")
+staff_controller = _staff((Role.CONTROLLER, Role.ADMIN), "appeals_staff_controller")
+staff_admin = _staff((Role.ADMIN,), "appeals_staff_admin")
 
 
 def executor_department_ids(user, community: Community | None) -> set[int]:
-    """Departments in which `user` is an executor in `community` (one query)."""
-    if community is None or not getattr(user, "is_authenticated", False):
-        return set()
-    with tenancy.scope(community):
-        return set(StaffRole.objects.filter(user=user, role=Role.EXECUTOR).values_list("department_id", flat=True))
+    """Departments in which `user` is an executor in `community` (from `staff_roles`)."""
+    # An executor always has a department (the `staffrole_executor_has_department` constraint).
+    return {department for role, department in staff_roles(user, community)
+            if role == Role.EXECUTOR and department is not None}
 
 
 @rules.predicate

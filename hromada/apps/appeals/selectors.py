@@ -22,6 +22,7 @@ from hromada.apps.appeals.models import (
     AppealTally,
     Category,
 )
+from hromada.apps.appeals.rows import OFFICE_COLUMNS
 from hromada.apps.communities.models import Community, Department
 from hromada.core import tenancy
 from hromada.core.calendar import kyiv_date
@@ -93,14 +94,10 @@ def with_related(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
     return qs.select_related("category", "department", "district")
 
 
-LIST_COLUMNS = ("number", "status", "due_date", "due_at", "category__name_uk", "category__name_en",
-                "department__name_uk", "department__name_en")
-
-
-def list_columns(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
-    """Only what a back-office list shows (number, category, department, status, term): the rows of a page
-    are read and built without their texts."""
-    return qs.select_related(None).select_related("category", "department").only(*LIST_COLUMNS)
+def list_columns(qs: QuerySet[Appeal]) -> QuerySet:
+    """Only what a back-office list shows (number, category, department, status, term), as plain tuples
+    (`rows.OFFICE_COLUMNS`): the rows of a page are read and built without model instances or texts."""
+    return qs.select_related(None).values_list(*OFFICE_COLUMNS)
 
 
 def executor_queue(department_ids: set[int], *, status: str = "") -> QuerySet[Appeal]:
@@ -230,9 +227,11 @@ def dashboard(community: Community) -> dict[str, Any]:
             "answered_recently": int(answers), "as_of": now}
 
 
-def public_appeals(*, category: int | None = None, status: str = "") -> QuerySet[Appeal]:
+def public_appeals(*, category: int | None = None, status: str = "",
+                   columns: tuple[str, ...] = ()) -> QuerySet[Appeal]:
     """Problem appeals of public categories, de-identified by the serializers/templates that use them.
-    Newest first, read along `appeal_public_idx`; the paginator's count is cached (`PublicCountQuerySet`)."""
+    Newest first, read along `appeal_public_idx`; the paginator's count is cached (`PublicCountQuerySet`).
+    With `columns`, the rows are tuples of those columns (the public list's `rows.PUBLIC_COLUMNS`)."""
     qs = Appeal.objects.filter(category__is_public=True, duplicate_of__isnull=True).exclude(status__in=HIDDEN_PUBLIC)
     if category:
         qs = qs.filter(category_id=category)
@@ -241,7 +240,11 @@ def public_appeals(*, category: int | None = None, status: str = "") -> QuerySet
     elif status in S.values:
         qs = qs.filter(status=status)
     qs = qs.select_related("category", "district").order_by("-registered_at", "-id")
+    if columns:
+        qs = qs.values_list(*columns)
     public: PublicCountQuerySet = PublicCountQuerySet(model=Appeal, query=qs.query, using=qs.db)
+    # tuples when `columns` is given
+    public._iterable_class, public._fields = qs._iterable_class, qs._fields  # type: ignore[attr-defined]
     applied = status if status == "open" or status in S.values else ""
     public._count_key = f"{_community_id()}:{int(category or 0)}:{applied}"
     return public

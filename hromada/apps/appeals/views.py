@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hromada.apps.appeals import actions, selectors, workflow
 from hromada.apps.appeals import receipt as receipt_document
 from hromada.apps.appeals.forms import MAP_MEDIA, AppealForm, RateForm, ReasonForm, map_options
 from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Channel
+from hromada.apps.appeals.rows import PUBLIC_COLUMNS, public_rows
 from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import District
 from hromada.core.api.errors import DomainError
@@ -82,11 +87,43 @@ def _public_context(request: HttpRequest) -> dict[str, Any]:
             "categories": Category.objects.filter(is_public=True, is_active=True)}
 
 
+PUBLIC_PAGE_SECONDS = 10
+# Stands for the visitor's CSRF token in a cached page (the language switch is a POST form); every answer
+# puts the token of its own visitor in its place. It reads the same escaped and unescaped.
+_CSRF_PLACEHOLDER = "csrf-token-of-the-visitor-7f3a91"
+
+
+def _public_page_key(request: HttpRequest) -> str | None:
+    """Where an anonymous visitor's rendering of a public page is cached, or None when it must not be:
+    a signed-in visitor sees their own links, and a pending message is shown once, to its visitor."""
+    if request.method != "GET" or request.user.is_authenticated or len(messages.get_messages(request)):
+        return None
+    where = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()[:32]
+    return f"appeals:public-page:{request.community.pk}:{get_language()}:{where}"  # type: ignore[attr-defined]
+
+
+def _with_visitor_token(request: HttpRequest, html: str) -> HttpResponse:
+    return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
+
+
 def public_list(request: HttpRequest) -> HttpResponse:
-    """The problem map's text alternative: public problems, de-identified, newest first."""
+    """The problem map's text alternative: public problems, de-identified, newest first.
+
+    Anonymous visitors get a rendering at most PUBLIC_PAGE_SECONDS old (from the default cache; see
+    docs/appeals.md): the page is public and de-identified, and the same for every anonymous visitor
+    but for the CSRF token of the language switch, which is put in per answer."""
+    key = _public_page_key(request)
+    if key is not None and (html := cache.get(key)) is not None:
+        return _with_visitor_token(request, html)
     context = _public_context(request)
-    page = _page(request, selectors.public_appeals(category=context["category"], status=context["status"]))
-    return render(request, "appeals/public_list.html", {**context, "page": page})
+    page = _page(request, selectors.public_appeals(category=context["category"], status=context["status"],
+                                                   columns=PUBLIC_COLUMNS))
+    context = {**context, "page": page, "rows": public_rows(page.object_list)}
+    if key is None:
+        return render(request, "appeals/public_list.html", context)
+    html = render_to_string("appeals/public_list.html", {**context, "csrf_token": _CSRF_PLACEHOLDER}, request)
+    cache.set(key, html, PUBLIC_PAGE_SECONDS)
+    return _with_visitor_token(request, html)
 
 
 def public_map(request: HttpRequest) -> HttpResponse:

@@ -1,15 +1,20 @@
 """Web pages: the resident's form with photos, receipt, office work, dashboard, exports, public list."""
 
 import io
+import re
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
+from hromada.apps.accounts.models import StaffRole
 from hromada.apps.appeals import actions
 from hromada.apps.appeals.models import Appeal, AppealPhoto, Channel, PaperScan
 from hromada.core import tenancy
 from hromada.core.audit.models import AuditRecord
+from hromada.testing import factories
 
 
 def jpeg_with_gps(lat=49.79, lon=30.12) -> bytes:
@@ -187,3 +192,54 @@ def test_api_resident_files_and_reads_own_appeal(client, world):
     assert bad.status_code == 400 and bad.json()["errors"][0]["code"] == "unknown_category"
     detail = client.get(f"/c/kyiv/api/v1/appeals/{created.json()['id']}/").json()
     assert detail["events"][0]["kind"] == "register"
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_public_list_is_cached_for_anonymous_visitors_with_their_own_csrf_token(client, world):
+    _many(world, 1)
+    first = client.get("/c/kyiv/appeals/")
+    _many(world, 1)  # registered after the page was rendered: anonymous visitors see it within seconds
+    other = Client(enforce_csrf_checks=True)
+    cached = other.get("/c/kyiv/appeals/")
+    assert first.content.count(b"KY-20") == cached.content.count(b"KY-20") == 1
+    # The cached page carries the second visitor's own token, which the language switch accepts.
+    assert _token(cached.content.decode()) != _token(first.content.decode())
+    switched = other.post("/i18n/setlang/", {"language": "en", "next": "/c/kyiv/appeals/",
+                                             "csrfmiddlewaretoken": _token(cached.content.decode())})
+    assert switched.status_code == 302
+    english = other.get("/c/kyiv/appeals/")  # another language is another page
+    assert b"Problems reported by residents" in english.content
+    assert b"<td>\xf0\x9f\x9a\xa7 Potholes</td>" in english.content and b"<td>Routed</td>" in english.content
+    client.force_login(world.resident)  # signed in: always rendered afresh, with the "report" link
+    own = client.get("/c/kyiv/appeals/")
+    assert own.content.count(b"KY-20") == 2 and b"/c/kyiv/appeals/new/" in own.content
+
+
+def test_a_granted_role_opens_the_queue_on_the_next_request(client, world):
+    person = factories.make_user(community=world.community)
+    client.force_login(person)
+    assert client.get("/c/kyiv/appeals/office/queue/").status_code == 403
+    with tenancy.scope(world.community):
+        StaffRole.objects.create(community=world.community, user=person, role="executor", department=world.roads)
+    assert client.get("/c/kyiv/appeals/office/queue/").status_code == 200
+
+
+def test_queue_marks_overdue_rows_and_dashboard_links_each_row(client, world):
+    with time_machine.travel("2026-01-05 09:00 +02:00", tick=False):
+        _many(world, 1)  # due 15 days later: long overdue by now
+    _many(world, 1)
+    with tenancy.scope(world.community):
+        late, fresh = Appeal.objects.order_by("registered_at")
+    client.force_login(world.executor)
+    html = client.get("/c/kyiv/appeals/office/queue/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (f'<tr class="overdue"><td><a href="/c/kyiv/appeals/office/{late.pk}/">{late.number}</a></td>'
+            "<td>Potholes</td><td>Дороги</td><td>Routed</td>") in html
+    assert "<strong>overdue</strong>" in html and f'<tr><td><a href="/c/kyiv/appeals/office/{fresh.pk}/">' in html
+    client.force_login(world.controller)
+    html = client.get("/c/kyiv/appeals/office/dashboard/").content.decode()
+    assert (f'<tr><th scope="row">Дороги</th><td><a href="/c/kyiv/appeals/office/list/?kind=open&amp;'
+            f'department={world.roads.pk}">2</a></td><td><a href="/c/kyiv/appeals/office/list/?kind=overdue&amp;'
+            f'department={world.roads.pk}">1</a></td></tr>') in html

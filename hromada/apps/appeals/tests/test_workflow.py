@@ -186,3 +186,14 @@ def test_reminders_go_to_executors_and_controllers(scoped):
     assert bodies.filter(address=w.executor.email, body__contains="Overdue appeals: 1").exists()
     assert bodies.filter(address=w.controller.email).exists()
     assert not bodies.filter(address=w.housing_executor.email).exists()
+
+
+def test_repeated_appeal_by_email_ignores_case(scoped):
+    w = scoped
+    first = register(w, author=actions.Author(name="Олена", email="olena@example.test"))
+    actions.appeal_take(appeal=first, by=w.executor)
+    actions.appeal_answer(appeal=first, text="Відремонтовано", by=w.executor)
+    again = register(w, author=actions.Author(name="Олена", email="OLENA@Example.test"))
+    other = register(w, author=actions.Author(name="Іван", email="ivan@example.test"))
+    assert again.is_repeated and again.repeated_of == first
+    assert not other.is_repeated
