@@ -46,7 +46,7 @@ DESCRIPTION = ("one hot petition signed over HTTP by many distinct verified resi
 USERS_PER_SECOND = 1600  # users prepared per second of --duration (the target is 1,000 signatures/s)
 MIN_USERS = 5000
 REDIS_URL = "redis://127.0.0.1:6379/11"
-SIGN_CONNECTIONS = int(os.environ.get("BENCH_SIGN_CONNECTIONS", "8"))
+SIGN_CONNECTIONS = int(os.environ.get("BENCH_SIGN_CONNECTIONS", "16"))
 COUNT_CONNECTIONS = int(os.environ.get("BENCH_COUNT_CONNECTIONS", "32"))
 # The viewers polling count.json are an offered load, not a flood: each wrk connection waits between
 # its requests so that all of them together ask for about COUNT_RATE requests a second (the issue
