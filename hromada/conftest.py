@@ -38,3 +38,14 @@ def staff(community):
 def _english_by_default(settings):
     # Tests read messages in English unless they switch language on purpose.
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _forget_process_memory():
+    # Values a process keeps in front of the shared cache must not leak from one test to the next
+    # (databases are rolled back, so ids are reused).
+    from hromada.core import memo
+
+    memo.clear_local()
+    yield
+    memo.clear_local()

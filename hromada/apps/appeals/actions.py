@@ -17,7 +17,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -48,6 +47,7 @@ from hromada.apps.appeals.models import (
 )
 from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import Community, Department, District
+from hromada.core import memo
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.calendar import add_calendar_days, end_of_day, kyiv_date
@@ -268,21 +268,21 @@ def _routing_key(community_id: int) -> str:
 
 def _routing_changed(community_id: int) -> None:
     """Forget the cached routing table, now and again once the change commits."""
-    cache.delete(_routing_key(community_id))
-    transaction.on_commit(lambda: cache.delete(_routing_key(community_id)))
+    memo.delete_many([_routing_key(community_id)])
+    transaction.on_commit(lambda: memo.delete_many([_routing_key(community_id)]))
 
 
 def _routing_table(community_id: int) -> tuple[dict[tuple[int, int | None], int], dict[int, int | None]]:
     """The community's rules {(category, district or None): department} and category parents, cached for a
     minute (every registration routes; rules change rarely, and the actions that change them forget it)."""
     key = _routing_key(community_id)
-    table = cache.get(key)
+    table = memo.get(key)
     if table is None:
         rules = {(c, d): dep for c, d, dep in RoutingRule.objects.values_list("category_id", "district_id",
                                                                               "department_id")}
         parents = dict(Category.objects.values_list("pk", "parent_id"))
         table = (rules, parents)
-        cache.set(key, table, ROUTING_CACHE_SECONDS)
+        memo.set(key, table, ROUTING_CACHE_SECONDS)
     return table
 
 

@@ -24,7 +24,7 @@ from hromada.apps.appeals.models import (
 )
 from hromada.apps.appeals.rows import OFFICE_COLUMNS
 from hromada.apps.communities.models import Community, Department
-from hromada.core import tenancy
+from hromada.core import memo, tenancy
 from hromada.core.calendar import kyiv_date
 from hromada.core.tenancy.models import TenantQuerySet
 
@@ -76,18 +76,18 @@ def public_categories(community_id: int) -> list[Category]:
     """The community's active public categories (its Open311 services), with their parents; cached for a
     minute, and forgotten by `actions.category_save`."""
     key = _public_categories_key(community_id)
-    categories = cache.get(key)
+    categories = memo.get(key)
     if categories is None:
         categories = list(Category.objects.filter(is_public=True, is_active=True).select_related("parent"))
-        cache.set(key, categories, PUBLIC_CATEGORIES_SECONDS)
+        memo.set(key, categories, PUBLIC_CATEGORIES_SECONDS)
     return categories
 
 
 def public_categories_changed(community_id: int) -> None:
     """Forget the cached categories (and the dashboard's names), now and again once the change commits."""
     keys = [_public_categories_key(community_id), f"appeals:names:{community_id}"]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    memo.delete_many(keys)
+    transaction.on_commit(lambda: memo.delete_many(keys))
 
 
 def with_related(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:

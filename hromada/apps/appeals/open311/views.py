@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET  # noqa: S405 - we only write XML here, never parse it
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from hromada.apps.appeals import actions, selectors
 from hromada.apps.appeals.models import OPEN_STATUSES, Appeal, AppealStatus, Category, Channel, Open311Client
+from hromada.core import memo
 from hromada.core.api.errors import DomainError
 
 DESCRIPTION_MAX = 4000
@@ -237,11 +237,11 @@ def _client(request: HttpRequest, api_key: str) -> Open311Client | None:
         return None
     digest = actions.hash_key(api_key)
     key = f"appeals:open311-client:{request.community.pk}:{digest}"  # type: ignore[attr-defined]
-    client = cache.get(key)
+    client = memo.get(key)
     if client is None:
         client = Open311Client.objects.filter(key_hash=digest, is_active=True).first()
         if client is not None:
-            cache.set(key, client, CLIENT_CACHE_SECONDS)
+            memo.set(key, client, CLIENT_CACHE_SECONDS)
     return client
 
 
