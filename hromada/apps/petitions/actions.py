@@ -56,7 +56,6 @@ from hromada.core.audit.services import audit_record
 from hromada.core.calendar import add_calendar_days, community_add_working_days, end_of_day, kyiv_date
 from hromada.core.jobs import enqueue
 from hromada.core.notifications.services import notify
-from hromada.core.postgresql import prepared
 
 logger = logging.getLogger("hromada.petitions")
 S = PetitionStatus
@@ -404,19 +403,22 @@ _INSERT_SIGNATURE_SQL = (
     "operator_id, ip, email_domain, notify_on_answer) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id")
 
 
+def _require_signing_scope(petition: Petition) -> None:
+    """Signature rows are written with plain SQL, past the tenant manager: check the scope here."""
+    active = tenancy.current_scope()
+    if active is None or not (active.all_communities or active.community_id == petition.community_id):
+        raise tenancy.ScopeError("signatures are written only inside their community's scope")
+
+
 def _insert_signature(petition: Petition, person, *, now: datetime, channel: str, ip: str | None = None,
                       notify_on_answer: bool = True, operator: User | None = None) -> Signature:
     """INSERT the signature row; the partial unique index refuses a second active one.
 
     No savepoint: the caller's transaction is rolled back by the DomainError."""
-    active = tenancy.current_scope()
-    if active is None or not (active.all_communities or active.community_id == petition.community_id):
-        raise tenancy.ScopeError("signatures are written only inside their community's scope")
-    email = getattr(person, "email", "") or ""
+    _require_signing_scope(petition)
     signature = Signature(
         community_id=petition.community_id, petition=petition, person=person, signed_at=now, channel=channel,
-        ip=ip or None, email_domain=email.rsplit("@", 1)[-1].lower() if "@" in email else "",
-        notify_on_answer=notify_on_answer, operator=operator)
+        ip=ip or None, email_domain=_email_domain(person), notify_on_answer=notify_on_answer, operator=operator)
     ops = connection.ops
     # One plain INSERT (the hot path of a surge): the model's save() machinery costs more than the statement.
     params = [signature.community_id, petition.pk, person.pk, ops.adapt_datetimefield_value(now), channel,
@@ -431,20 +433,6 @@ def _insert_signature(petition: Petition, person, *, now: datetime, channel: str
                           status_code=409) from exc
     signature._state.adding = False
     return signature
-
-
-# On PostgreSQL a signature is one statement, atomic by itself: the count's UPDATE (only while
-# signing is open; it takes the petition's row lock) feeds the INSERT of the signature, whose
-# partial unique index refuses a second active signature and so undoes the UPDATE as well.
-_SIGN_SQL = (
-    f"WITH counted AS (UPDATE {Petition._meta.db_table} SET signature_count = signature_count + 1 "  # noqa: S608
-    "WHERE id = %s AND status IN (%s, %s) AND collection_ends_at >= %s "
-    "RETURNING id, signature_count, status, threshold) "
-    f"INSERT INTO {Signature._meta.db_table} (community_id, petition_id, person_id, signed_at, channel, "
-    "operator_id, ip, email_domain, notify_on_answer) "
-    "SELECT %s, counted.id, %s, %s, %s, NULL, %s::inet, %s, %s FROM counted "
-    "RETURNING id, (SELECT signature_count FROM counted), (SELECT status FROM counted), "
-    "(SELECT threshold FROM counted)")
 
 
 def _email_domain(person: User) -> str:
@@ -464,7 +452,7 @@ def _sign_in_batch(petition: Petition, person: User, *, now: datetime, ip: str |
     if request.outcome == "closed":
         _refuse_closed(petition, now=now)
     if request.outcome != "signed":  # the batch could not be written: this request alone, precisely
-        return _sign_in_one_statement(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
+        return _sign_in_transaction(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
     signature = Signature(
         pk=request.signature_id, community_id=petition.community_id, petition=petition, person=person,
         signed_at=now, channel=SignatureChannel.ONLINE, ip=ip or None, email_domain=request.email_domain,
@@ -493,32 +481,6 @@ def _after_signing(petition: Petition, *, now: datetime) -> None:
             petition.signature_count, petition.status = locked.signature_count, locked.status
 
 
-def _sign_in_one_statement(petition: Petition, person: User, *, now: datetime, ip: str | None,
-                           notify_on_answer: bool) -> Signature:
-    """PostgreSQL, outside a transaction: the signature and the count in one autocommitted statement.
-    The threshold transition, when this signature crosses it, follows in its own transaction."""
-    signature = Signature(
-        community_id=petition.community_id, petition=petition, person=person, signed_at=now,
-        channel=SignatureChannel.ONLINE, ip=ip or None, email_domain=_email_domain(person),
-        notify_on_answer=notify_on_answer)
-    ops = connection.ops
-    when = ops.adapt_datetimefield_value(now)
-    params = [petition.pk, *(str(status) for status in SIGNABLE_STATUSES), when, petition.community_id, person.pk, when,
-              str(SignatureChannel.ONLINE), signature.ip, signature.email_domain, notify_on_answer]
-    try:
-        row = prepared.fetchone(_SIGN_SQL, params)
-    except IntegrityError as exc:
-        raise DomainError(_("You have already signed this petition."), code="already_signed",
-                          status_code=409) from exc
-    if row is None:  # closed since the checks: the precise reason, as _bump_count gives it
-        _refuse_closed(petition, now=now)
-    signature.pk = int(row[0])
-    signature._state.adding = False
-    petition.signature_count, petition.status, petition.threshold = int(row[1]), str(row[2]), int(row[3])
-    _after_signing(petition, now=now)
-    return signature
-
-
 def petition_sign(*, petition: Petition, person: User, ip: str | None = None, notify_on_answer: bool = True,
                   policy: PetitionPolicy | None = None) -> Signature:
     """Sign online: INSERT the signature and UPDATE the count atomically (+ the threshold transition
@@ -529,11 +491,16 @@ def petition_sign(*, petition: Petition, person: User, ip: str | None = None, no
     if refusal is not None:
         raise refusal
     if connection.vendor == "postgresql" and connection.get_autocommit():
-        active = tenancy.current_scope()
-        if active is None or not (active.all_communities or active.community_id == petition.community_id):
-            raise tenancy.ScopeError("signatures are written only inside their community's scope")
+        _require_signing_scope(petition)
         return _sign_in_batch(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
-    with transaction.atomic():  # the petition's row lock first, then the signature (see above)
+    return _sign_in_transaction(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
+
+
+def _sign_in_transaction(petition: Petition, person: User, *, now: datetime, ip: str | None,
+                         notify_on_answer: bool) -> Signature:
+    """One transaction: the count's UPDATE (the petition's row lock first), then the signature's INSERT,
+    then the threshold transition when this signature crosses it."""
+    with transaction.atomic():
         _bump_count(petition, +1, now=now, require_open=True)
         signature = _insert_signature(petition, person, now=now, channel=SignatureChannel.ONLINE, ip=ip,
                                       notify_on_answer=notify_on_answer)

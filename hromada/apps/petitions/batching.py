@@ -10,8 +10,8 @@ waiting request its own outcome. Requests that arrive meanwhile form the next ba
 the first of them. A request is answered only after its batch is committed, so an acknowledged
 signature is stored, and the count is exact in the same statement.
 
-If a batch fails for any other reason, its requests are written one by one with the single
-signature statement, so each gets its own precise answer.
+If a batch fails for any other reason, its requests are written one by one, each in its own
+transaction, so each gets its own precise answer.
 """
 
 from __future__ import annotations
