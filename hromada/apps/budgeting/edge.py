@@ -64,8 +64,7 @@ def ballot(request: edge.EdgeRequest) -> edge.EdgeResponse | None:
         try:
             outcome = actions.ballot_submit(cycle=cycle, voter=user, choices=choices, district_id=district_id)
         except DomainError as exc:
-            return edge.EdgeResponse(exc.status_code, {"errors": [
-                {"code": exc.code, "message": str(exc.detail), "field": exc.field}]}, language=language)
+            return edge.EdgeResponse(exc.status_code, exc.envelope(), language=language)
     return edge.EdgeResponse(201 if outcome.created else 200, ballot_answer(cycle, outcome), language=language)
 
 

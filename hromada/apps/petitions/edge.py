@@ -51,8 +51,7 @@ def sign(request: edge.EdgeRequest) -> edge.EdgeResponse | None:
             ratelimit.check_sign_rate(policy=policy, user_id=user.pk, ip=ip)
             actions.petition_sign(petition=petition, person=user, ip=ip, notify_on_answer=True, policy=policy)
         except DomainError as exc:
-            return edge.EdgeResponse(exc.status_code, {"errors": [
-                {"code": exc.code, "message": str(exc.detail), "field": exc.field}]}, language=language)
+            return edge.EdgeResponse(exc.status_code, exc.envelope(), language=language)
     return edge.EdgeResponse(200, {"signed": True, "count": petition.signature_count, "status": petition.status},
                              language=language)
 

@@ -36,8 +36,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _error_json(exc: DomainError) -> JsonResponse:
-    return JsonResponse({"errors": [{"code": exc.code, "message": str(exc.detail), "field": exc.field}]},
-                        status=exc.status_code)
+    return JsonResponse(exc.envelope(), status=exc.status_code)
 
 
 def _petition_in_request(request: HttpRequest, pk: int) -> Petition | None:

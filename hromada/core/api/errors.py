@@ -29,6 +29,10 @@ class DomainError(exceptions.APIException):
         if status_code is not None:
             self.status_code = status_code
 
+    def envelope(self) -> dict[str, Any]:
+        """The error as the API answers it, in the active language."""
+        return {"errors": [{"code": self.code, "message": str(self.detail), "field": self.field}]}
+
 
 def _flatten(detail: Any, field: str | None = None) -> list[dict[str, Any]]:
     if isinstance(detail, dict):
@@ -53,10 +57,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, DomainError):
-        return Response(
-            {"errors": [{"code": exc.code, "message": str(exc.detail), "field": exc.field}]},
-            status=exc.status_code,
-        )
+        return Response(exc.envelope(), status=exc.status_code)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
