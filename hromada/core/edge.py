@@ -54,10 +54,6 @@ class EdgeRequest:
     community: Any  # the process's remembered Community, shared by requests: read it, never change it
     match: re.Match[str]
 
-    @property
-    def method(self) -> str:
-        return str(self.environ.get("REQUEST_METHOD", ""))
-
     def header(self, name: str) -> str:
         """A request header by its CGI name, e.g. `HTTP_ACCEPT`."""
         return str(self.environ.get(name, ""))

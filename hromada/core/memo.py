@@ -15,38 +15,60 @@ from typing import Any
 
 from django.core.cache import cache
 
+MISSING = object()
+
+
+class TimedMemory:
+    """A process's short memory: each value is kept for the seconds it was put with. Bounded: past
+    `limit` entries it forgets everything at once (unknown keys must not grow it without end)."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._entries: dict[Any, tuple[float, Any]] = {}
+
+    def get(self, key: Any, default: Any = MISSING) -> Any:
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        return default
+
+    def put(self, key: Any, value: Any, seconds: float) -> None:
+        if len(self._entries) > self.limit:
+            self._entries.clear()
+        self._entries[key] = (time.monotonic() + seconds, value)
+
+    def pop(self, key: Any) -> None:
+        self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
 LOCAL_SECONDS = 2.0
-_LOCAL: dict[str, tuple[float, Any]] = {}
+_LOCAL = TimedMemory()
 
 
 def get(key: str) -> Any:
-    now = time.monotonic()
-    hit = _LOCAL.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
+    value = _LOCAL.get(key)
+    if value is not MISSING:
+        return value
     value = cache.get(key)
     if value is not None:
-        _remember(key, value, now)
+        _LOCAL.put(key, value, LOCAL_SECONDS)
     return value
 
 
 def set(key: str, value: Any, timeout: float) -> None:  # noqa: A001 - the cache's own verb
     cache.set(key, value, timeout)
-    _remember(key, value, time.monotonic())
+    _LOCAL.put(key, value, LOCAL_SECONDS)
 
 
 def delete_many(keys: Iterable[str]) -> None:
     keys = list(keys)
     for key in keys:
-        _LOCAL.pop(key, None)
+        _LOCAL.pop(key)
     cache.delete_many(keys)
 
 
 def clear_local() -> None:
     _LOCAL.clear()
-
-
-def _remember(key: str, value: Any, now: float) -> None:
-    if len(_LOCAL) > 10_000:
-        _LOCAL.clear()
-    _LOCAL[key] = (now + LOCAL_SECONDS, value)

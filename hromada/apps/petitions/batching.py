@@ -134,10 +134,3 @@ def _write(petition: Petition, batch: list[Request]) -> None:
         request.outcome = "duplicate" if signature_id is None else "signed"
         request.signature_id = int(signature_id or 0)
         request.count = count
-
-
-def waiting(petition_id: int) -> int:
-    """How many requests wait for a batch of this petition (for tests and diagnostics)."""
-    with _LOCK:
-        return len(_QUEUES.get(petition_id, []))
-

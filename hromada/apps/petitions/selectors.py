@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -26,6 +25,7 @@ from hromada.apps.petitions.models import (
     active_signatures,
 )
 from hromada.core.calendar import KYIV
+from hromada.core.memo import MISSING, TimedMemory
 
 S = PetitionStatus
 SORTS = {
@@ -70,7 +70,7 @@ _SIGNING_SQL = (f"SELECT {', '.join(SIGNING_FIELDS)} FROM {Petition._meta.db_tab
 # kept: a petition that opens is seen at once. One that closes within the second is still refused
 # exactly, because the signing transaction re-checks status and period in its UPDATE of the count.
 SIGNING_SNAPSHOT_SECONDS = 1.0
-_SIGNABLE: dict[int, tuple[float, Petition]] = {}
+_SIGNABLE = TimedMemory(limit=1_000)
 
 
 def forget_signing_snapshots() -> None:
@@ -79,21 +79,18 @@ def forget_signing_snapshots() -> None:
 
 def petition_for_signing(pk: int, community) -> Petition | None:
     """The few columns signing needs (the hot path of a surge), or None; a private copy each call."""
-    now = time.monotonic()
-    hit = _SIGNABLE.get(pk)
-    if hit is not None and hit[0] > now and hit[1].community_id == community.pk:
-        petition = copy.copy(hit[1])
+    remembered = _SIGNABLE.get(pk)
+    if remembered is not MISSING and remembered.community_id == community.pk:
+        petition = copy.copy(remembered)
     else:
         found = list(Petition.objects.raw(_SIGNING_SQL, [pk, community.pk]))
         if not found:
             return None
         petition = found[0]
         if petition.is_signable():
-            if len(_SIGNABLE) > 1_000:
-                _SIGNABLE.clear()
-            _SIGNABLE[pk] = (now + SIGNING_SNAPSHOT_SECONDS, copy.copy(petition))
+            _SIGNABLE.put(pk, copy.copy(petition), SIGNING_SNAPSHOT_SECONDS)
         else:
-            _SIGNABLE.pop(pk, None)
+            _SIGNABLE.pop(pk)
     petition.community = community
     return petition
 
@@ -167,7 +164,7 @@ def signatures_by_day(petition: Petition, max_days: int = 92) -> list[DayCount]:
 
 # The count endpoint's memory: each process reads a petition's count at most once a second.
 COUNT_TTL_SECONDS = 1.0
-_COUNTS: dict[int, tuple[float, dict[str, Any] | None]] = {}
+_COUNTS = TimedMemory()
 
 
 def forget_counts() -> None:
@@ -176,14 +173,10 @@ def forget_counts() -> None:
 
 def count_payload(petition_id: int) -> dict[str, Any] | None:
     """The public count of a petition, at most one second old (no cache round trip: process memory)."""
-    now = time.monotonic()
-    hit = _COUNTS.get(petition_id)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    payload = _read_count(petition_id)
-    if len(_COUNTS) > 10_000:
-        _COUNTS.clear()
-    _COUNTS[petition_id] = (now + COUNT_TTL_SECONDS, payload)
+    payload = _COUNTS.get(petition_id)
+    if payload is MISSING:
+        payload = _read_count(petition_id)
+        _COUNTS.put(petition_id, payload, COUNT_TTL_SECONDS)
     return payload
 
 
