@@ -29,9 +29,13 @@ from http.cookies import SimpleCookie
 from importlib import import_module
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX as CACHED_DB_PREFIX
 from django.core import signals
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.handlers.wsgi import WSGIHandler
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # Django's own token checks, not in the stubs
     InvalidTokenFormat,
@@ -43,7 +47,7 @@ from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from hromada.core import tenancy
+from hromada.core import cache, tenancy
 
 logger = logging.getLogger("django.request")
 
@@ -119,6 +123,7 @@ def csrf_passes(request: EdgeRequest) -> bool:
 
 
 _SESSION_ENGINE: list[Any] = []
+_CACHED_DB = "django.contrib.sessions.backends.cached_db"
 
 
 def _session_store(key: str) -> Any:
@@ -127,12 +132,43 @@ def _session_store(key: str) -> Any:
     return _SESSION_ENGINE[0](key)
 
 
-def signed_in_user(request: EdgeRequest) -> Any:
-    """The account of a valid session (as `django.contrib.auth.get_user` finds it), or None."""
+def session_data(request: EdgeRequest) -> dict[str, Any]:
+    """The request's session as `SessionStore.load()` reads it ({} when there is none).
+
+    With cached_db sessions in Redis the cache is read on the thread's own connection
+    (`cache.held`); a miss, or any other engine, goes through the session store itself."""
     key = request.cookies.get(settings.SESSION_COOKIE_NAME)
     if not key:
+        return {}
+    if settings.SESSION_ENGINE == _CACHED_DB and len(key) >= 8:  # shorter keys: the store starts a new session
+        backend = caches[settings.SESSION_CACHE_ALIAS]
+        if isinstance(backend, RedisCache):
+            try:
+                raw = cache.held.command(backend, "GET", backend.make_and_validate_key(CACHED_DB_PREFIX + key))
+            except redis.RedisError:  # as the store does: a cache that fails is a miss
+                raw = None
+            if raw is not None:
+                return dict(backend._cache._serializer.loads(raw))  # type: ignore[attr-defined]
+    return dict(_session_store(key).load())
+
+
+def session_account(request: EdgeRequest) -> tuple[str, Any, str] | None:
+    """(authentication backend, account id, session hash) of a signed-in session, or None.
+
+    Nothing is checked against the account: the caller must do what `get_user` does."""
+    data = session_data(request)
+    backend_path = data.get(BACKEND_SESSION_KEY)
+    if SESSION_KEY not in data or backend_path not in settings.AUTHENTICATION_BACKENDS:
         return None
-    data = _session_store(key).load()
+    session_hash = data.get(HASH_SESSION_KEY)
+    if not session_hash:
+        return None
+    return str(backend_path), data[SESSION_KEY], str(session_hash)
+
+
+def signed_in_user(request: EdgeRequest) -> Any:
+    """The account of a valid session (as `django.contrib.auth.get_user` finds it), or None."""
+    data = session_data(request)
     backend_path = data.get(BACKEND_SESSION_KEY)
     if SESSION_KEY not in data or backend_path not in settings.AUTHENTICATION_BACKENDS:
         return None

@@ -23,9 +23,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone, translation
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from hromada.apps.accounts.backends import AccountBackend, fetch_user, fetch_users
 from hromada.apps.accounts.models import IdentityLevel, Role, StaffRole, User, tax_number_hash
 from hromada.apps.communities.models import Community
 from hromada.apps.petitions import batching, signals, workflow
@@ -142,6 +144,11 @@ def signing_refusal(petition: Petition, person, policy: PetitionPolicy, now: dat
             _("Only people with a verified identity can sign petitions. Verify your identity with the "
               "identity provider, or in person at a CNAP desk, and sign again."),
             code="identity_not_verified", status_code=403)
+    return petition_refusal(petition, now) or personal_refusal(petition.community, person, policy, now)
+
+
+def petition_refusal(petition: Petition, now: datetime) -> DomainError | None:
+    """Why nobody may sign `petition` now (its status, its collection period), or None."""
     if petition.status in (S.DRAFT, S.MODERATION, S.REJECTED):
         return DomainError(_("This petition is not published, so it cannot be signed."),
                            code="petition_not_published", status_code=409)
@@ -155,7 +162,7 @@ def signing_refusal(petition: Petition, person, policy: PetitionPolicy, now: dat
         return DomainError(_("The signature collection period ended on %(date)s.")
                            % {"date": _date(petition.collection_ends_at)},
                            code="collection_ended", status_code=409)
-    return personal_refusal(petition.community, person, policy, now)
+    return None
 
 
 def personal_refusal(community: Community, person, policy: PetitionPolicy, now: datetime) -> DomainError | None:
@@ -447,20 +454,25 @@ def _sign_in_batch(petition: Petition, person: User, *, now: datetime, ip: str |
     request = batching.sign(petition, batching.Request(
         person_id=person.pk, signed_at=now, ip=ip or None, email_domain=_email_domain(person),
         notify_on_answer=notify_on_answer))
-    if request.outcome == "duplicate":
-        raise DomainError(_("You have already signed this petition."), code="already_signed", status_code=409)
-    if request.outcome == "closed":
-        _refuse_closed(petition, now=now)
-    if request.outcome != "signed":  # the batch could not be written: this request alone, precisely
+    if request.outcome == "retry":  # the batch could not be written: this request alone, precisely
         return _sign_in_transaction(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
+    _signed_in_batch(petition, request, now=now)
     signature = Signature(
         pk=request.signature_id, community_id=petition.community_id, petition=petition, person=person,
         signed_at=now, channel=SignatureChannel.ONLINE, ip=ip or None, email_domain=request.email_domain,
         notify_on_answer=notify_on_answer)
     signature._state.adding = False
+    return signature
+
+
+def _signed_in_batch(petition: Petition, request: batching.Request, *, now: datetime) -> None:
+    """The outcome of a batched signature: the refusals, or the new count on `petition`."""
+    if request.outcome == "duplicate":
+        raise DomainError(_("You have already signed this petition."), code="already_signed", status_code=409)
+    if request.outcome == "closed":
+        _refuse_closed(petition, now=now)
     petition.signature_count, petition.status, petition.threshold = request.count
     _after_signing(petition, now=now)
-    return signature
 
 
 def _refuse_closed(petition: Petition, *, now: datetime) -> NoReturn:
@@ -494,6 +506,68 @@ def petition_sign(*, petition: Petition, person: User, ip: str | None = None, no
         _require_signing_scope(petition)
         return _sign_in_batch(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
     return _sign_in_transaction(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
+
+
+def signs_in_batches() -> bool:
+    """Online signatures go through the process's batches (PostgreSQL, outside a transaction)."""
+    return connection.vendor == "postgresql" and connection.get_autocommit()
+
+
+def petition_sign_by_session(*, petition: Petition, person_id: int, session_hash: str, policy: PetitionPolicy,
+                             ip: str | None = None, notify_on_answer: bool = True) -> bool:
+    """Sign online for the account a session names, reading the account inside the batch.
+
+    For the edge (`signs_in_batches()` only): the session gave the account's id and the hash of
+    the password it was issued for; the batch's leader reads all its signers' accounts in one
+    statement and checks each as the session middleware and `signing_refusal` do (the petition's
+    own state first: callers hand petitions that are not open to the full path). True: signed,
+    and `petition` carries the new count. False: the session does not hold for the account (no
+    longer active, password changed, removed); nothing was written, the caller hands the request
+    on. DomainError for the refusals, as `petition_sign`."""
+    now = timezone.now()
+    refusal = petition_refusal(petition, now)
+    if refusal is not None:
+        raise refusal
+    _require_signing_scope(petition)
+    community = petition.community
+    request = batching.sign(petition, batching.Request(
+        person_id=person_id, signed_at=now, ip=ip or None, email_domain="", notify_on_answer=notify_on_answer,
+        session_hash=session_hash, vet=lambda requests: _vet_signers(requests, community, policy)))
+    if request.outcome == "session":
+        return False
+    if request.outcome == "refused":  # decided in the leader's thread; the message in this request's language
+        raise personal_refusal(community, request.person, policy, now) or DomainError(
+            _("Only people with a verified identity can sign petitions."), code="identity_not_verified",
+            status_code=403)
+    if request.outcome == "retry":  # the batch could not be checked or written: this request alone
+        person = fetch_user(person_id)
+        if person is None or not _session_holds(person, session_hash):
+            return False
+        petition_sign(petition=petition, person=person, ip=ip, notify_on_answer=notify_on_answer, policy=policy)
+        return True
+    _signed_in_batch(petition, request, now=now)
+    return True
+
+
+def _session_holds(person: User, session_hash: str) -> bool:
+    """What `django.contrib.auth.get_user` checks of a session's account (see accounts.backends)."""
+    return (AccountBackend().user_can_authenticate(person)
+            and constant_time_compare(session_hash, person.get_session_auth_hash()))
+
+
+def _vet_signers(requests: list[batching.Request], community: Community, policy: PetitionPolicy) -> None:
+    """The batch leader's check of signers whose accounts are not read yet: one statement for all."""
+    people = fetch_users([request.person_id for request in requests])
+    for request in requests:
+        person = people.get(request.person_id)
+        if person is None or not _session_holds(person, request.session_hash):
+            request.outcome = "session"
+            continue
+        request.person = person
+        if personal_refusal(community, person, policy, request.signed_at) is not None:
+            request.outcome = "refused"
+            continue
+        request.email_domain = _email_domain(person)
 
 
 def _sign_in_transaction(petition: Petition, person: User, *, now: datetime, ip: str | None,

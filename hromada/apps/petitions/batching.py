@@ -10,13 +10,21 @@ waiting request its own outcome. Requests that arrive meanwhile form the next ba
 the first of them. A request is answered only after its batch is committed, so an acknowledged
 signature is stored, and the count is exact in the same statement.
 
+A request may come with only the account's id and its session hash (the edge's signing, which
+has not read the account): it then carries a `vet` function, and the leader calls it once for
+all such requests of the batch before writing. `vet` reads their accounts in one statement and
+decides each request that may not sign (`session`: the session does not hold for the account;
+`refused`: the person may not sign); only the undecided ones are written.
+
 If a batch fails for any other reason, its requests are written one by one, each in its own
 transaction, so each gets its own precise answer.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -55,13 +63,17 @@ class Request:
     ip: str | None
     email_domain: str
     notify_on_answer: bool
+    session_hash: str = ""
+    vet: Callable[[list[Request]], None] | None = None  # decides who may sign, for unread accounts
+    person: Any = None  # the account, once `vet` has read it
     done: threading.Event = field(default_factory=threading.Event)
     lead: bool = False  # woken to lead the next batch rather than with an outcome
-    outcome: str = ""  # "signed", "duplicate", "closed", "retry"
+    outcome: str = ""  # "signed", "duplicate", "closed", "retry"; from `vet`: "session", "refused"
     signature_id: int = 0
     count: tuple[int, str, int] = (0, "", 0)
 
 
+logger = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 _QUEUES: dict[int, list[Request]] = {}
 _LEADING: set[int] = set()
@@ -97,7 +109,8 @@ def _lead(petition: Petition) -> None:
         queue = _QUEUES.get(petition.pk, [])
         batch, _QUEUES[petition.pk] = queue[:BATCH_LIMIT], queue[BATCH_LIMIT:]
     try:
-        _write(petition, batch)
+        _vet(batch)
+        _write(petition, [request for request in batch if not request.outcome])
     finally:
         with _LOCK:
             queue = _QUEUES.get(petition.pk, [])
@@ -111,7 +124,21 @@ def _lead(petition: Petition) -> None:
             request.done.set()
 
 
+def _vet(batch: list[Request]) -> None:
+    unread = [request for request in batch if request.vet is not None]
+    if not unread or unread[0].vet is None:
+        return
+    try:
+        unread[0].vet(unread)
+    except Exception:  # each of them is then signed on its own, with its own precise answer
+        logger.exception("Could not check the signers of a batch")
+        for request in unread:
+            request.outcome = "retry"
+
+
 def _write(petition: Petition, batch: list[Request]) -> None:
+    if not batch:
+        return
     params: list[Any] = [
         petition.pk, *(str(status) for status in SIGNABLE_STATUSES), max(r.signed_at for r in batch),
         petition.community_id, str(SignatureChannel.ONLINE),

@@ -8,18 +8,20 @@ server process counts on its own: configure REDIS_URL for one count across proce
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import time
 from functools import lru_cache
-from typing import Any
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from redis.exceptions import NoScriptError
 
 from hromada.apps.petitions.models import PetitionPolicy
 from hromada.core.api.errors import DomainError
+from hromada.core.cache import held
 
 WINDOW_SECONDS = 60
 
@@ -76,26 +78,22 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
-_SCRIPTS: dict[int, tuple[RedisCache, Any]] = {}
-
-
-def _count_script(backend: RedisCache) -> Any:
-    """The registered script on the cache's redis client, once per process and cache backend."""
-    entry = _SCRIPTS.get(id(backend))
-    if entry is None or entry[0] is not backend:
-        client = backend._cache.get_client(write=True)
-        entry = _SCRIPTS[id(backend)] = (backend, client.register_script(_COUNT_SCRIPT))
-    return entry[1]
+_COUNT_SHA = hashlib.sha1(_COUNT_SCRIPT.encode()).hexdigest()  # noqa: S324 - Redis names scripts by SHA-1
 
 
 def _hits(keys: list[str]) -> list[int]:
     """Count one attempt for each key. With Redis, all in one round trip (a script: INCR, EXPIRE)."""
     backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        script = _count_script(backend)
-        full_keys = [backend.make_and_validate_key(_window_key(key)) for key in keys]
-        return [int(value) for value in script(keys=full_keys, args=[WINDOW_SECONDS + 5])]
-    return [_hit(key) for key in keys]
+    if not isinstance(backend, RedisCache):
+        return [_hit(key) for key in keys]
+    full_keys = [backend.make_and_validate_key(_window_key(key)) for key in keys]
+    args = (len(full_keys), *full_keys, WINDOW_SECONDS + 5)
+    try:
+        counts = held.command(backend, "EVALSHA", _COUNT_SHA, *args)
+    except NoScriptError:  # a restarted Redis: load the script once, then run it
+        held.command(backend, "SCRIPT", "LOAD", _COUNT_SCRIPT)
+        counts = held.command(backend, "EVALSHA", _COUNT_SHA, *args)
+    return [int(value) for value in counts]
 
 
 def check_sign_rate(*, policy: PetitionPolicy, user_id: int, ip: str | None) -> None:
