@@ -22,6 +22,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from http import HTTPStatus
@@ -193,6 +194,13 @@ class _LanguageProbe:
 def language_of(request: EdgeRequest) -> str:
     """The visitor's language as LocaleMiddleware picks it (the language cookie, Accept-Language)."""
     return translation.get_language_from_request(_LanguageProbe(request))  # type: ignore[arg-type]
+
+
+def speaking(language: str) -> AbstractContextManager[Any]:
+    """`translation.override(language)`, or nothing when it is the active language already."""
+    if language == translation.get_language():
+        return nullcontext()
+    return translation.override(language)
 
 
 Handler = Callable[[EdgeRequest], EdgeResponse | None]

@@ -50,19 +50,22 @@ def fetch_user(pk: Any) -> User | None:
 
 
 @cache
-def _compiled_many(alias: str) -> str:
+def _compiled_many(alias: str, only: tuple[str, ...]) -> tuple[str, list[str]]:
     quote = connections[alias].ops.quote_name
     table = quote(str(User._meta.db_table))
-    columns = ", ".join(f"{table}.{quote(str(field.column))}" for field in User._meta.concrete_fields)
+    fields = [field for field in User._meta.concrete_fields if field.attname in only or field.primary_key]
+    columns = ", ".join(f"{table}.{quote(str(field.column))}" for field in fields)
     pk = quote(str(User._meta.pk.column))  # type: ignore[union-attr]
-    return f"SELECT {columns} FROM {table} WHERE {pk} = ANY(%s::bigint[])"  # noqa: S608 - names from the model
+    sql = f"SELECT {columns} FROM {table} WHERE {pk} = ANY(%s::bigint[])"  # noqa: S608 - names from the model
+    return sql, [field.attname for field in fields]
 
 
-def fetch_users(pks: list[int]) -> dict[int, User]:
-    """Several accounts by id in one prepared statement (PostgreSQL): the users of a signing batch."""
+def fetch_users(pks: list[int], *, only: tuple[str, ...]) -> dict[int, User]:
+    """Several accounts by id in one prepared statement (PostgreSQL): the users of a signing batch,
+    with the columns `only` names loaded (any other is read from the database when touched)."""
     alias = router.db_for_read(User)
-    _sql, fields = _compiled(alias)
-    rows = prepared.fetchall(_compiled_many(alias), [pks], using=alias)
+    sql, fields = _compiled_many(alias, only)
+    rows = prepared.fetchall(sql, [pks], using=alias)
     users = (User.from_db(alias, fields, row) for row in rows)
     return {user.pk: user for user in users}
 

@@ -18,8 +18,6 @@ import io
 import json
 import re
 
-from django.utils import translation
-
 from hromada.apps.budgeting import actions, selectors
 from hromada.apps.budgeting import rules as budget_rules
 from hromada.apps.budgeting.api.views import ballot_answer, plain_ballot
@@ -58,7 +56,7 @@ def ballot(request: edge.EdgeRequest) -> edge.EdgeResponse | None:
         return None
     choices, district_id = plain
     language = edge.language_of(request)
-    with translation.override(language):
+    with edge.speaking(language):
         if budget_rules.refusal("budgeting.vote", user, cycle):
             return None  # DRF answers the refusal (403 with the reason)
         try:

@@ -555,9 +555,13 @@ def _session_holds(person: User, session_hash: str) -> bool:
             and constant_time_compare(session_hash, person.get_session_auth_hash()))
 
 
+# What the session check, `personal_refusal` and `_email_domain` read of a signer.
+SIGNER_FIELDS = ("password", "is_active", "identity_level", "birth_date", "home_community_id", "email")
+
+
 def _vet_signers(requests: list[batching.Request], community: Community, policy: PetitionPolicy) -> None:
     """The batch leader's check of signers whose accounts are not read yet: one statement for all."""
-    people = fetch_users([request.person_id for request in requests])
+    people = fetch_users([request.person_id for request in requests], only=SIGNER_FIELDS)
     for request in requests:
         person = people.get(request.person_id)
         if person is None or not _session_holds(person, request.session_hash):

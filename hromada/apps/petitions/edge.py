@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import re
 
-from django.utils import translation
-
 from hromada.apps.accounts import backends
 from hromada.apps.petitions import actions, ratelimit, selectors
 from hromada.apps.petitions.models import PetitionPolicy
@@ -47,7 +45,7 @@ def sign(request: edge.EdgeRequest) -> edge.EdgeResponse | None:
     if petition is None:
         return None
     language = edge.language_of(request)
-    with translation.override(language):
+    with edge.speaking(language):
         policy = PetitionPolicy.cached_for(request.community)
         ip = request.header("REMOTE_ADDR") or None
         try:
@@ -71,7 +69,7 @@ def _sign_in_batch(request: edge.EdgeRequest) -> edge.EdgeResponse | None:
     if petition is None or not petition.is_signable():
         return None  # Django gives the refusal in the order a resident would fix things
     language = edge.language_of(request)
-    with translation.override(language):
+    with edge.speaking(language):
         policy = PetitionPolicy.cached_for(request.community)
         ip = request.header("REMOTE_ADDR") or None
         try:

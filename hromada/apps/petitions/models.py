@@ -135,9 +135,6 @@ class PetitionPolicy(models.Model):
         _POLICIES[community.pk] = (now + POLICY_TTL_SECONDS, policy)
         return policy
 
-    def trusted_network_list(self) -> list[str]:
-        return [line.strip() for line in self.trusted_networks.splitlines() if line.strip()]
-
 
 def forget_cached_policies(**_kwargs) -> None:
     _POLICIES.clear()

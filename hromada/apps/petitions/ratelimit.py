@@ -40,11 +40,17 @@ def _networks(spec: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.
 def is_trusted(ip: str | None, policy: PetitionPolicy) -> bool:
     if not ip or not policy.trusted_networks:
         return False
+    return _in_networks(ip, policy.trusted_networks)
+
+
+@lru_cache(maxsize=4096)
+def _in_networks(ip: str, networks: str) -> bool:
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return False
-    return any(address in network for network in _networks(tuple(policy.trusted_network_list())))
+    spec = tuple(line.strip() for line in networks.splitlines() if line.strip())
+    return any(address in network for network in _networks(spec))
 
 
 def client_ip(request: HttpRequest) -> str | None:
