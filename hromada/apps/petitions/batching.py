@@ -54,6 +54,14 @@ _SQL = (
     "COALESCE((SELECT array_agg(id ORDER BY id) FROM added), '{}') FROM counted")
 
 
+def _taken_lock() -> threading.Lock:
+    """A lock its waiter blocks on until another thread releases it: a one-shot signal that costs
+    far less to create than a threading.Event (which builds a Condition around an RLock)."""
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass
 class Request:
     """One signing request waiting for its batch."""
@@ -66,7 +74,7 @@ class Request:
     session_hash: str = ""
     vet: Callable[[list[Request]], None] | None = None  # decides who may sign, for unread accounts
     person: Any = None  # the account, once `vet` has read it
-    done: threading.Event = field(default_factory=threading.Event)
+    done: threading.Lock = field(default_factory=_taken_lock)  # released once: the outcome (or the lead) is in
     lead: bool = False  # woken to lead the next batch rather than with an outcome
     outcome: str = ""  # "signed", "duplicate", "closed", "retry"; from `vet`: "session", "refused"
     signature_id: int = 0
@@ -87,17 +95,17 @@ def sign(petition: Petition, request: Request) -> Request:
         if leads:
             _LEADING.add(petition.pk)
     while not leads:
-        if not request.done.wait(WAIT_SECONDS):
-            request.outcome = "retry"  # the leader is stuck: the caller signs on its own
+        if not request.done.acquire(timeout=WAIT_SECONDS):
             with _LOCK:
                 queue = _QUEUES.get(petition.pk, [])
-                if request in queue:
+                if not request.lead and request in queue:
                     queue.remove(request)
+                    request.outcome = "retry"  # the leader is stuck: the caller signs on its own
                     return request
-            request.done.wait()  # it was taken into a batch after all: its outcome is coming
+            request.done.acquire()  # taken into a batch, or handed the lead, after all: it is coming
         if not request.lead:
             return request
-        request.lead, request.done = False, threading.Event()
+        request.lead, request.done = False, _taken_lock()
         leads = True
     _lead(petition)
     return request
@@ -116,12 +124,12 @@ def _lead(petition: Petition) -> None:
             queue = _QUEUES.get(petition.pk, [])
             if queue:
                 queue[0].lead = True
-                queue[0].done.set()
+                queue[0].done.release()
             else:
                 _QUEUES.pop(petition.pk, None)
                 _LEADING.discard(petition.pk)
         for request in batch:
-            request.done.set()
+            request.done.release()
 
 
 def _vet(batch: list[Request]) -> None:
