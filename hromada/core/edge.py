@@ -13,7 +13,9 @@ handler answers with an `EdgeResponse`, or returns `None` to hand the request to
 unchanged — and it must return `None` before it writes anything. Handlers answer only the
 common, fully checked case; everything unusual (no session, a failed CSRF check, an unknown
 petition, a form post, a query string) goes to Django, which answers it as it always has.
-Database connections follow Django's request lifecycle (`request_started`, `request_finished`).
+Database connections follow Django's request lifecycle (`request_started`, `request_finished`);
+a handler that mostly answers from memory registers with `lifecycle=False` and wraps its database
+work in `database_lifecycle()`.
 """
 
 from __future__ import annotations
@@ -21,12 +23,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from http import HTTPStatus
-from http.cookies import SimpleCookie
 from importlib import import_module
 from typing import Any
 
@@ -38,6 +39,7 @@ from django.core import signals
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.handlers.wsgi import WSGIHandler
+from django.http.cookie import parse_cookie
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # Django's own token checks, not in the stubs
     InvalidTokenFormat,
     _check_token_format,
@@ -65,15 +67,9 @@ class EdgeRequest:
 
     @cached_property
     def cookies(self) -> dict[str, str]:
+        """The cookies as Django reads them for `request.COOKIES`."""
         raw = self.header("HTTP_COOKIE")
-        if not raw:
-            return {}
-        jar: SimpleCookie = SimpleCookie()
-        try:
-            jar.load(raw)
-        except Exception:  # noqa: BLE001 - a malformed Cookie header: no cookies, Django decides
-            return {}
-        return {key: morsel.value for key, morsel in jar.items()}
+        return parse_cookie(raw) if raw else {}
 
     @property
     def content_length(self) -> int:
@@ -145,7 +141,7 @@ def session_data(request: EdgeRequest) -> dict[str, Any]:
         backend = caches[settings.SESSION_CACHE_ALIAS]
         if isinstance(backend, RedisCache):
             try:
-                raw = cache.held.command(backend, "GET", backend.make_and_validate_key(CACHED_DB_PREFIX + key))
+                raw = cache.held.command(backend, "GET", backend.make_key(CACHED_DB_PREFIX + key))
             except redis.RedisError:  # as the store does: a cache that fails is a miss
                 raw = None
             if raw is not None:
@@ -204,13 +200,29 @@ def speaking(language: str) -> AbstractContextManager[Any]:
 
 
 Handler = Callable[[EdgeRequest], EdgeResponse | None]
-_ROUTES: list[tuple[re.Pattern[str], Handler, tuple[str, ...]]] = []
+_ROUTES: list[tuple[re.Pattern[str], Handler, tuple[str, ...], bool]] = []
 
 
-def register(pattern: re.Pattern[str], handler: Handler, *, methods: tuple[str, ...]) -> None:
-    """Serve `methods` of `pattern` (a path inside a community) from `handler` at the edge."""
-    if all(existing is not pattern for existing, _h, _m in _ROUTES):
-        _ROUTES.append((pattern, handler, methods))
+def register(pattern: re.Pattern[str], handler: Handler, *, methods: tuple[str, ...],
+             lifecycle: bool = True) -> None:
+    """Serve `methods` of `pattern` (a path inside a community) from `handler` at the edge.
+
+    `lifecycle=False`: the handler usually answers from memory, and wraps what does touch the
+    database in `database_lifecycle()` itself, sparing the common case Django's per-request
+    connection bookkeeping."""
+    if all(route[0] is not pattern for route in _ROUTES):
+        _ROUTES.append((pattern, handler, methods, lifecycle))
+
+
+@contextmanager
+def database_lifecycle() -> Iterator[None]:
+    """Django's request lifecycle around database work: `request_started` (connections too old
+    or broken are closed first), then `request_finished`."""
+    signals.request_started.send(sender=EdgeApplication, environ=None)
+    try:
+        yield
+    finally:
+        signals.request_finished.send(sender=EdgeApplication)
 
 
 def _headers(body: bytes, response: EdgeResponse) -> list[tuple[str, str]]:
@@ -249,7 +261,7 @@ class EdgeApplication:
         method = environ.get("REQUEST_METHOD", "")
         prefixed = PREFIX_RE.match(path)
         rest = (prefixed["rest"] or "/") if prefixed else path
-        for pattern, handler, methods in _ROUTES:
+        for pattern, handler, methods, lifecycle in _ROUTES:
             match = pattern.match(rest)
             if match is None:
                 continue
@@ -258,7 +270,8 @@ class EdgeApplication:
             community = community_for_edge(environ.get("HTTP_HOST", ""), prefixed["slug"] if prefixed else None)
             if community is None:
                 return None
-            signals.request_started.send(sender=EdgeApplication, environ=environ)
+            if lifecycle:
+                signals.request_started.send(sender=EdgeApplication, environ=environ)
             try:
                 with tenancy.scope(community):
                     response = handler(EdgeRequest(environ, community, match))
@@ -268,7 +281,8 @@ class EdgeApplication:
                     "code": "server_error", "field": None,
                     "message": _("Something went wrong on our side. Please try again in a minute.")}]})
             finally:
-                signals.request_finished.send(sender=EdgeApplication)
+                if lifecycle:
+                    signals.request_finished.send(sender=EdgeApplication)
             if response is None:
                 return None
             body = json.dumps(response.payload, ensure_ascii=False).encode()

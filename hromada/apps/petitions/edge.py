@@ -19,13 +19,18 @@ from hromada.apps.petitions import actions, ratelimit, selectors
 from hromada.apps.petitions.models import PetitionPolicy
 from hromada.core import edge
 from hromada.core.api.errors import DomainError
+from hromada.core.memo import MISSING
 
 COUNT_PATH = re.compile(r"^/petitions/(?P<pk>[0-9]{1,18})/count\.json$")
 SIGN_PATH = re.compile(r"^/petitions/(?P<pk>[0-9]{1,18})/sign/$")
 
 
 def count(request: edge.EdgeRequest) -> edge.EdgeResponse | None:
-    payload = selectors.count_payload(int(request.match["pk"]))
+    pk = int(request.match["pk"])
+    payload = selectors.remembered_count(pk)
+    if payload is MISSING:
+        with edge.database_lifecycle():
+            payload = selectors.count_payload(pk)
     if payload is None:
         return None  # Django answers the 404 in the visitor's language
     return edge.EdgeResponse(200, payload, cache_control="public, max-age=1", public=True)
@@ -88,5 +93,5 @@ def _signed(petition, language: str) -> edge.EdgeResponse:
 
 
 def register() -> None:
-    edge.register(COUNT_PATH, count, methods=("GET", "HEAD"))
+    edge.register(COUNT_PATH, count, methods=("GET", "HEAD"), lifecycle=False)
     edge.register(SIGN_PATH, sign, methods=("POST",))

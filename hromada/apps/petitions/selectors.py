@@ -181,6 +181,11 @@ def forget_counts() -> None:
     _COUNTS.clear()
 
 
+def remembered_count(petition_id: int) -> Any:
+    """`count_payload` from this process's memory, or MISSING when it must be read."""
+    return _COUNTS.get(petition_id)
+
+
 def count_payload(petition_id: int) -> dict[str, Any] | None:
     """The public count of a petition, at most one second old (no cache round trip: process memory)."""
     payload = _COUNTS.get(petition_id)
