@@ -46,12 +46,19 @@ DESCRIPTION = ("one hot petition signed over HTTP by many distinct verified resi
 USERS_PER_SECOND = 1600  # users prepared per second of --duration (the target is 1,000 signatures/s)
 MIN_USERS = 5000
 REDIS_URL = "redis://127.0.0.1:6379/11"
-SIGN_CONNECTIONS = int(os.environ.get("BENCH_SIGN_CONNECTIONS", "16"))
-COUNT_CONNECTIONS = int(os.environ.get("BENCH_COUNT_CONNECTIONS", "32"))
+# Signing residents: 24 keep-alive connections. The server's workers share one listening socket and
+# each connection stays with the worker that accepted it, so with few connections one worker can get
+# far more than the other; 24 (with 12 threads per worker, as docs/benchmarks.md runs it) keeps a
+# lopsided split from queueing on one worker's threads.
+SIGN_CONNECTIONS = int(os.environ.get("BENCH_SIGN_CONNECTIONS", "24"))
+COUNT_CONNECTIONS = int(os.environ.get("BENCH_COUNT_CONNECTIONS", "64"))
 # The viewers polling count.json are an offered load, not a flood: each wrk connection waits between
 # its requests so that all of them together ask for about COUNT_RATE requests a second (the issue
 # asks for at least 2,000 served while the signatures arrive). What the server does not serve
-# shows as a lower count_endpoint_rps. BENCH_COUNT_RATE=0 removes the pacing (a flood).
+# shows as a lower count_endpoint_rps. The wait is fixed (wrk's delay() has no clock), so every
+# millisecond of answer time slows each viewer down a little: 64 viewers each polling about every
+# 21 ms come closer to many independent viewers than 32 polling every 11 ms.
+# BENCH_COUNT_RATE=0 removes the pacing (a flood).
 COUNT_RATE = float(os.environ.get("BENCH_COUNT_RATE", "3000"))
 POLL_INTERVAL_S = 0.1
 DRAIN_SECONDS = 2  # after signing: wrk keeps its connections busy with GET /healthz while answers arrive
