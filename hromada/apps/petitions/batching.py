@@ -22,6 +22,7 @@ transaction, so each gets its own precise answer.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -43,8 +44,8 @@ _SQL = (
     f"added AS (INSERT INTO {Signature._meta.db_table} (community_id, petition_id, person_id, signed_at, "
     "channel, operator_id, ip, email_domain, notify_on_answer) "
     "SELECT %s, open_petition.id, s.person_id, s.signed_at, %s, NULL, s.ip, s.email_domain, s.notify "
-    "FROM open_petition, unnest(%s::bigint[], %s::timestamptz[], %s::inet[], %s::varchar[], %s::boolean[]) "
-    "AS s(person_id, signed_at, ip, email_domain, notify) "
+    "FROM open_petition, json_to_recordset(%s::json) "
+    "AS s(person_id bigint, signed_at timestamptz, ip inet, email_domain varchar, notify boolean) "
     "ON CONFLICT (petition_id, person_id) WHERE withdrawn_at IS NULL DO NOTHING RETURNING id, person_id), "
     f"counted AS (UPDATE {Petition._meta.db_table} AS p SET signature_count = p.signature_count "
     "+ (SELECT count(*) FROM added) FROM open_petition WHERE p.id = open_petition.id "
@@ -147,11 +148,13 @@ def _vet(batch: list[Request]) -> None:
 def _write(petition: Petition, batch: list[Request]) -> None:
     if not batch:
         return
+    # The batch travels as one JSON parameter: encoding five Python lists as PostgreSQL arrays costs
+    # the server process more than the statement costs the database.
+    rows = json.dumps([{"person_id": r.person_id, "signed_at": r.signed_at.isoformat(), "ip": r.ip,
+                        "email_domain": r.email_domain, "notify": r.notify_on_answer} for r in batch])
     params: list[Any] = [
         petition.pk, *(str(status) for status in SIGNABLE_STATUSES), max(r.signed_at for r in batch),
-        petition.community_id, str(SignatureChannel.ONLINE),
-        [r.person_id for r in batch], [r.signed_at for r in batch], [r.ip for r in batch],
-        [r.email_domain for r in batch], [r.notify_on_answer for r in batch]]
+        petition.community_id, str(SignatureChannel.ONLINE), rows]
     try:
         row = prepared.fetchone(_SQL, params)
     except DatabaseError:

@@ -75,7 +75,21 @@ def community_for_host(host: str, *, private: bool = True):
 def community_for_edge(host_header: str, slug: str | None):
     """The community `CommunityMiddleware` would activate for this Host header and `/c/<slug>/`
     prefix, or None whenever it would answer otherwise (a host that is not allowed, an unknown
-    community): the edge then leaves the request to Django, which gives the proper error."""
+    community): the edge then leaves the request to Django, which gives the proper error.
+    Remembered like the lookups themselves (`_RESOLVED`): the host checks are the same each time."""
+    key = ("edge", f"{host_header}/{slug or ''}")
+    now = time.monotonic()
+    hit = _RESOLVED.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    community = _community_for_edge(host_header, slug)
+    if len(_RESOLVED) > 10_000:
+        _RESOLVED.clear()
+    _RESOLVED[key] = (now + RESOLVE_TTL_SECONDS, community)
+    return community
+
+
+def _community_for_edge(host_header: str, slug: str | None):
     domain, _port = split_domain_port(host_header)
     if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
         return None
