@@ -49,27 +49,6 @@ def fetch_user(pk: Any) -> User | None:
     return User.from_db(alias, fields, row)
 
 
-@cache
-def _compiled_many(alias: str, only: tuple[str, ...]) -> tuple[str, list[str]]:
-    quote = connections[alias].ops.quote_name
-    table = quote(str(User._meta.db_table))
-    fields = [field for field in User._meta.concrete_fields if field.attname in only or field.primary_key]
-    columns = ", ".join(f"{table}.{quote(str(field.column))}" for field in fields)
-    pk = quote(str(User._meta.pk.column))  # type: ignore[union-attr]
-    sql = f"SELECT {columns} FROM {table} WHERE {pk} = ANY(%s::bigint[])"  # noqa: S608 - names from the model
-    return sql, [field.attname for field in fields]
-
-
-def fetch_users(pks: list[int], *, only: tuple[str, ...]) -> dict[int, User]:
-    """Several accounts by id in one prepared statement (PostgreSQL): the users of a signing batch,
-    with the columns `only` names loaded (any other is read from the database when touched)."""
-    alias = router.db_for_read(User)
-    sql, fields = _compiled_many(alias, only)
-    rows = prepared.fetchall(sql, [pks], using=alias)
-    users = (User.from_db(alias, fields, row) for row in rows)
-    return {user.pk: user for user in users}
-
-
 class AccountBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:  # type: ignore[override]
         user = fetch_user(user_id)

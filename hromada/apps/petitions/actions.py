@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -27,7 +27,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from hromada.apps.accounts.backends import AccountBackend, fetch_user, fetch_users
+from hromada.apps.accounts.backends import AccountBackend, fetch_user
 from hromada.apps.accounts.models import IdentityLevel, Role, StaffRole, User, tax_number_hash
 from hromada.apps.communities.models import Community
 from hromada.apps.petitions import batching, signals, workflow
@@ -451,15 +451,16 @@ def _sign_in_batch(petition: Petition, person: User, *, now: datetime, ip: str |
                    notify_on_answer: bool) -> Signature:
     """PostgreSQL, outside a transaction: the signature goes in the process's next batch (see
     batching.py), one statement for all requests signing this petition at the same moment."""
+    email_domain = _email_domain(person)
     request = batching.sign(petition, batching.Request(
-        person_id=person.pk, signed_at=now, ip=ip or None, email_domain=_email_domain(person),
+        person_id=person.pk, signed_at=now, ip=ip or None, email_domain=email_domain,
         notify_on_answer=notify_on_answer))
-    if request.outcome == "retry":  # the batch could not be written: this request alone, precisely
+    if request.outcome not in ("signed", "duplicate", "closed"):  # not written: this request alone, precisely
         return _sign_in_transaction(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
     _signed_in_batch(petition, request, now=now)
     signature = Signature(
         pk=request.signature_id, community_id=petition.community_id, petition=petition, person=person,
-        signed_at=now, channel=SignatureChannel.ONLINE, ip=ip or None, email_domain=request.email_domain,
+        signed_at=now, channel=SignatureChannel.ONLINE, ip=ip or None, email_domain=email_domain,
         notify_on_answer=notify_on_answer)
     signature._state.adding = False
     return signature
@@ -515,63 +516,58 @@ def signs_in_batches() -> bool:
 
 def petition_sign_by_session(*, petition: Petition, person_id: int, session_hash: str, policy: PetitionPolicy,
                              ip: str | None = None, notify_on_answer: bool = True) -> bool:
-    """Sign online for the account a session names, reading the account inside the batch.
+    """Sign online for the account a session names, checking the account in the batch's statement.
 
     For the edge (`signs_in_batches()` only): the session gave the account's id and the hash of
-    the password it was issued for; the batch's leader reads all its signers' accounts in one
-    statement and checks each as the session middleware and `signing_refusal` do (the petition's
-    own state first: callers hand petitions that are not open to the full path). True: signed,
-    and `petition` carries the new count. False: the session does not hold for the account (no
-    longer active, password changed, removed); nothing was written, the caller hands the request
-    on. DomainError for the refusals, as `petition_sign`."""
+    the password it was issued for. The statement that writes the batch checks the account's row
+    as Django's `get_user` and `personal_refusal` do (batching.SignerChecks) and writes only who
+    passes; whoever does not is read here and answered precisely. The petition's own state is
+    checked first: callers hand petitions that are not open to the full path. True: signed, and
+    `petition` carries the new count. False: the session does not hold for the account (no longer
+    active, password changed, removed); nothing was written, the caller hands the request on.
+    DomainError for the refusals, as `petition_sign`."""
     now = timezone.now()
     refusal = petition_refusal(petition, now)
     if refusal is not None:
         raise refusal
     _require_signing_scope(petition)
     community = petition.community
+    pads = batching.session_hash_pads(settings.SECRET_KEY)
+    checks = batching.SignerChecks(
+        min_identity_level=IdentityLevel.VERIFIED, born_by=_born_by(community.petition_min_age, now),
+        resident_of=community.pk if policy.signers == SignersRule.RESIDENTS else None,
+        hash_inner=pads[0], hash_outer=pads[1])
     request = batching.sign(petition, batching.Request(
-        person_id=person_id, signed_at=now, ip=ip or None, email_domain="", notify_on_answer=notify_on_answer,
-        session_hash=session_hash, vet=lambda requests: _vet_signers(requests, community, policy)))
-    if request.outcome == "session":
-        return False
-    if request.outcome == "refused":  # decided in the leader's thread; the message in this request's language
-        raise personal_refusal(community, request.person, policy, now) or DomainError(
-            _("Only people with a verified identity can sign petitions."), code="identity_not_verified",
-            status_code=403)
-    if request.outcome == "retry":  # the batch could not be checked or written: this request alone
+        person_id=person_id, signed_at=now, ip=ip or None, email_domain=None, notify_on_answer=notify_on_answer,
+        session_hash=session_hash, checks=checks))
+    if request.outcome in ("unchecked", "retry"):  # did not pass, or the batch failed: this request alone
         person = fetch_user(person_id)
         if person is None or not _session_holds(person, session_hash):
             return False
+        refusal = personal_refusal(community, person, policy, now)
+        if refusal is not None:
+            raise refusal
         petition_sign(petition=petition, person=person, ip=ip, notify_on_answer=notify_on_answer, policy=policy)
         return True
     _signed_in_batch(petition, request, now=now)
     return True
 
 
+def _born_by(min_age: int, now: datetime) -> date | None:
+    """The latest birth date of someone at least `min_age` years old today in Kyiv (as `User.age_on`)."""
+    if not min_age:
+        return None
+    today = kyiv_date(now)
+    try:
+        return today.replace(year=today.year - min_age)
+    except ValueError:  # 29 February, and that year has none: 28 February is the last day old enough
+        return today.replace(year=today.year - min_age, day=28)
+
+
 def _session_holds(person: User, session_hash: str) -> bool:
     """What `django.contrib.auth.get_user` checks of a session's account (see accounts.backends)."""
     return (AccountBackend().user_can_authenticate(person)
             and constant_time_compare(session_hash, person.get_session_auth_hash()))
-
-
-# What the session check, `personal_refusal` and `_email_domain` read of a signer.
-SIGNER_FIELDS = ("password", "is_active", "identity_level", "birth_date", "home_community_id", "email")
-
-
-def _vet_signers(requests: list[batching.Request], community: Community, policy: PetitionPolicy) -> None:
-    """The batch leader's check of signers whose accounts are not read yet: one statement for all."""
-    people = fetch_users([request.person_id for request in requests], only=SIGNER_FIELDS)
-    for request in requests:
-        person = people.get(request.person_id)
-        if person is None or not _session_holds(person, request.session_hash):
-            request.outcome = "session"
-            continue
-        request.person = person
-        if personal_refusal(community, person, policy, request.signed_at) is not None:
-            request.outcome = "refused"
-            continue
-        request.email_domain = _email_domain(person)
 
 
 def _sign_in_transaction(petition: Petition, person: User, *, now: datetime, ip: str | None,

@@ -10,11 +10,14 @@ waiting request its own outcome. Requests that arrive meanwhile form the next ba
 the first of them. A request is answered only after its batch is committed, so an acknowledged
 signature is stored, and the count is exact in the same statement.
 
-A request may come with only the account's id and its session hash (the edge's signing, which
-has not read the account): it then carries a `vet` function, and the leader calls it once for
-all such requests of the batch before writing. `vet` reads their accounts in one statement and
-decides each request that may not sign (`session`: the session does not hold for the account;
-`refused`: the person may not sign); only the undecided ones are written.
+A request may come with only the account's id and its session's hash (the edge's signing, which
+has not read the account). It then carries the `SignerChecks` its signer must pass, and the same
+statement applies them to the account's row before inserting: the account is active, the
+session was issued for its current password (Django's session hash, an HMAC-SHA256 computed by
+PostgreSQL's sha256()), the identity level, the birth date, the residence. Whoever does not pass
+is not written and is told `unchecked`; the caller then reads that account itself and gives the
+precise answer. These conditions mirror `actions.personal_refusal` and Django's `get_user`, and
+tests hold them to each other: where they could ever disagree, the statement is the stricter.
 
 If a batch fails for any other reason, its requests are written one by one, each in its own
 transaction, so each gets its own precise answer.
@@ -22,16 +25,17 @@ transaction, so each gets its own precise answer.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.db import DatabaseError
 
+from hromada.apps.accounts.models import User
 from hromada.apps.petitions.models import SIGNABLE_STATUSES, Petition, Signature, SignatureChannel
 from hromada.core.postgresql import prepared
 
@@ -39,20 +43,55 @@ BATCH_LIMIT = 200
 WAIT_SECONDS = 30.0
 
 _SQL = (
-    f"WITH open_petition AS (SELECT id FROM {Petition._meta.db_table} "  # noqa: S608
+    "WITH s AS (SELECT * FROM json_to_recordset(%s::json) AS s(person_id bigint, session_hash text, "  # noqa: S608
+    "signed_at timestamptz, ip inet, email_domain varchar, notify boolean)), "
+    "signers AS (SELECT s.person_id, s.signed_at, s.ip, s.notify, COALESCE(s.email_domain, "
+    "CASE WHEN strpos(u.email, '@') > 0 THEN lower(substring(u.email FROM '[^@]*$')) ELSE '' END) AS email_domain "
+    f"FROM s LEFT JOIN {User._meta.db_table} AS u ON s.session_hash IS NOT NULL AND u.id = s.person_id "
+    "WHERE s.session_hash IS NULL OR (u.is_active AND u.identity_level >= %s "
+    "AND (%s::date IS NULL OR u.birth_date <= %s::date) "
+    "AND (%s::bigint IS NULL OR u.home_community_id = %s::bigint) "
+    "AND encode(sha256(%s::bytea || sha256(%s::bytea || convert_to(u.password, 'UTF8'))), 'hex') = s.session_hash)), "
+    f"open_petition AS (SELECT id FROM {Petition._meta.db_table} "
     "WHERE id = %s AND status IN (%s, %s) AND collection_ends_at >= %s FOR NO KEY UPDATE), "
     f"added AS (INSERT INTO {Signature._meta.db_table} (community_id, petition_id, person_id, signed_at, "
     "channel, operator_id, ip, email_domain, notify_on_answer) "
-    "SELECT %s, open_petition.id, s.person_id, s.signed_at, %s, NULL, s.ip, s.email_domain, s.notify "
-    "FROM open_petition, json_to_recordset(%s::json) "
-    "AS s(person_id bigint, signed_at timestamptz, ip inet, email_domain varchar, notify boolean) "
+    "SELECT %s, open_petition.id, signers.person_id, signers.signed_at, %s, NULL, signers.ip, "
+    "signers.email_domain, signers.notify FROM open_petition, signers "
     "ON CONFLICT (petition_id, person_id) WHERE withdrawn_at IS NULL DO NOTHING RETURNING id, person_id), "
     f"counted AS (UPDATE {Petition._meta.db_table} AS p SET signature_count = p.signature_count "
     "+ (SELECT count(*) FROM added) FROM open_petition WHERE p.id = open_petition.id "
     "RETURNING p.signature_count, p.status, p.threshold) "
     "SELECT counted.signature_count, counted.status, counted.threshold, "
     "COALESCE((SELECT array_agg(person_id ORDER BY id) FROM added), '{}'), "
-    "COALESCE((SELECT array_agg(id ORDER BY id) FROM added), '{}') FROM counted")
+    "COALESCE((SELECT array_agg(id ORDER BY id) FROM added), '{}'), "
+    "COALESCE((SELECT array_agg(person_id) FROM signers), '{}') FROM counted")
+
+# Django's session hash is salted_hmac(SALT, password, SECRET_KEY, sha256): HMAC-SHA256 with the key
+# sha256(SALT + SECRET_KEY). With the key's inner and outer pads computed here, PostgreSQL computes
+# the same HMAC as sha256(outer || sha256(inner || password)).
+SESSION_HASH_SALT = b"django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+
+
+@lru_cache(maxsize=4)
+def session_hash_pads(secret_key: str) -> tuple[bytes, bytes]:
+    """(inner, outer) HMAC pads of the session-hash key for `secret_key`."""
+    key = hashlib.sha256(SESSION_HASH_SALT + secret_key.encode()).digest().ljust(64, b"\0")
+    return bytes(byte ^ 0x36 for byte in key), bytes(byte ^ 0x5C for byte in key)
+
+
+@dataclass(frozen=True)
+class SignerChecks:
+    """What the account of a signer known only by a session must satisfy to be written."""
+
+    min_identity_level: int
+    born_by: date | None  # the latest birth date old enough to sign; None: no minimum age
+    resident_of: int | None  # the community a signer must live in; None: anyone may sign
+    hash_inner: bytes
+    hash_outer: bytes
+
+
+NO_CHECKS = SignerChecks(0, None, None, b"", b"")
 
 
 def _taken_lock() -> threading.Lock:
@@ -70,19 +109,17 @@ class Request:
     person_id: int
     signed_at: datetime
     ip: str | None
-    email_domain: str
+    email_domain: str | None  # None: the account's, read by the statement
     notify_on_answer: bool
-    session_hash: str = ""
-    vet: Callable[[list[Request]], None] | None = None  # decides who may sign, for unread accounts
-    person: Any = None  # the account, once `vet` has read it
+    session_hash: str | None = None  # with `checks`: a signer known only by its session
+    checks: SignerChecks | None = None
     done: threading.Lock = field(default_factory=_taken_lock)  # released once: the outcome (or the lead) is in
     lead: bool = False  # woken to lead the next batch rather than with an outcome
-    outcome: str = ""  # "signed", "duplicate", "closed", "retry"; from `vet`: "session", "refused"
+    outcome: str = ""  # "signed", "duplicate", "closed", "retry"; "unchecked": did not pass its checks
     signature_id: int = 0
     count: tuple[int, str, int] = (0, "", 0)
 
 
-logger = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 _QUEUES: dict[int, list[Request]] = {}
 _LEADING: set[int] = set()
@@ -118,8 +155,7 @@ def _lead(petition: Petition) -> None:
         queue = _QUEUES.get(petition.pk, [])
         batch, _QUEUES[petition.pk] = queue[:BATCH_LIMIT], queue[BATCH_LIMIT:]
     try:
-        _vet(batch)
-        _write(petition, [request for request in batch if not request.outcome])
+        _write(petition, batch)
     finally:
         with _LOCK:
             queue = _QUEUES.get(petition.pk, [])
@@ -133,28 +169,18 @@ def _lead(petition: Petition) -> None:
             request.done.release()
 
 
-def _vet(batch: list[Request]) -> None:
-    unread = [request for request in batch if request.vet is not None]
-    if not unread or unread[0].vet is None:
-        return
-    try:
-        unread[0].vet(unread)
-    except Exception:  # each of them is then signed on its own, with its own precise answer
-        logger.exception("Could not check the signers of a batch")
-        for request in unread:
-            request.outcome = "retry"
-
-
 def _write(petition: Petition, batch: list[Request]) -> None:
-    if not batch:
-        return
-    # The batch travels as one JSON parameter: encoding five Python lists as PostgreSQL arrays costs
-    # the server process more than the statement costs the database.
-    rows = json.dumps([{"person_id": r.person_id, "signed_at": r.signed_at.isoformat(), "ip": r.ip,
-                        "email_domain": r.email_domain, "notify": r.notify_on_answer} for r in batch])
+    checks = next((request.checks for request in batch if request.checks is not None), NO_CHECKS)
+    # The batch travels as one JSON parameter: encoding a Python list per column as PostgreSQL
+    # arrays costs the server process more than the statement costs the database.
+    rows = json.dumps([{"person_id": r.person_id, "session_hash": r.session_hash if r.checks else None,
+                        "signed_at": r.signed_at.isoformat(), "ip": r.ip, "email_domain": r.email_domain,
+                        "notify": r.notify_on_answer} for r in batch])
     params: list[Any] = [
+        rows, checks.min_identity_level, checks.born_by, checks.born_by, checks.resident_of, checks.resident_of,
+        checks.hash_outer, checks.hash_inner,
         petition.pk, *(str(status) for status in SIGNABLE_STATUSES), max(r.signed_at for r in batch),
-        petition.community_id, str(SignatureChannel.ONLINE), rows]
+        petition.community_id, str(SignatureChannel.ONLINE)]
     try:
         row = prepared.fetchone(_SQL, params)
     except DatabaseError:
@@ -167,8 +193,11 @@ def _write(petition: Petition, batch: list[Request]) -> None:
         return
     count = (int(row[0]), str(row[1]), int(row[2]))
     ids = dict(zip(row[3], row[4], strict=True))
+    passed = set(row[5])
     for request in batch:
         signature_id = ids.pop(request.person_id, None)  # a person twice in one batch: the first signs
-        request.outcome = "duplicate" if signature_id is None else "signed"
-        request.signature_id = int(signature_id or 0)
+        if signature_id is not None:
+            request.outcome, request.signature_id = "signed", int(signature_id)
+        else:
+            request.outcome = "duplicate" if request.person_id in passed else "unchecked"
         request.count = count

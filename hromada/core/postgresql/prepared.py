@@ -26,11 +26,3 @@ def fetchone(sql: str, params: Sequence[Any], *, using: str = "default") -> tupl
             cursor.execute(sql, params, prepare=True)
             return cursor.fetchone()
 
-
-def fetchall(sql: str, params: Sequence[Any], *, using: str = "default") -> list[tuple[Any, ...]]:
-    connection = connections[using]
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchall()
