@@ -403,6 +403,8 @@ def run(ctx: Context) -> dict[str, Any]:
         "max_count_lag_s": max_lag(samples, db["signed_at"]),
         "count_samples": len(samples),
         "count_endpoint_rps": count_result.rps,
+        "sign_connections": SIGN_CONNECTIONS,  # the harness's own `connections` is not used here
+        "count_connections": COUNT_CONNECTIONS,
         "pg_insert_tps": stats.median([pg_before, pg_after]),
         "pg_insert_tps_rounds": [pg_before, pg_after],
         "sign_requests": sign_responses,
