@@ -1,13 +1,15 @@
 """The surge paths of petitions, answered at the WSGI edge (see `hromada/core/edge.py`).
 
-- `GET count.json`: the live count, at most a second old (`selectors.count_payload`).
+- `GET count.json`: the live count, at most a second old (`selectors.count_payload`), from
+  process memory without Django's per-request connection bookkeeping.
 - `POST sign/` from a script (`Accept: application/json`, the CSRF token in the `X-CSRFToken`
-  header, no body): the same checks and the same action as `views.petition_sign` — the session,
-  the CSRF token, the signed-in account with its identity level, the rate limits, then
-  `actions.petition_sign`. The edge only takes requests it can fully decide with the checks below;
-  anything else (no or expired session, a session issued before a password change, any doubt in
-  the CSRF check, an HTML form, an unknown petition) is passed on to Django untouched, so Django
-  gives those answers exactly as before.
+  header, no body): the same checks as `views.petition_sign` — the CSRF token, the session, the
+  petition open for signing, the rate limits, the account — then the same signing. On PostgreSQL
+  the account is checked by the statement that writes the signature's batch
+  (`actions.petition_sign_by_session`); elsewhere it is read here and `actions.petition_sign`
+  signs. The edge only takes requests it can fully decide; anything else (no or expired session,
+  a session that no longer holds, any doubt in the CSRF check, an HTML form, an unknown or closed
+  petition) is passed on to Django untouched, so Django gives those answers exactly as before.
 """
 
 from __future__ import annotations
