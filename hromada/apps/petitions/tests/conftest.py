@@ -97,3 +97,20 @@ def make_petition(community, author, moderator):
 def _fast_passwords(settings):
     # Test users get a password; the production hasher would cost a third of a second each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache: Redis (database 14, a key prefix of this test's own), emptied afterwards."""
+    import uuid
+
+    from django.core.cache import caches
+
+    from hromada.testing.services import require_service
+
+    require_service("Redis", "127.0.0.1", 6379)
+    settings.CACHES = {"default": {"BACKEND": "hromada.core.cache.ReusingRedisCache",
+                                   "LOCATION": "redis://127.0.0.1:6379/14",
+                                   "KEY_PREFIX": f"petitions-test-{uuid.uuid4().hex[:8]}"}}
+    yield caches["default"]
+    caches["default"].clear()

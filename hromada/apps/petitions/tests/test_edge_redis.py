@@ -9,7 +9,6 @@ against the real Redis and, where batches are written, the real PostgreSQL.
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
@@ -20,23 +19,15 @@ from hromada.apps.petitions.models import Signature
 from hromada.apps.petitions.tests.test_edge import BASE, call, count_of, session_of
 from hromada.core import tenancy
 from hromada.core.cache import held
-from hromada.testing.services import require_service
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
 
 
 @pytest.fixture
-def redis_sessions(settings):
+def redis_sessions(redis_cache, settings):
     """The production set-up: the Redis cache, and sessions read from it (written through to the database)."""
-    require_service("Redis", "127.0.0.1", 6379)
-    from django.core.cache import caches
-
-    settings.CACHES = {"default": {"BACKEND": "hromada.core.cache.ReusingRedisCache",
-                                   "LOCATION": "redis://127.0.0.1:6379/14",
-                                   "KEY_PREFIX": f"edge-test-{uuid.uuid4().hex[:8]}"}}
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    yield caches["default"]
-    caches["default"].clear()
+    return redis_cache
 
 
 def _sign(petition, session: str, **headers: str):

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from hromada.apps.petitions import ratelimit
 from hromada.apps.petitions.models import PetitionPolicy
 from hromada.core.api.errors import DomainError
-from hromada.testing.services import require_service
-
-
-@pytest.fixture
-def redis_cache(settings):
-    require_service("Redis", "127.0.0.1", 6379)
-    from django.core.cache import caches
-
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:6379/14",
-                                   "KEY_PREFIX": f"petitions-test-{uuid.uuid4().hex[:8]}"}}
-    yield caches["default"]
-    caches["default"].clear()
 
 
 @pytest.mark.redis
