@@ -2,8 +2,6 @@
 waits for: parallel registrations get distinct numbers, consecutive when none rolls back. Runs on
 PostgreSQL; SQLite serialises every write (and uses the locked counter row), so there is no race."""
 
-import threading
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -12,6 +10,7 @@ from django.utils import timezone
 from hromada.apps.appeals import actions
 from hromada.apps.appeals.models import Appeal, RegistrationCounter
 from hromada.core import tenancy
+from hromada.testing.concurrency import run_together
 
 pytestmark = [
     pytest.mark.postgres,
@@ -24,27 +23,14 @@ THREADS = 12
 
 
 def test_parallel_registrations_get_distinct_consecutive_numbers(world):
-    barrier = threading.Barrier(THREADS)
-    outcomes: list[Any] = [None] * THREADS
-
-    def register(index: int) -> None:
-        try:
-            with tenancy.scope(world.community):
-                barrier.wait(timeout=30)
-                outcomes[index] = actions.appeal_register(
-                    community=world.community, text=f"Яма номер {index}", category=world.pothole,
-                    author=actions.Author(user=world.resident)).number
-        except Exception as exc:  # collected and asserted on below
-            outcomes[index] = exc
-        finally:
-            connection.close()
+    def register(index: int) -> str:
+        with tenancy.scope(world.community):
+            return actions.appeal_register(
+                community=world.community, text=f"Яма номер {index}", category=world.pothole,
+                author=actions.Author(user=world.resident)).number
 
     # The first registration of the year also races to create the year's sequence.
-    threads = [threading.Thread(target=register, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = run_together([lambda index=index: register(index) for index in range(THREADS)])
 
     assert [o for o in outcomes if not isinstance(o, str)] == []
     serials = sorted(int(number.rsplit("-", 1)[1]) for number in outcomes)

@@ -3,7 +3,6 @@ voter, released together on as many connections as the server can spare; online 
 
 Runs on PostgreSQL (CI's second pass); SQLite serialises every write, so there is no race to test."""
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from hromada.apps.budgeting.models import Ballot, BallotChoice
 from hromada.apps.budgeting.tests import factories as bf
 from hromada.core import tenancy
 from hromada.core.api.errors import DomainError
+from hromada.testing.concurrency import run_together
 
 pytestmark = [
     pytest.mark.postgres,
@@ -26,40 +26,17 @@ pytestmark = [
 ]
 
 
-def connection_budget(cap: int = 50) -> int:
-    """Threads that may hold a connection at once: CI runs the suite on two processes (pytest -n 2)
-    and other runs may share the server, so take at most half of what is free, keeping a margin."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('max_connections')::int - count(*) FROM pg_stat_activity")
-        free = int(cursor.fetchone()[0])
-    return max(4, min(cap, (free - 15) // 2))
-
-
 def _race(community: Any, calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in parallel threads released together by a barrier (as many threads as the
-    connection budget allows; each takes its share of the calls); return each result or exception."""
-    threads_count = min(len(calls), connection_budget())
-    barrier = threading.Barrier(threads_count)
-    outcomes: list[Any] = [None] * len(calls)
+    """Run the calls in parallel threads released together, each inside the community's scope;
+    return each result or exception."""
 
-    def run(worker: int) -> None:
-        try:
+    def scoped(call: Callable[[], Any]) -> Callable[[], Any]:
+        def run() -> Any:
             with tenancy.scope(community):
-                barrier.wait(timeout=30)
-                for index in range(worker, len(calls), threads_count):
-                    try:
-                        outcomes[index] = calls[index]()
-                    except Exception as exc:  # collected and asserted on below
-                        outcomes[index] = exc
-        finally:
-            connection.close()
+                return call()
+        return run
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+    return run_together([scoped(call) for call in calls], cap=50)
 
 
 def test_fifty_parallel_ballots_of_one_voter_make_exactly_one_ballot(community, cycle, at, voter):

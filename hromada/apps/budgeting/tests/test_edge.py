@@ -3,55 +3,32 @@ stored rows as the DRF view, and everything the edge cannot fully decide is Djan
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from hromada.apps.budgeting.models import Ballot, BallotChoice
 from hromada.apps.budgeting.tests import factories as bf
-from hromada.config.wsgi import application
 from hromada.core import tenancy
+from hromada.testing import wsgi
+from hromada.testing.wsgi import session_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PATH = "/c/kyiv/api/v1/budget/cycles/pb2026/ballot/"
-SECRET = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"  # a CSRF secret: 32 characters of Django's alphabet
+SECRET = wsgi.CSRF_SECRET
 
 
 def post(body: Any, *, session: str, token: str = SECRET, language: str = "uk", **headers: str) \
         -> tuple[int, dict[str, str], Any]:
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": PATH, "SCRIPT_NAME": "", "QUERY_STRING": "",
-               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
-               "REMOTE_ADDR": "192.0.2.10", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
-               "wsgi.input": io.BytesIO(raw), "wsgi.errors": sys.stderr, "CONTENT_LENGTH": str(len(raw)),
-               "CONTENT_TYPE": "application/json", "HTTP_ACCEPT": "application/json",
-               "HTTP_ACCEPT_LANGUAGE": language, "HTTP_X_CSRFTOKEN": token,
-               "HTTP_COOKIE": f"sessionid={session}; csrftoken={SECRET}" if session else f"csrftoken={SECRET}",
-               **headers}
-    seen: dict[str, Any] = {}
-
-    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
-        seen["status"], seen["headers"] = int(status.split()[0]), dict(response_headers)
-
-    result = application(environ, start_response)
-    try:
-        content = b"".join(result)
-    finally:
-        if hasattr(result, "close"):
-            result.close()
-    return seen["status"], seen["headers"], json.loads(content)
-
-
-def session_of(user: Any) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    status, response_headers, content = wsgi.call(
+        "POST", PATH, body=raw, cookies={"sessionid": session, "csrftoken": SECRET},
+        CONTENT_TYPE="application/json", HTTP_ACCEPT="application/json", HTTP_ACCEPT_LANGUAGE=language,
+        HTTP_X_CSRFTOKEN=token, **headers)
+    return status, response_headers, json.loads(content)
 
 
 def at_edge(headers: dict[str, str]) -> bool:

@@ -7,17 +7,17 @@ the suite's PostgreSQL pass runs them, and CI requires that pass.
 from __future__ import annotations
 
 import random
-import threading
 from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from hromada.apps.petitions import actions
 from hromada.apps.petitions.models import Petition, PetitionEvent, PetitionStatus, Signature
 from hromada.core import tenancy
 from hromada.core.api.errors import DomainError
+from hromada.testing.concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,41 +29,11 @@ def _postgres_only():
                     "(the PostgreSQL pass of the suite runs them; CI requires it)")
 
 
-def connection_budget(cap: int = 30) -> int:
-    """How many threads may hold a connection at once without exhausting max_connections: other
-    test processes (pytest -n 2, other runs) may share this server and race at the same moment."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('max_connections')::int - count(*) FROM pg_stat_activity")
-        free = int(cursor.fetchone()[0])
-    return max(4, min(cap, (free - 15) // 2))
-
-
 def run_at_once(tasks: list[Callable[[], str]]) -> Counter:
-    """Run the tasks in threads, in waves that each start together at a barrier; count the outcomes."""
-    outcomes: Counter = Counter()
-    lock = threading.Lock()
-    wave = connection_budget()
-    for start in range(0, len(tasks), wave):
-        batch = tasks[start:start + wave]
-        barrier = threading.Barrier(len(batch))
-
-        def worker(task: Callable[[], str], barrier: threading.Barrier = barrier) -> None:
-            try:
-                barrier.wait()
-                result = task()
-            except Exception as exc:  # an escaped error is a failure the test reports
-                result = f"error:{type(exc).__name__}:{exc}"
-            finally:
-                connections.close_all()
-            with lock:
-                outcomes[result] += 1
-
-        threads = [threading.Thread(target=worker, args=(task,)) for task in batch]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-    return outcomes
+    """Run the tasks in threads that start together; count the outcomes (an escaped error counts
+    as `error:<type>:<message>`, a failure the test reports)."""
+    return Counter(f"error:{type(outcome).__name__}:{outcome}" if isinstance(outcome, Exception) else outcome
+                   for outcome in run_together(tasks))
 
 
 def sign_task(community, petition_id: int, person) -> Callable[[], str]:

@@ -7,61 +7,39 @@ transaction, so on PostgreSQL signing takes its production path (one autocommitt
 
 from __future__ import annotations
 
-import io
 import json
-import sys
-import threading
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from hromada.apps.accounts.models import IdentityLevel
 from hromada.apps.petitions import actions
 from hromada.apps.petitions.models import Petition, PetitionStatus, Signature
-from hromada.config.wsgi import application
 from hromada.core import tenancy
 from hromada.core.notifications.models import Message
+from hromada.testing import wsgi
+from hromada.testing.concurrency import run_together
+from hromada.testing.wsgi import session_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE = "/c/kyiv/petitions/"
-SECRET = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"  # a CSRF secret: 32 characters of Django's alphabet
+SECRET = wsgi.CSRF_SECRET
 
 
 def call(method: str, path: str, *, session: str = "", csrf_cookie: str = SECRET, token: str = SECRET,
          accept: str = "application/json", body: bytes = b"", **headers: str) -> tuple[int, dict[str, str], Any]:
-    cookies = "; ".join(part for part in (f"sessionid={session}" if session else "",
-                                          f"csrftoken={csrf_cookie}" if csrf_cookie else "") if part)
-    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
-               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
-               "REMOTE_ADDR": "192.0.2.10", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
-               "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr, "CONTENT_LENGTH": str(len(body)),
-               "HTTP_ACCEPT": accept, "HTTP_COOKIE": cookies, **headers}
     if token:
-        environ["HTTP_X_CSRFTOKEN"] = token
-    seen: dict[str, Any] = {}
-
-    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
-        seen["status"], seen["headers"] = int(status.split()[0]), dict(response_headers)
-
-    result = application(environ, start_response)
-    try:
-        content = b"".join(result)
-    finally:
-        if hasattr(result, "close"):
-            result.close()
-    kind = seen["headers"].get("Content-Type", "")
-    return seen["status"], seen["headers"], json.loads(content) if kind.startswith("application/json") else content
-
-
-def session_of(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+        headers["HTTP_X_CSRFTOKEN"] = token
+    status, response_headers, content = wsgi.call(
+        method, path, body=body, cookies={"sessionid": session, "csrftoken": csrf_cookie}, HTTP_ACCEPT=accept,
+        **headers)
+    kind = response_headers.get("Content-Type", "")
+    return status, response_headers, json.loads(content) if kind.startswith("application/json") else content
 
 
 def count_of(petition: Petition) -> int:
@@ -190,25 +168,8 @@ def test_one_person_signing_twenty_times_at_once_at_the_edge_counts_once(make_pe
         pytest.skip("a real race needs PostgreSQL (SQLite runs one write at a time)")
     petition = make_petition(threshold=1000, sign_rate_per_account=100)
     session = session_of(person())
-    statuses: list[int] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(20)
-
-    def attempt() -> None:
-        try:
-            barrier.wait()
-            status = call("POST", f"{BASE}{petition.pk}/sign/", session=session)[0]
-        finally:
-            connections.close_all()
-        with lock:
-            statuses.append(status)
-
-    threads = [threading.Thread(target=attempt) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert sorted(statuses) == [200] + [409] * 19
+    answers = run_together([lambda: call("POST", f"{BASE}{petition.pk}/sign/", session=session)] * 20)
+    assert sorted(answer[0] for answer in answers) == [200] + [409] * 19
     assert count_of(petition) == 2
 
 
@@ -257,25 +218,9 @@ def test_many_people_signing_at_once_are_all_counted(make_petition, person):
         pytest.skip("a real race needs PostgreSQL (SQLite runs one write at a time)")
     petition = make_petition(threshold=10_000)
     sessions = [session_of(person()) for _ in range(24)]
-    statuses: list[int] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(sessions))
-
-    def attempt(session: str) -> None:
-        try:
-            barrier.wait()
-            status = call("POST", f"{BASE}{petition.pk}/sign/", session=session)[0]
-        finally:
-            connections.close_all()
-        with lock:
-            statuses.append(status)
-
-    threads = [threading.Thread(target=attempt, args=(session,)) for session in sessions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert statuses == [200] * len(sessions)
+    answers = run_together([lambda session=session: call("POST", f"{BASE}{petition.pk}/sign/", session=session)
+                            for session in sessions])
+    assert [answer[0] for answer in answers] == [200] * len(sessions)
     assert count_of(petition) == 1 + len(sessions)
     with tenancy.scope(petition.community):
         assert Signature.objects.filter(petition=petition).count() == 1 + len(sessions)

@@ -8,17 +8,17 @@ against the real Redis and, where batches are written, the real PostgreSQL.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
-from django.db import connection, connections
+from django.db import connection
 
 from hromada.apps.accounts.models import IdentityLevel
 from hromada.apps.petitions.models import Signature
-from hromada.apps.petitions.tests.test_edge import BASE, call, count_of, session_of
+from hromada.apps.petitions.tests.test_edge import BASE, call, count_of
 from hromada.core import tenancy
 from hromada.core.cache import held
+from hromada.testing.concurrency import run_together
+from hromada.testing.wsgi import session_of
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
 
@@ -86,24 +86,10 @@ def test_people_who_may_not_sign_are_refused_in_their_own_language_when_signing_
     signers.append(("stale", session_of(stale), "uk"))
     stale.set_password("another-password-2026")
     stale.save()
-    answers: list[tuple[str, int, dict, str]] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(signers))
-
-    def attempt(kind: str, session: str, language: str) -> None:
-        try:
-            barrier.wait()
-            status, headers, payload = _sign(petition, session, HTTP_ACCEPT_LANGUAGE=language)
-        finally:
-            connections.close_all()
-        with lock:
-            answers.append((kind, status, payload, headers.get("Content-Language", "")))
-
-    threads = [threading.Thread(target=attempt, args=signer) for signer in signers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_together([lambda session=session, language=language: _sign(
+        petition, session, HTTP_ACCEPT_LANGUAGE=language) for _kind, session, language in signers])
+    answers = [(kind, status, payload, headers.get("Content-Language", ""))
+               for (kind, _s, _l), (status, headers, payload) in zip(signers, results, strict=True)]
     assert len(answers) == len(signers)
     for kind, status, payload, language in answers:
         if kind == "ok":
