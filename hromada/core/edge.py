@@ -165,16 +165,13 @@ def session_account(request: EdgeRequest) -> tuple[str, Any, str] | None:
 
 def signed_in_user(request: EdgeRequest) -> Any:
     """The account of a valid session (as `django.contrib.auth.get_user` finds it), or None."""
-    data = session_data(request)
-    backend_path = data.get(BACKEND_SESSION_KEY)
-    if SESSION_KEY not in data or backend_path not in settings.AUTHENTICATION_BACKENDS:
+    account = session_account(request)
+    if account is None:
         return None
-    user = load_backend(backend_path).get_user(data[SESSION_KEY])
-    if user is None:
-        return None
-    session_hash = data.get(HASH_SESSION_KEY)
+    backend_path, user_id, session_hash = account
+    user = load_backend(backend_path).get_user(user_id)
     # A session from before a password change may still match a fallback key; Django handles that.
-    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+    if user is None or not constant_time_compare(session_hash, user.get_session_auth_hash()):
         return None
     return user
 

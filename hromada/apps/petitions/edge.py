@@ -15,10 +15,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from hromada.apps.accounts import backends
 from hromada.apps.petitions import actions, ratelimit, selectors
-from hromada.apps.petitions.models import PetitionPolicy
+from hromada.apps.petitions.models import Petition, PetitionPolicy
 from hromada.core import edge
 from hromada.core.api.errors import DomainError
 from hromada.core.memo import MISSING
@@ -43,53 +44,44 @@ def sign(request: edge.EdgeRequest) -> edge.EdgeResponse | None:
         return None  # HTML forms (messages, redirects) and bodies are Django's
     if not edge.csrf_passes(request):
         return None
-    if actions.signs_in_batches():
-        return _sign_in_batch(request)
-    user = edge.signed_in_user(request)
-    if user is None:
-        return None
-    petition = selectors.petition_for_signing(int(request.match["pk"]), request.community)
-    if petition is None:
-        return None
-    language = edge.language_of(request)
-    with edge.speaking(language):
-        policy = PetitionPolicy.cached_for(request.community)
-        ip = request.header("REMOTE_ADDR") or None
+    pk = int(request.match["pk"])
+    signing: Callable[[Petition, PetitionPolicy, str | None], bool]
+    if actions.signs_in_batches():  # PostgreSQL: the statement that writes the batch checks the account
+        account = edge.session_account(request)
+        if account is None or account[0] != backends.PATH:
+            return None
         try:
-            ratelimit.check_sign_rate(policy=policy, user_id=user.pk, ip=ip)
+            person_id = int(account[1])
+        except (TypeError, ValueError):
+            return None
+        petition = selectors.petition_for_signing(pk, request.community)
+        if petition is None or not petition.is_signable():
+            return None  # Django gives the refusal in the order a resident would fix things
+
+        def signing(petition: Petition, policy: PetitionPolicy, ip: str | None) -> bool:
+            return actions.petition_sign_by_session(petition=petition, person_id=person_id,
+                                                    session_hash=account[2], policy=policy, ip=ip)
+    else:
+        user = edge.signed_in_user(request)
+        petition = selectors.petition_for_signing(pk, request.community) if user is not None else None
+        if user is None or petition is None:
+            return None
+        person_id = user.pk
+
+        def signing(petition: Petition, policy: PetitionPolicy, ip: str | None) -> bool:
             actions.petition_sign(petition=petition, person=user, ip=ip, notify_on_answer=True, policy=policy)
-        except DomainError as exc:
-            return edge.EdgeResponse(exc.status_code, exc.envelope(), language=language)
-    return _signed(petition, language)
+            return True
 
-
-def _sign_in_batch(request: edge.EdgeRequest) -> edge.EdgeResponse | None:
-    """PostgreSQL: the account is read and checked by the batch it signs in, with its other signers."""
-    account = edge.session_account(request)
-    if account is None or account[0] != backends.PATH:
-        return None
-    try:
-        person_id = int(account[1])
-    except (TypeError, ValueError):
-        return None
-    petition = selectors.petition_for_signing(int(request.match["pk"]), request.community)
-    if petition is None or not petition.is_signable():
-        return None  # Django gives the refusal in the order a resident would fix things
     language = edge.language_of(request)
     with edge.speaking(language):
         policy = PetitionPolicy.cached_for(request.community)
         ip = request.header("REMOTE_ADDR") or None
         try:
             ratelimit.check_sign_rate(policy=policy, user_id=person_id, ip=ip)
-            if not actions.petition_sign_by_session(petition=petition, person_id=person_id, session_hash=account[2],
-                                                    policy=policy, ip=ip):
-                return None
+            if not signing(petition, policy, ip):
+                return None  # the session no longer holds: nothing written, Django answers
         except DomainError as exc:
             return edge.EdgeResponse(exc.status_code, exc.envelope(), language=language)
-    return _signed(petition, language)
-
-
-def _signed(petition, language: str) -> edge.EdgeResponse:
     return edge.EdgeResponse(200, {"signed": True, "count": petition.signature_count, "status": petition.status},
                              language=language)
 

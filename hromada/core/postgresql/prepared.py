@@ -25,4 +25,3 @@ def fetchone(sql: str, params: Sequence[Any], *, using: str = "default") -> tupl
         with psycopg.Cursor(connection.connection) as cursor:
             cursor.execute(sql, params, prepare=True)
             return cursor.fetchone()
-

@@ -44,20 +44,26 @@ def forget_resolved_communities(**_kwargs: Any) -> None:
     _RESOLVED.clear()
 
 
+def _remembered(key: tuple[str, str], resolve: Callable[[], Any]) -> Any:
+    """What `resolve()` gave for `key` at most RESOLVE_TTL_SECONDS ago (it is called otherwise)."""
+    now = time.monotonic()
+    hit = _RESOLVED.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = resolve()
+    if len(_RESOLVED) > 10_000:  # unknown host names must not grow it without bound
+        _RESOLVED.clear()
+    _RESOLVED[key] = (now + RESOLVE_TTL_SECONDS, value)
+    return value
+
+
 def _lookup(kind: str, key: str, *, private: bool = True):
     """The active community of that domain or slug. `private=False` returns the remembered instance
     itself (the edge's read-only handlers); requests get their own copy to change as they like."""
     from hromada.apps.communities.models import Community
 
-    now = time.monotonic()
-    hit = _RESOLVED.get((kind, key))
-    if hit is not None and hit[0] > now:
-        return copy.copy(hit[1]) if hit[1] is not None and private else hit[1]
     lookup = {"domain": key} if kind == "domain" else {"slug": key}
-    community = Community.objects.filter(is_active=True, **lookup).first()
-    if len(_RESOLVED) > 10_000:  # unknown host names must not grow it without bound
-        _RESOLVED.clear()
-    _RESOLVED[(kind, key)] = (now + RESOLVE_TTL_SECONDS, community)
+    community = _remembered((kind, key), lambda: Community.objects.filter(is_active=True, **lookup).first())
     return copy.copy(community) if community is not None and private else community
 
 
@@ -77,16 +83,7 @@ def community_for_edge(host_header: str, slug: str | None):
     prefix, or None whenever it would answer otherwise (a host that is not allowed, an unknown
     community): the edge then leaves the request to Django, which gives the proper error.
     Remembered like the lookups themselves (`_RESOLVED`): the host checks are the same each time."""
-    key = ("edge", f"{host_header}/{slug or ''}")
-    now = time.monotonic()
-    hit = _RESOLVED.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    community = _community_for_edge(host_header, slug)
-    if len(_RESOLVED) > 10_000:
-        _RESOLVED.clear()
-    _RESOLVED[key] = (now + RESOLVE_TTL_SECONDS, community)
-    return community
+    return _remembered(("edge", f"{host_header}/{slug or ''}"), lambda: _community_for_edge(host_header, slug))
 
 
 def _community_for_edge(host_header: str, slug: str | None):
