@@ -17,8 +17,20 @@ env = environ.Env(
     SECRET_KEY=(str, "dev-only-insecure-key-change-me"),
     # Keyed hash of tax numbers (RNOKPP); rotating it needs a re-hash.
     TAX_NUMBER_HASH_KEY=(str, "dev-only-tax-number-key"),
+    # Key of the published pseudonyms (participatory-budget voter ids); never the SECRET_KEY.
+    PSEUDONYM_KEY=(str, "dev-only-pseudonym-key"),
     DATABASE_URL=(str, f"sqlite:///{VAR_DIR / 'hromada.sqlite3'}"),
     ALLOWED_HOSTS=(list, ["*"]),
+    # Load balancers / reverse proxies (addresses or CIDR networks) whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed; nobody else's (hromada/core/proxy.py).
+    TRUSTED_PROXIES=(list, []),
+    # HTTPS only: secure cookies, HSTS, plain HTTP redirected to HTTPS.
+    SECURE=(bool, False),
+    HSTS_SECONDS=(int, 31_536_000),
+    HSTS_INCLUDE_SUBDOMAINS=(bool, True),
+    HSTS_PRELOAD=(bool, True),
+    # Other sites allowed to POST forms here; a community's own host name needs no entry.
+    CSRF_TRUSTED_ORIGINS=(list, []),
     # Host names that serve the platform's own pages (the list of communities, admin).
     PLATFORM_HOSTS=(list, ["localhost", "127.0.0.1", "testserver", "[::1]"]),
     # `<slug>.<COMMUNITY_BASE_DOMAIN>` resolves to a community (e.g. kyiv.example.org).
@@ -51,6 +63,7 @@ environ.Env.read_env(PROJECT_DIR / ".env")
 DEBUG = env("DEBUG")
 SECRET_KEY = env("SECRET_KEY")
 TAX_NUMBER_HASH_KEY = env("TAX_NUMBER_HASH_KEY")
+PSEUDONYM_KEY = env("PSEUDONYM_KEY")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 PLATFORM_HOSTS = env("PLATFORM_HOSTS")
 COMMUNITY_BASE_DOMAIN = env("COMMUNITY_BASE_DOMAIN")
@@ -241,6 +254,26 @@ SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if env("REDIS_URL
                   else "django.contrib.sessions.backends.db")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+
+# Behind the load balancer: the client's address and scheme come from TRUSTED_PROXIES only, applied
+# around the whole WSGI application (hromada.core.proxy), so no SECURE_PROXY_SSL_HEADER here.
+TRUSTED_PROXIES = env("TRUSTED_PROXIES")
+CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
+SECURE = env("SECURE")
+SECURE_SSL_REDIRECT = SECURE
+# The balancer's health check may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^(c/[a-z0-9][a-z0-9-]*/)?healthz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SECURE
+SECURE_HSTS_SECONDS = env("HSTS_SECONDS") if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env("HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env("HSTS_PRELOAD")
+# `hromada serve`: the production server (granian) and its size.
+SERVE = {
+    "HOST": env.str("WEB_HOST", default="0.0.0.0"),  # noqa: S104 - the app host's own interface, behind the balancer
+    "PORT": env.int("PORT", default=8000),
+    "WORKERS": env.int("WEB_WORKERS", default=0),  # 0: one per CPU
+    "THREADS": env.int("WEB_THREADS", default=12),
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
+        from hromada.core import deploy  # noqa: F401  (registers the deploy checks)
+
         # Django admin is the platform admins' tool only; officials use the back office.
         admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
             request.user.is_active and request.user.is_superuser

@@ -222,9 +222,16 @@ def database_lifecycle() -> Iterator[None]:
         signals.request_finished.send(sender=EdgeApplication)
 
 
-def _headers(body: bytes, response: EdgeResponse) -> list[tuple[str, str]]:
+def _headers(body: bytes, response: EdgeResponse, *, secure: bool) -> list[tuple[str, str]]:
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                ("X-Frame-Options", settings.X_FRAME_OPTIONS), ("Cross-Origin-Opener-Policy", "same-origin")]
+    if secure and settings.SECURE_HSTS_SECONDS:  # as SecurityMiddleware sends it
+        hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
+        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+            hsts += "; includeSubDomains"
+        if settings.SECURE_HSTS_PRELOAD:
+            hsts += "; preload"
+        headers.append(("Strict-Transport-Security", hsts))
     if response.cache_control:
         headers.append(("Cache-Control", response.cache_control))
     if response.public:
@@ -245,7 +252,9 @@ class EdgeApplication:
         self.django = django
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if _ROUTES and not environ.get("QUERY_STRING"):
+        # HTTPS only (SECURE): a plain-HTTP request goes to Django, whose SecurityMiddleware redirects it.
+        if _ROUTES and not environ.get("QUERY_STRING") and (
+                environ.get("wsgi.url_scheme") == "https" or not settings.SECURE_SSL_REDIRECT):
             answer = self._edge(environ, start_response)
             if answer is not None:
                 return answer
@@ -283,6 +292,8 @@ class EdgeApplication:
             if response is None:
                 return None
             body = json.dumps(response.payload, ensure_ascii=False).encode()
-            start_response(f"{response.status} {HTTPStatus(response.status).phrase}", _headers(body, response))
+            secure = environ.get("wsgi.url_scheme") == "https"
+            start_response(f"{response.status} {HTTPStatus(response.status).phrase}",
+                           _headers(body, response, secure=secure))
             return [b""] if method == "HEAD" else [body]
         return None

@@ -36,9 +36,10 @@ from hromada.core import tenancy
 
 def voter_pseudonym(cycle_id: int, key: str) -> str:
     """The de-identified voter id published with the votes: an HMAC of the person and the cycle
-    under the server secret, so ids differ between cycles and cannot be reversed without the key."""
+    under PSEUDONYM_KEY, so ids differ between cycles and cannot be linked to accounts without the
+    key. Its own key, not SECRET_KEY: that one is rotated and shared with every signing purpose."""
     message = f"hromada.budgeting.voter:{cycle_id}:{key}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:20]
+    return hmac.new(settings.PSEUDONYM_KEY.encode(), message, hashlib.sha256).hexdigest()[:20]
 
 
 def cycles() -> QuerySet[Cycle]:

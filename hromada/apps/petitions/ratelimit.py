@@ -54,8 +54,8 @@ def _in_networks(ip: str, networks: str) -> bool:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The peer address. Behind a reverse proxy, have the proxy set REMOTE_ADDR (e.g. uwsgi/gunicorn
-    forwarded-allow-ips); X-Forwarded-For is not trusted here because any client can send it."""
+    """The client's address. Behind a load balancer REMOTE_ADDR is already the client's, taken from
+    X-Forwarded-For only when the balancer is in TRUSTED_PROXIES (hromada.core.proxy)."""
     return request.META.get("REMOTE_ADDR") or None
 
 
