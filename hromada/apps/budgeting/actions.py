@@ -1052,6 +1052,31 @@ def milestone_reach(*, milestone: Milestone, by: Any, done_on: date | None = Non
     return milestone
 
 
+
+def ballot_pseudonyms_renew(*, cycle: Cycle, batch: int = 2000) -> int:
+    """Give every ballot of `cycle` the voter id PSEUDONYM_KEY yields now; the number changed.
+
+    For ballots published while another key (the SECRET_KEY, once) made the ids: whoever knows that
+    key can no longer link them to accounts. Online and paper ballots alike: the id is keyed by the
+    account when there is one, else by the person's tax-number hash, as when the ballot was cast."""
+    changed = 0
+    with transaction.atomic():
+        ballots = list(Ballot.objects.select_for_update().filter(cycle=cycle)
+                       .only("pk", "voter_id", "person_hash", "public_id").order_by("pk"))
+        renewed = []
+        for ballot in ballots:
+            key = f"user:{ballot.voter_id}" if ballot.voter_id is not None else f"person:{ballot.person_hash}"
+            public_id = voter_pseudonym(cycle.pk, key)
+            if public_id != ballot.public_id:
+                ballot.public_id = public_id
+                renewed.append(ballot)
+        Ballot.objects.bulk_update(renewed, ["public_id"], batch_size=batch)
+        changed = len(renewed)
+        if changed:
+            audit_record(actor=None, action="budgeting.renew_pseudonyms", community=cycle.community, target=cycle,
+                         data={"ballots": changed})
+    return changed
+
 # --- notifications ----------------------------------------------------------------------------
 
 def _notify_authors(project: Project, body: str) -> None:

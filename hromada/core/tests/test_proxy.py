@@ -48,7 +48,7 @@ def test_forwarded_headers_are_believed_only_from_trusted_proxies(peer, forwarde
         assert "HTTP_X_FORWARDED_FOR" not in environ and "HTTP_X_FORWARDED_PROTO" not in environ
 
 
-def test_a_community_domain_is_a_trusted_origin_behind_the_balancer_without_settings(transactional_db, balancer, settings):
+def test_a_community_domain_is_a_trusted_origin_behind_the_balancer(transactional_db, balancer, settings):
     """The browser posts a form on https://kyiv.gov.ua; TLS ended at the balancer."""
     make_community("kyiv", domain="kyiv.gov.ua")
     assert settings.CSRF_TRUSTED_ORIGINS == []
@@ -115,7 +115,8 @@ def test_https_only_sends_hsts_and_secure_cookies_and_redirects_plain_http(trans
     assert wsgi.call("GET", "/c/kyiv/healthz", REMOTE_ADDR=BALANCER)[0] == 200
 
 
-def test_https_only_edge_answers_https_with_hsts_and_sends_plain_http_to_the_redirect(transactional_db, community, https_only):
+def test_https_only_edge_answers_with_hsts_and_leaves_plain_http_to_the_redirect(transactional_db, community,
+                                                                                 https_only):
     from hromada.apps.petitions import edge as petitions_edge
 
     petitions_edge.register()
