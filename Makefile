@@ -29,10 +29,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 install: system-deps $(VENV)/.installed node_modules/.package-lock.json
 install-dev: system-deps $(VENV)/.installed-dev node_modules/.package-lock.json
 
-# OCR of paper letters needs Tesseract with the Ukrainian pack (Debian packages); DejaVu for receipt PDFs.
+# OCR of paper letters needs Tesseract with the Ukrainian pack (Debian packages); DejaVu for receipt PDFs;
+# nginx is the TLS-terminating proxy the suite puts in front of `hromada serve`.
 system-deps:
-	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx ukr; then \
-	  apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-ukr fonts-dejavu-core; \
+	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx ukr \
+	    || ! [ -x /usr/sbin/nginx ]; then \
+	  apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-ukr fonts-dejavu-core nginx; \
 	fi
 
 run: install
@@ -47,6 +49,9 @@ lint: install-dev
 	$(BIN)/ruff check hromada bench
 	$(BIN)/mypy hromada bench
 	$(BIN)/hromada makemigrations --check --dry-run
+	@# `hromada check --deploy` with the production environment of docs/operations.md: no warning allowed.
+	$(BIN)/pytest -q -p no:xdist -p no:cacheprovider \
+	  hromada/core/tests/test_deploy.py::test_check_deploy_is_clean_with_the_documented_production_environment
 	$(BIN)/hromada spectacular --urlconf hromada.config.urls_community --file $(VENV)/openapi.check.yaml --validate --fail-on-warn
 	@diff -u docs/api/openapi.yaml $(VENV)/openapi.check.yaml > /dev/null || \
 	  (echo "docs/api/openapi.yaml is out of date: run 'make schema' and commit it"; exit 1)

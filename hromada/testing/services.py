@@ -4,6 +4,7 @@ in CI (CI=true) it fails it, so a green CI run means the service was really used
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 
 import pytest
@@ -23,6 +24,17 @@ def require_service(name: str, host: str, port: int) -> None:
     if port_open(host, port):
         return
     message = f"{name} is not reachable on {host}:{port}"
+    if IN_CI:
+        pytest.fail(f"CI requires {message}")
+    pytest.skip(message)
+
+
+def require_program(name: str, *paths: str) -> str:
+    """The path of a program (on PATH or at one of `paths`); skipped outside CI when it is missing."""
+    for candidate in (shutil.which(name), *paths):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    message = f"{name} is not installed (make system-deps)"
     if IN_CI:
         pytest.fail(f"CI requires {message}")
     pytest.skip(message)
