@@ -44,3 +44,19 @@ def session_of(user: Any) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def https_only(settings: Any, monkeypatch: Any) -> None:
+    """Switch a test to what SECURE=true sets (hromada.config.settings), in a freshly built application:
+    SecurityMiddleware reads its settings once, when the application is built."""
+    from django.core.wsgi import get_wsgi_application
+
+    from hromada.config import wsgi as wsgi_module
+    from hromada.core.edge import EdgeApplication
+    from hromada.core.proxy import TrustedProxies
+
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = settings.LANGUAGE_COOKIE_SECURE = True
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = settings.SECURE_HSTS_PRELOAD = True
+    monkeypatch.setattr(wsgi_module, "application", TrustedProxies(EdgeApplication(get_wsgi_application())))

@@ -85,18 +85,7 @@ def test_oidc_redirect_uri_is_https_behind_the_balancer(transactional_db, balanc
 
 @pytest.fixture
 def https_only(settings, balancer, monkeypatch):
-    """What SECURE=true sets (test_deploy checks that it does), in a freshly built application:
-    SecurityMiddleware reads its settings once, when the application is built."""
-    from django.core.wsgi import get_wsgi_application
-
-    from hromada.config import wsgi as wsgi_module
-    from hromada.core.edge import EdgeApplication
-
-    settings.SECURE_SSL_REDIRECT = True
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = settings.LANGUAGE_COOKIE_SECURE = True
-    settings.SECURE_HSTS_SECONDS = 31_536_000
-    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = settings.SECURE_HSTS_PRELOAD = True
-    monkeypatch.setattr(wsgi_module, "application", proxy.TrustedProxies(EdgeApplication(get_wsgi_application())))
+    wsgi.https_only(settings, monkeypatch)  # what SECURE=true sets (test_deploy checks that it does)
 
 
 def test_https_only_sends_hsts_and_secure_cookies_and_redirects_plain_http(transactional_db, community, https_only):
@@ -113,15 +102,3 @@ def test_https_only_sends_hsts_and_secure_cookies_and_redirects_plain_http(trans
     # The balancer's health check over plain HTTP is answered.
     assert wsgi.call("GET", "/healthz", REMOTE_ADDR=BALANCER)[0] == 200
     assert wsgi.call("GET", "/c/kyiv/healthz", REMOTE_ADDR=BALANCER)[0] == 200
-
-
-def test_https_only_edge_answers_with_hsts_and_leaves_plain_http_to_the_redirect(transactional_db, community,
-                                                                                 https_only):
-    from hromada.apps.petitions import edge as petitions_edge
-
-    petitions_edge.register()
-    count = "/c/kyiv/petitions/999999/count.json"
-    status, headers, _body = wsgi.call("GET", count, REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_PROTO="https")
-    assert status == 404 and headers["Strict-Transport-Security"].startswith("max-age=31536000")
-    status, headers, _body = wsgi.call("GET", count, REMOTE_ADDR=BALANCER)
-    assert (status, headers["Location"]) == (301, f"https://127.0.0.1{count}")

@@ -71,3 +71,15 @@ def test_residents_behind_one_balancer_do_not_share_the_per_address_limit(make_p
     assert sign(petition, second, peer=BALANCER, forwarded_for="198.51.100.2", proto="https") == 200
     # The limit still holds for one address.
     assert sign(petition, same_home, peer=BALANCER, forwarded_for="198.51.100.1", proto="https") == 429
+
+
+def test_https_only_edge_answers_with_hsts_and_leaves_plain_http_to_the_redirect(make_petition, settings,
+                                                                                 monkeypatch):
+    wsgi.https_only(settings, monkeypatch)
+    petition = make_petition(threshold=50)
+    count = f"/c/kyiv/petitions/{petition.pk}/count.json"
+    status, headers, content = wsgi.call("GET", count, REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_PROTO="https")
+    assert status == 200 and json.loads(content)["count"] == 1
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    status, headers, _content = wsgi.call("GET", count, REMOTE_ADDR=BALANCER)
+    assert (status, headers["Location"]) == (301, f"https://127.0.0.1{count}")
