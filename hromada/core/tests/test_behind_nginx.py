@@ -96,7 +96,7 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
 
 
 @pytest.fixture
-def app_server(tmp_path: Path) -> Iterator[str]:
+def app_server(transactional_db: None, tmp_path: Path) -> Iterator[str]:
     """`hromada serve` with the production settings, on a free 127.0.0.1 port: its plain-HTTP base."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url(), "DEBUG": "false", "SECURE": "true",
