@@ -17,6 +17,8 @@ env = environ.Env(
     SECRET_KEY=(str, "dev-only-insecure-key-change-me"),
     # Keyed hash of tax numbers (RNOKPP); rotating it needs a re-hash.
     TAX_NUMBER_HASH_KEY=(str, "dev-only-tax-number-key"),
+    # Keys the audit log's hash chain (HMAC); kept outside the database, never rotated in place.
+    AUDIT_HMAC_KEY=(str, "dev-only-audit-hmac-key"),
     DATABASE_URL=(str, f"sqlite:///{VAR_DIR / 'hromada.sqlite3'}"),
     ALLOWED_HOSTS=(list, ["*"]),
     # Host names that serve the platform's own pages (the list of communities, admin).
@@ -51,6 +53,7 @@ environ.Env.read_env(PROJECT_DIR / ".env")
 DEBUG = env("DEBUG")
 SECRET_KEY = env("SECRET_KEY")
 TAX_NUMBER_HASH_KEY = env("TAX_NUMBER_HASH_KEY")
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 PLATFORM_HOSTS = env("PLATFORM_HOSTS")
 COMMUNITY_BASE_DOMAIN = env("COMMUNITY_BASE_DOMAIN")
