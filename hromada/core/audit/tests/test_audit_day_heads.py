@@ -91,14 +91,14 @@ def test_deleting_the_newest_record_with_the_key_is_caught_by_the_published_head
     assert "names record number 5, the chain ends at 4" in message
 
 
-def test_a_rewrite_hidden_from_the_database_shows_against_a_copy_kept_outside(yesterday, community, client,
-                                                                            tmp_path):
+@pytest.mark.parametrize("fmt", [Format.CSV, Format.JSON])
+def test_a_rewrite_hidden_from_the_database_shows_against_a_copy_kept_outside(yesterday, community, tmp_path, fmt):
     call_command("audit_publish_heads", stdout=StringIO())
     actions.platform_dataset_refresh(community=community, key="audit-heads")
     with tenancy.scope(community):
-        resource = Dataset.objects.get(platform_key="audit-heads").resources.get(format=Format.CSV)
+        resource = Dataset.objects.get(platform_key="audit-heads").resources.get(format=fmt)
         with resource.current_version.file.open("rb") as handle:
-            copy = tmp_path / "audit-heads.csv"
+            copy = tmp_path / f"audit-heads.{fmt.lower()}"
             copy.write_bytes(handle.read())
     # An insider with the key edits a record, re-seals the chain and removes the day head kept in the database.
     with triggers_off():
