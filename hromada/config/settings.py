@@ -19,6 +19,8 @@ env = environ.Env(
     TAX_NUMBER_HASH_KEY=(str, "dev-only-tax-number-key"),
     # Key of the published pseudonyms (participatory-budget voter ids); never the SECRET_KEY.
     PSEUDONYM_KEY=(str, "dev-only-pseudonym-key"),
+    # Keys the audit log's hash chain (HMAC); kept outside the database, never rotated in place.
+    AUDIT_HMAC_KEY=(str, "dev-only-audit-hmac-key"),
     DATABASE_URL=(str, f"sqlite:///{VAR_DIR / 'hromada.sqlite3'}"),
     ALLOWED_HOSTS=(list, ["*"]),
     # Load balancers / reverse proxies (addresses or CIDR networks) whose X-Forwarded-For and
@@ -64,6 +66,7 @@ DEBUG = env("DEBUG")
 SECRET_KEY = env("SECRET_KEY")
 TAX_NUMBER_HASH_KEY = env("TAX_NUMBER_HASH_KEY")
 PSEUDONYM_KEY = env("PSEUDONYM_KEY")
+AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 PLATFORM_HOSTS = env("PLATFORM_HOSTS")
 COMMUNITY_BASE_DOMAIN = env("COMMUNITY_BASE_DOMAIN")

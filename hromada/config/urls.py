@@ -15,5 +15,6 @@ urlpatterns = [
     path("healthz", community_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("hromada.apps.accounts.urls")),
+    path("audit/", include("hromada.core.audit.urls")),
     path("admin/", admin.site.urls),
 ]

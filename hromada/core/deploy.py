@@ -2,7 +2,8 @@
 that are not addresses. `hromada check --deploy` reports it; `hromada serve` does not start with it.
 
 The keys guard different things. SECRET_KEY signs sessions and links; TAX_NUMBER_HASH_KEY keys the
-tax-number hash; PSEUDONYM_KEY keys the voter ids published with participatory-budget votes.
+tax-number hash; PSEUDONYM_KEY keys the voter ids published with participatory-budget votes; AUDIT_HMAC_KEY seals
+the audit log's chains.
 Whoever knows a pseudonym key can recompute every account's pseudonym and so link each published
 ballot to its account, which is why the development values (in the public repository) and short
 keys are refused, and why none of them may be the SECRET_KEY."""
@@ -16,7 +17,7 @@ from django.core import checks
 
 from hromada.core import proxy
 
-KEYS = ("SECRET_KEY", "TAX_NUMBER_HASH_KEY", "PSEUDONYM_KEY")
+KEYS = ("SECRET_KEY", "TAX_NUMBER_HASH_KEY", "PSEUDONYM_KEY", "AUDIT_HMAC_KEY")
 MIN_KEY_LENGTH = 50
 MIN_UNIQUE_CHARACTERS = 5
 DEVELOPMENT_PREFIXES = ("dev-only-", "django-insecure-")

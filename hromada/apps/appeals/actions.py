@@ -8,7 +8,6 @@ input is checked before the first write, so a refused call changes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Sequence
@@ -51,6 +50,7 @@ from hromada.core import memo
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.calendar import add_calendar_days, end_of_day, kyiv_date
+from hromada.core.keys import hash_key, new_key  # noqa: F401 - hash_key: the Open311 views find keys by it
 from hromada.core.notifications.services import notify
 from hromada.core.postgresql import prepared
 
@@ -799,19 +799,15 @@ def paper_register(*, scan: PaperScan, by: User, text: str, author: Author, **fi
 # ---------------------------------------------------------------- Open311 keys
 
 
-def hash_key(api_key: str) -> str:
-    return hashlib.sha256(api_key.encode()).hexdigest()
-
-
 def open311_key_issue(*, community: Community, name: str, by: User | None) -> tuple[Open311Client, str]:
     """Issue an api_key to an Open311 client. The key is shown once; only its hash is stored."""
     if by is not None:
         _require(by, "appeals.manage_appeals", community)
     name = _clean_text(name, field="name", limit=200)
-    api_key = secrets.token_urlsafe(24)
+    api_key, key_hash, key_prefix = new_key()
     with transaction.atomic():
-        client = Open311Client.objects.create(community=community, name=name, key_hash=hash_key(api_key),
-                                              key_prefix=api_key[:8])
+        client = Open311Client.objects.create(community=community, name=name, key_hash=key_hash,
+                                              key_prefix=key_prefix)
         audit_record(actor=by, action="appeals.open311_key", community=community, target=client)
     return client, api_key
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,6 +21,7 @@ from hromada.apps.opendata import files, registry
 from hromada.apps.opendata.ckan import store
 from hromada.apps.opendata.models import (
     FREQUENCY_PERIOD,
+    ApiToken,
     Dataset,
     Format,
     Frequency,
@@ -32,6 +33,7 @@ from hromada.apps.opendata.models import (
 )
 from hromada.core import tenancy
 from hromada.core.audit.services import audit_record
+from hromada.core.keys import new_key
 
 DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
@@ -194,6 +196,30 @@ def platform_datasets_refresh(*, community: Any, only_due: bool = False) -> list
             qs = qs.filter(next_update_at__lte=timezone.now())
         keys = [d.platform_key for d in qs if registry.get(d.platform_key) is not None]
     return [platform_dataset_refresh(community=community, key=key) for key in keys]
+
+
+# ---------------------------------------------------------------- CKAN API tokens
+
+
+def api_token_rotate(*, community: Any, by: Any) -> str:
+    """Issue the staff member's CKAN API token, replacing the one they held, which stops working at once.
+
+    Returns the key, to be shown once: only its hash is stored. Audited with the key's first characters.
+    """
+    if not by.has_perm("opendata.hold_api_token", community):
+        raise PermissionDenied(_("Only the community's open-data staff can do this."))
+    key, digest, prefix = new_key()
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(user=by).first()
+        replaced = token.key_prefix if token is not None else ""
+        if token is None:
+            token = ApiToken.objects.create(user=by, key_hash=digest, key_prefix=prefix)
+        else:
+            token.key_hash, token.key_prefix, token.created_at = digest, prefix, timezone.now()
+            token.save(update_fields=["key_hash", "key_prefix", "created_at"])
+        audit_record(actor=by, action="opendata.api_token_rotate" if replaced else "opendata.api_token_issue",
+                     community=community, target=token, data={"key_prefix": prefix, "replaced": replaced})
+    return key
 
 
 # ---------------------------------------------------------------- staff writes (office and CKAN API)

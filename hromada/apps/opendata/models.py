@@ -279,3 +279,20 @@ class ResourceVersion(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.resource_id} v{self.number}"
+
+
+class ApiToken(models.Model):
+    """A staff member's key for the CKAN write actions. Only its hash is stored; the key is shown once."""
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="ckan_token",
+                                verbose_name=_("staff member"))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("CKAN API token")
+        verbose_name_plural = _("CKAN API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.key_prefix}…"

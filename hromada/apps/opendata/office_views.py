@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from hromada.apps.accounts.models import Role, StaffRole
 from hromada.apps.opendata import actions
 from hromada.apps.opendata.forms import DatasetForm, ResourceForm
-from hromada.apps.opendata.models import Dataset, Publisher
+from hromada.apps.opendata.models import ApiToken, Dataset, Publisher
 
 
 def _publishers_for(request: HttpRequest):
@@ -110,14 +110,11 @@ def refresh(request: HttpRequest, name: str) -> HttpResponse:
 @login_required
 def api_token(request: HttpRequest) -> HttpResponse:
     """The staff member's API token for the CKAN write actions (send it in the Authorization header)."""
-    from rest_framework.authtoken.models import Token
-
     _staff_only(request)
-    token = None
+    user: Any = request.user
+    key = None
     if request.method == "POST":
-        user: Any = request.user
-        Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
+        key = actions.api_token_rotate(community=request.community, by=user)  # type: ignore[attr-defined]
         messages.success(request, _("A new API token is issued; the old one no longer works."))
-    has_token = token is not None or Token.objects.filter(user=request.user).exists()  # type: ignore[misc]
-    return render(request, "opendata/office/token.html", {"token": token, "has_token": has_token})
+    token = ApiToken.objects.filter(user=user).first()
+    return render(request, "opendata/office/token.html", {"key": key, "token": token})

@@ -8,6 +8,7 @@ import rules
 
 from hromada.apps.accounts.models import Role, StaffRole
 from hromada.apps.accounts.rules import is_community_admin
+from hromada.apps.opendata.models import Publisher
 from hromada.core import tenancy
 
 
@@ -27,5 +28,17 @@ def is_dataset_community_admin(user, dataset) -> bool:
     return dataset is not None and is_community_admin(user, dataset.community)
 
 
+@rules.predicate
+def is_department_publisher(user, community) -> bool:
+    """An executor of a department that publishes data sets in the community."""
+    if community is None or not getattr(user, "is_authenticated", False):
+        return False
+    with tenancy.scope(community):
+        departments = StaffRole.objects.filter(user=user, role=Role.EXECUTOR).values("department_id")
+        return Publisher.objects.filter(department_id__in=departments).exists()
+
+
 rules.add_perm("opendata.manage_catalogue", is_community_admin)
+# The CKAN write actions check the data set's publisher again on every call; the token only says who.
+rules.add_perm("opendata.hold_api_token", is_community_admin | is_department_publisher)
 rules.add_perm("opendata.change_dataset", is_dataset_community_admin | is_dataset_department_executor)

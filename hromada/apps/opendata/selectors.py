@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from hromada.apps.opendata.ckan import search
-from hromada.apps.opendata.models import Dataset, Frequency, Resource
+from hromada.apps.opendata.models import ApiToken, Dataset, Frequency, Resource
+from hromada.core.keys import hash_key
 
 PAGE_SIZE = 20
 
@@ -48,3 +49,11 @@ def portal_search(params: Any) -> tuple[QuerySet[Dataset], list[Facet]]:
         Facet("frequency", _("Update frequency"), items("frequency", "update_frequency", frequencies)),
     ]
     return qs.select_related("publisher").annotate(resource_count=Count("resources")).order_by("title_uk", "id"), facets
+
+
+def api_token_user(key: str) -> Any:
+    """The active staff member holding the CKAN API token `key`, or None. Tokens are found by their hash."""
+    if not key:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
+    return token.user if token is not None and token.user.is_active else None

@@ -16,8 +16,9 @@ urlpatterns = [
          name="version_download"),
     path("office/", office_views.office, name="office"),
     path("office/new/", office_views.dataset_edit, name="office_dataset_new"),
+    # Before the data set paths, which would take "token" for a data set's name.
+    path("office/token/", office_views.api_token, name="office_token"),
     path("office/<slug:name>/", office_views.dataset_edit, name="office_dataset_edit"),
     path("office/<slug:name>/upload/", office_views.resource_add, name="office_resource_add"),
     path("office/<slug:name>/refresh/", office_views.refresh, name="office_refresh"),
-    path("office/token/", office_views.api_token, name="office_token"),
 ]

@@ -33,7 +33,7 @@ from hromada.apps.accounts.models import IdentityLevel
 from hromada.apps.appeals.models import Appeal, Category
 from hromada.apps.petitions import actions as petition_actions
 from hromada.apps.petitions.models import Signature
-from hromada.core import tenancy
+from hromada.core import deploy, tenancy
 from hromada.testing import factories
 from hromada.testing.services import free_port, require_program
 
@@ -102,7 +102,7 @@ def app_server(transactional_db: None, tmp_path: Path) -> Iterator[str]:
     env = {**os.environ, "DATABASE_URL": database_url(), "DEBUG": "false", "SECURE": "true",
            "TRUSTED_PROXIES": "127.0.0.1", "WEB_HOST": "127.0.0.1", "PORT": str(port), "WEB_WORKERS": "1",
            "WEB_THREADS": "4", "REDIS_URL": "", "LOG_LEVEL": "WARNING",
-           **{name: secrets.token_urlsafe(50) for name in ("SECRET_KEY", "TAX_NUMBER_HASH_KEY", "PSEUDONYM_KEY")}}
+           **{name: secrets.token_urlsafe(50) for name in deploy.KEYS}}
     log = tmp_path / "serve.log"
     with open(log, "wb") as output:
         process = subprocess.Popen([sys.executable, "-m", "hromada.cli", "serve"], cwd=PROJECT_DIR, env=env,

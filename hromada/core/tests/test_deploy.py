@@ -18,7 +18,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[3]
 OPERATIONS = PROJECT_DIR / "docs" / "operations.md"
 MARKER = "<!-- production-environment -->"
 # What the environment of this test run may carry into a child and would change its settings.
-SETTINGS_VARIABLES = ("SECRET_KEY", "TAX_NUMBER_HASH_KEY", "PSEUDONYM_KEY", "DATABASE_URL", "REDIS_URL", "DEBUG",
+SETTINGS_VARIABLES = ("SECRET_KEY", "TAX_NUMBER_HASH_KEY", "PSEUDONYM_KEY", "AUDIT_HMAC_KEY", "DATABASE_URL", "REDIS_URL", "DEBUG",
                       "SECURE", "TRUSTED_PROXIES", "ALLOWED_HOSTS", "PORT", "WEB_HOST", "WEB_WORKERS", "WEB_THREADS")
 
 
@@ -63,13 +63,14 @@ def test_secure_environment_means_https_only():
 def test_serve_refuses_to_start_with_the_development_keys():
     result = hromada("serve")
     assert result.returncode == 1
-    for name in ("SECRET_KEY", "TAX_NUMBER_HASH_KEY", "PSEUDONYM_KEY"):
+    for name in ("SECRET_KEY", "TAX_NUMBER_HASH_KEY", "PSEUDONYM_KEY", "AUDIT_HMAC_KEY"):
         assert f"{name} is the development value" in result.stderr
     assert "granian" not in result.stdout + result.stderr
 
 
 def test_serve_starts_granian_sized_by_the_environment():
-    keys = {name: secrets.token_urlsafe(50) for name in ("SECRET_KEY", "TAX_NUMBER_HASH_KEY", "PSEUDONYM_KEY")}
+    keys = {name: secrets.token_urlsafe(50)
+            for name in ("SECRET_KEY", "TAX_NUMBER_HASH_KEY", "PSEUDONYM_KEY", "AUDIT_HMAC_KEY")}
     result = hromada("serve", "--check-only", WEB_WORKERS="3", WEB_THREADS="5", PORT="8123", WEB_HOST="127.0.0.1",
                      **keys)
     assert result.returncode == 0, result.stderr
@@ -91,10 +92,11 @@ STRONG = "Zq7-Wx4_Lm9" * 5
     ({"SECRET_KEY": "django-insecure-" + STRONG}, "SECRET_KEY is the development value"),
     # the pseudonyms keyed by the SECRET_KEY again
     ({"SECRET_KEY": STRONG, "PSEUDONYM_KEY": STRONG}, "PSEUDONYM_KEY is the same as SECRET_KEY"),
+    ({"AUDIT_HMAC_KEY": "dev-only-audit-hmac-key"}, "AUDIT_HMAC_KEY is the development value"),
 ])
 def test_serve_refuses_weak_or_shared_keys(settings, keys, refusal):
     settings.SECRET_KEY, settings.TAX_NUMBER_HASH_KEY = "S1a-Rf8_Ke" * 5, "T2b-Qg7_Jd" * 5
-    settings.PSEUDONYM_KEY = "P3c-Ph6_Ic" * 5
+    settings.PSEUDONYM_KEY, settings.AUDIT_HMAC_KEY = "P3c-Ph6_Ic" * 5, "A4d-Og5_Hb" * 5
     for name, value in keys.items():
         setattr(settings, name, value)
     with pytest.raises(SystemCheckError, match=refusal):

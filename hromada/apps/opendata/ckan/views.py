@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from hromada.apps.opendata import actions
+from hromada.apps.opendata import actions, selectors
 from hromada.apps.opendata.ckan import search, serialize, store
 from hromada.apps.opendata.models import Dataset, Publisher, Resource, Tag, Theme
 
@@ -84,14 +84,8 @@ class Call:
         return str(raw).lower() in ("true", "1", "yes", "on")
 
     def token_user(self):
-        from rest_framework.authtoken.models import Token
-
         header = self.request.headers.get("Authorization") or self.request.headers.get("X-CKAN-API-Key") or ""
-        key = header.split()[-1] if header.strip() else ""
-        if not key:
-            return None
-        token = Token.objects.select_related("user").filter(key=key).first()
-        return token.user if token is not None and token.user.is_active else None
+        return selectors.api_token_user(header.split()[-1] if header.strip() else "")
 
 
 def published() -> Any:

@@ -6,8 +6,8 @@ import io
 
 import ckanapi
 import pytest
-from rest_framework.authtoken.models import Token
 
+from hromada.apps.opendata import actions
 from hromada.testing import factories
 
 
@@ -42,7 +42,7 @@ def test_ckanapi_dumps_the_catalogue_and_pages_the_search(live_server, live_cata
 
 def test_ckanapi_writes_with_a_staff_token_and_is_refused_without(live_server, transactional_db, community):
     admin = factories.make_staff(community, "admin")
-    token = Token.objects.create(user=admin).key
+    token = actions.api_token_rotate(community=community, by=admin)
     anonymous = ckanapi.RemoteCKAN(f"{live_server.url}/c/kyiv")
     with pytest.raises(ckanapi.NotAuthorized):
         anonymous.action.package_create(name="nope", title="Nope")
