@@ -86,12 +86,16 @@ class Call:
     def token_user(self):
         from rest_framework.authtoken.models import Token
 
+        from hromada.apps.accounts.actions import api_token_expired
+
         header = self.request.headers.get("Authorization") or self.request.headers.get("X-CKAN-API-Key") or ""
         key = header.split()[-1] if header.strip() else ""
         if not key:
             return None
         token = Token.objects.select_related("user").filter(key=key).first()
-        return token.user if token is not None and token.user.is_active else None
+        if token is None or api_token_expired(token):
+            return None
+        return token.user if token.user.is_active else None
 
 
 def published() -> Any:
