@@ -68,18 +68,18 @@ def check_password_reset(request: Any, email: Any) -> None:
     ], _("Too many password reset requests. Please try again in an hour."))
 
 
-def _sms_keys(request: Any, user_id: int) -> list[tuple[str, str, str]]:
+def _sms_keys(request: Any, user_id: int | None) -> list[tuple[str, str, str]]:
     return [("accounts.sms.account", str(user_id), ratelimit.rate("sms_account")),
             ("accounts.sms.address", ratelimit.client_address(request.META), ratelimit.rate("sms_address"))]
 
 
-def check_sms(request: Any, user_id: int) -> None:
+def check_sms(request: Any, user_id: int | None) -> None:
     """RateLimited when the person or the address has had all the codes of the hour (counts nothing)."""
     if any(ratelimit.reached(group, value, rate) for group, value, rate in _sms_keys(request, user_id)):
         raise ratelimit.RateLimited(_("Too many codes asked for. Please try again in an hour."))
 
 
-def sms_sent(request: Any, user_id: int) -> None:
+def sms_sent(request: Any, user_id: int | None) -> None:
     """Count one code sent by SMS (wrong numbers and refusals cost nothing)."""
     for group, value, rate in _sms_keys(request, user_id):
         ratelimit.hit(group, value, rate)

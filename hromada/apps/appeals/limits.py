@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from hromada.core import ratelimit
 
 
-def check_filing(*, community: Any, user_id: int) -> None:
+def check_filing(*, community: Any, user_id: int | None) -> None:
     """Count one appeal about to be filed; RateLimited (429) when the resident is over the hour's limit."""
     rate = ratelimit.per_hour(community.appeal_rate_per_hour)
     ratelimit.check([(f"appeals.file.{community.pk}", str(user_id), rate)],

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from hromada.core import ratelimit
 
 
-def check_ballot(*, community: Any, user_id: int, meta: Mapping[str, Any]) -> None:
+def check_ballot(*, community: Any, user_id: int | None, meta: Mapping[str, Any]) -> None:
     """Count one ballot about to be submitted; RateLimited (429) when the voter or the address is over."""
     ratelimit.check([
         ("budgeting.ballot.account", str(user_id), ratelimit.rate("ballot_account")),

@@ -43,8 +43,16 @@ class TokenOutput(serializers.Serializer):
     token = serializers.CharField()
 
 
+class TokenErrorItem(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+
+
 class TokenErrors(serializers.Serializer):
-    errors = serializers.ListField(child=serializers.DictField())
+    """The platform's error envelope (hromada.core.api.errors)."""
+
+    errors = TokenErrorItem(many=True)  # type: ignore[assignment]  # the envelope's key; shadows Serializer.errors
 
 
 class ObtainToken(ObtainAuthToken):
