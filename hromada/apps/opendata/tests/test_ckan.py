@@ -269,3 +269,17 @@ def test_platform_datasets_cannot_be_overwritten_through_the_api(client, communi
     actions.ensure_platform_datasets(community=community)
     response, body = write(client, "package_update", token, id="dataset-register", title="Hacked")
     assert response.status_code == 409
+
+
+def test_an_expired_token_no_longer_writes(client, community, staff, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.API_TOKEN_TTL_DAYS = 30
+    token = token_for(staff("admin"))
+    Token.objects.filter(key=token).update(created=timezone.now() - timedelta(days=31))
+    response, body = write(client, "package_create", token, name="late", title="Пізно")
+    assert response.status_code == 403 and body["error"]["__type"] == "Authorization Error"
+    with tenancy.scope(community):
+        assert not Dataset.objects.exists()
