@@ -41,6 +41,16 @@ def _english_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_default_cache():
+    # Rate-limit counts (and anything else cached) must not leak from one test to the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _forget_process_memory():
     # Values a process keeps in front of the shared cache must not leak from one test to the next
     # (databases are rolled back, so ids are reused).

@@ -131,6 +131,8 @@ def setup_in_django(voters: int, voters_path: str, info_path: str) -> None:
 
     community = Community.objects.get(slug="demo")
     load_demo(community)
+    # Every simulated voter comes from the load generator's one address, as from a kiosk gateway.
+    Community.objects.filter(pk=community.pk).update(ballot_rate_per_address=1_000_000_000)
     with tenancy.scope(community):
         cycle = Cycle.objects.get(slug=CYCLE)
         by_category: dict[int, list[int]] = {}

@@ -59,6 +59,8 @@ env = environ.Env(
     MAP_TILE_URL=(str, "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
     MAP_TILE_ATTRIBUTION=(str, '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'),
     LOG_LEVEL=(str, "INFO"),
+    # API tokens stop working this many days after they were issued (the holder asks for a new one).
+    API_TOKEN_TTL_DAYS=(int, 30),
 )
 environ.Env.read_env(PROJECT_DIR / ".env")
 
@@ -194,9 +196,24 @@ CACHES = {
 vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 
+# Platform-wide rate limits (django-ratelimit rates: count/period). Per-community ones (appeals,
+# ballots per address, Open311 per key) are fields of the Community. See hromada/core/ratelimit.py.
+RATE_LIMITS = {
+    # Wrong passwords before sign-in is refused, whichever door (web, API token, admin).
+    "sign_in_account": env.str("RATE_LIMIT_SIGN_IN_ACCOUNT", default="10/15m"),
+    "sign_in_address": env.str("RATE_LIMIT_SIGN_IN_ADDRESS", default="50/15m"),
+    "register_address": env.str("RATE_LIMIT_REGISTER_ADDRESS", default="10/h"),
+    "password_reset_address": env.str("RATE_LIMIT_PASSWORD_RESET_ADDRESS", default="10/h"),
+    "password_reset_email": env.str("RATE_LIMIT_PASSWORD_RESET_EMAIL", default="3/h"),
+    "sms_account": env.str("RATE_LIMIT_SMS_ACCOUNT", default="5/h"),
+    "sms_address": env.str("RATE_LIMIT_SMS_ADDRESS", default="20/h"),
+    "ballot_account": env.str("RATE_LIMIT_BALLOT_ACCOUNT", default="10/m"),
+}
+API_TOKEN_TTL_DAYS = env("API_TOKEN_TTL_DAYS")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "hromada.apps.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

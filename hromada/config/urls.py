@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from hromada.apps.accounts import views as account_views
 from hromada.apps.communities import views as community_views
 
 handler400 = "hromada.core.errors.handler400"
@@ -16,5 +17,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("hromada.apps.accounts.urls")),
     path("audit/", include("hromada.core.audit.urls")),
+    path("admin/login/", account_views.admin_login),  # the admin's own sign-in, with the sign-in limits
     path("admin/", admin.site.urls),
 ]

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from hromada.apps.accounts.models import (
     EmailConfirmation,
     IdentityLevel,
     PhoneConfirmation,
     User,
+    UserSession,
     VerificationMethod,
     tax_number_hash,
 )
@@ -35,33 +40,56 @@ def _token_hash(token: str) -> str:
 
 
 def user_register(*, email: str, password: str, full_name: str, community: Community | None,
-                  language: str = "uk", base_url: str = "") -> User:
-    """Create an unverified resident and send the confirmation e-mail (in one transaction)."""
+                  language: str = "uk", base_url: str = "") -> User | None:
+    """Create an unverified resident and send the confirmation e-mail (in one transaction).
+
+    The answer does not tell whether the address already has an account: for a taken address
+    nothing is created, the password is hashed all the same (the same time taken), the owner gets a
+    "you already have an account" e-mail, and None is returned. Raises ValidationError for a
+    password the validators refuse (checked first, so the answer is the same for both cases)."""
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("An account with this e-mail already exists.")}, code="email_taken")
     candidate = User(email=email, full_name=full_name)
     validate_password(password, user=candidate)
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email, password, full_name=full_name.strip(), home_community=community,
-                preferred_language=language,
-            )
-            token = secrets.token_urlsafe(32)
-            EmailConfirmation.objects.create(user=user, token_hash=_token_hash(token))
-            link = base_url.rstrip("/") + reverse("accounts:confirm_email", args=[token])
-            notify(
-                recipient=user, channel="email", kind="accounts.confirm_email",
-                subject=_("Confirm your e-mail"),
-                body=_("Hello, %(name)s! Confirm your e-mail address by opening this link: %(link)s")
-                % {"name": user.full_name or user.email, "link": link},
-                idempotency_key=f"confirm-email:{user.pk}:{_token_hash(token)[:16]}",
-            )
-    except IntegrityError as exc:  # a parallel registration won the race
-        raise ValidationError({"email": _("An account with this e-mail already exists.")},
-                              code="email_taken") from exc
-    return user
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email, password, full_name=full_name.strip(), home_community=community,
+                    preferred_language=language,
+                )
+                token = secrets.token_urlsafe(32)
+                EmailConfirmation.objects.create(user=user, token_hash=_token_hash(token))
+                link = base_url.rstrip("/") + reverse("accounts:confirm_email", args=[token])
+                notify(
+                    recipient=user, channel="email", kind="accounts.confirm_email",
+                    subject=_("Confirm your e-mail"),
+                    body=_("Hello, %(name)s! Confirm your e-mail address by opening this link: %(link)s")
+                    % {"name": user.full_name or user.email, "link": link},
+                    idempotency_key=f"confirm-email:{user.pk}:{_token_hash(token)[:16]}",
+                )
+            return user
+        except IntegrityError:  # a parallel registration took the address: answered as a taken one
+            existing = User.objects.filter(email__iexact=email).first()
+    else:
+        make_password(password)  # the work create_user does, so both answers take as long
+    if existing is not None:
+        _notify_already_registered(existing, base_url=base_url)
+    return None
+
+
+def _notify_already_registered(user: User, *, base_url: str) -> None:
+    base = base_url.rstrip("/")
+    with translation.override(user.preferred_language or "uk"):
+        notify(
+            recipient=user, channel="email", kind="accounts.already_registered",
+            subject=_("You already have an account"),
+            body=_("Hello, %(name)s! Someone (perhaps you) tried to register again with this e-mail address. "
+                   "You already have an account: sign in at %(login)s. If you have forgotten the password, "
+                   "set a new one at %(reset)s. If it was not you, you can ignore this e-mail.")
+            % {"name": user.full_name or user.email, "login": base + reverse("accounts:login"),
+               "reset": base + reverse("accounts:password_reset")},
+        )
 
 
 def user_confirm_email(*, token: str) -> User:
@@ -259,3 +287,86 @@ def phone_confirmation_finish(*, user: User, code: str) -> User:
     if wrong is not None:
         raise wrong
     return user
+
+
+# ---------------------------------------------------------------- API tokens, sessions, passwords
+
+def api_token_expired(token: Token) -> bool:
+    return timezone.now() - token.created >= timedelta(days=settings.API_TOKEN_TTL_DAYS)
+
+
+def api_token_issue(*, user: User) -> Token:
+    """The person's API token; an expired one is replaced by a new one."""
+    with transaction.atomic():
+        token, created = Token.objects.select_for_update().get_or_create(user=user)
+        if not created and api_token_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
+    return token
+
+
+def api_token_revoke(*, user: User, key_prefix: str, community: Community | None = None) -> bool:
+    """Delete the person's token that starts with `key_prefix` (as the cabinet shows it). False if none."""
+    with transaction.atomic():
+        token = Token.objects.select_for_update().filter(user=user).first()
+        if token is None or not key_prefix or not token.key.startswith(key_prefix):
+            return False
+        token.delete()
+        audit_record(actor=user, action="accounts.api_token_revoke", community=community, target=user,
+                     data={"token": key_prefix})
+    return True
+
+
+def session_record(*, user: User, session_key: str, ip_address: str | None, user_agent: str) -> UserSession:
+    """Remember a new signed-in session (called on sign-in)."""
+    try:
+        ip = str(ipaddress.ip_address(ip_address)) if ip_address else None
+    except ValueError:
+        ip = None
+    session, _created = UserSession.objects.update_or_create(
+        session_key=session_key, defaults={"user": user, "ip_address": ip, "user_agent": user_agent[:300]})
+    return session
+
+
+def session_forget(*, session_key: str) -> None:
+    """The session ended (signed out): drop its row."""
+    UserSession.objects.filter(session_key=session_key).delete()
+
+
+def _end_session(session_key: str) -> None:
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    store(session_key).delete()  # from the cache and the database alike
+
+
+def session_revoke(*, user: User, session_id: int, community: Community | None = None) -> bool:
+    """End one of the person's own sessions: it no longer signs anyone in. False if it is not theirs."""
+    with transaction.atomic():
+        session = UserSession.objects.select_for_update().filter(pk=session_id, user=user).first()
+        if session is None:
+            return False
+        _end_session(session.session_key)
+        session.delete()
+        audit_record(actor=user, action="accounts.session_revoke", community=community, target=user,
+                     data={"session": session_id})
+    return True
+
+
+def user_password_changed(*, user: User, keep_session_key: str | None, how: str,
+                          previous_session_key: str | None = None, community: Community | None = None) -> None:
+    """After a password change or reset: the API tokens stop working and the other sessions end.
+
+    (Django already refuses sessions issued for the old password; ending them here also takes them
+    off the cabinet's list.) `keep_session_key`: the session the person changed it in, which stays
+    signed in (Django gave it a new key: `previous_session_key` was its key). `how`: "change" or "reset"."""
+    with transaction.atomic():
+        if previous_session_key and keep_session_key and previous_session_key != keep_session_key:
+            UserSession.objects.filter(user=user, session_key=previous_session_key).update(
+                session_key=keep_session_key)
+        tokens = Token.objects.filter(user=user).delete()[0]
+        others = list(UserSession.objects.select_for_update().filter(user=user)
+                      .exclude(session_key=keep_session_key or ""))
+        for session in others:
+            _end_session(session.session_key)
+        UserSession.objects.filter(pk__in=[s.pk for s in others]).delete()
+        audit_record(actor=user, action=f"accounts.password_{how}", community=community, target=user,
+                     data={"tokens_revoked": tokens, "sessions_ended": len(others)})

@@ -8,7 +8,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.contrib.auth import signals
+
+        from hromada.apps.accounts import limits, sessions
         from hromada.core.ui import Section, cabinet_sections
+
+        signals.user_login_failed.connect(limits.on_login_failed, dispatch_uid="accounts.sign_in_failed")
+        signals.user_logged_in.connect(sessions.on_logged_in, dispatch_uid="accounts.session_record")
+        signals.user_logged_out.connect(sessions.on_logged_out, dispatch_uid="accounts.session_forget")
 
         # Placeholders the modules replace (same key) when they are installed.
         for key, title, description in [

@@ -50,6 +50,17 @@ def fetch_user(pk: Any) -> User | None:
 
 
 class AccountBackend(ModelBackend):
+    def authenticate(self, request: Any, username: str | None = None, password: str | None = None,
+                     **kwargs: Any) -> User | None:  # type: ignore[override]
+        """ModelBackend's, refused (SignInLimited) once the account or the address has used up its wrong
+        passwords: every door that signs in with a password (web, API token, admin) comes through here."""
+        from hromada.apps.accounts import limits
+
+        email = username if username is not None else kwargs.get(User.USERNAME_FIELD)
+        if email is not None and password is not None and limits.sign_in_refused(request, email):
+            raise limits.SignInLimited()
+        return super().authenticate(request, username=username, password=password, **kwargs)  # type: ignore[return-value]
+
     def get_user(self, user_id: Any) -> User | None:  # type: ignore[override]
         user = fetch_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

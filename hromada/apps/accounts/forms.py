@@ -1,6 +1,12 @@
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from hromada.core.notifications.services import notify
 
 
 class RegistrationForm(forms.Form):
@@ -47,3 +53,20 @@ class PhoneCodeForm(forms.Form):
     code = forms.RegexField(label=_("Code from the SMS"), regex=r"^\s*\d{6}\s*$", max_length=8,
                             error_messages={"invalid": _("The code has six digits.")},
                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's password reset form; the e-mail goes through the outbox (retries, delivery log),
+    in the account's own language."""
+
+    email = forms.EmailField(label=_("E-mail"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
+                  from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
+        user = context["user"]
+        with translation.override(getattr(user, "preferred_language", "") or "uk"):
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
+        notify(recipient=user, address=to_email, channel="email", kind="accounts.password_reset",
+               subject=subject, body=body)

@@ -173,3 +173,25 @@ class PhoneConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"phone confirmation #{self.pk}"
+
+
+class UserSession(models.Model):
+    """A signed-in session of a person, recorded at sign-in so the cabinet can list and end them.
+
+    The session itself lives in Django's session store; this row names it. Rows whose session has
+    expired or was ended elsewhere are not shown (the list joins the store's table)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions",
+                             verbose_name=_("person"))
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        indexes = [models.Index(fields=["user", "-created_at"], name="usersession_user_recent")]
+
+    def __str__(self) -> str:
+        return f"session #{self.pk} of {self.user_id}"

@@ -22,7 +22,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hromada.apps.appeals import actions, selectors, workflow
+from hromada.apps.appeals import actions, limits, selectors, workflow
 from hromada.apps.appeals import receipt as receipt_document
 from hromada.apps.appeals.forms import MAP_MEDIA, AppealForm, RateForm, ReasonForm, map_options
 from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Channel
@@ -185,6 +185,11 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
                       initial={"address": request.user.address})  # type: ignore[union-attr]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        try:
+            limits.check_filing(community=community, user_id=request.user.pk)
+        except DomainError as error:
+            _add_error(form, error)
+            return render(request, "appeals/form.html", {"form": form}, status=error.status_code)
         try:
             appeal = actions.appeal_register(
                 community=community, text=data["text"], type=data["type"], category=data["category"],

@@ -4,12 +4,13 @@
 `Content-Type: application/json`, the CSRF token in the `X-CSRFToken` header, a session cookie)
 gets the same checks and the same action as `api.views.MyBallot.post`: the session and the
 signed-in account (active, the session issued for its current password), the CSRF token, the
-cycle, the permission `budgeting.vote` (phase, identity level, eligibility, age), then
-`actions.ballot_submit` (the ballot's limits and the unique keys). The edge takes only what it can
-fully decide; everything else — token authentication, no or expired session, any doubt in the CSRF
-check, a body that is not the plain JSON shape (`api.views.plain_ballot`), an unknown cycle, a
-refused permission — is passed on to Django untouched (with the body it sent), so Django and DRF
-give those answers exactly as before. Errors of the action are the API's envelope.
+cycle, the permission `budgeting.vote` (phase, identity level, eligibility, age), the rate limits
+(`limits.check_ballot`), then `actions.ballot_submit` (the ballot's limits and the unique keys). The
+edge takes only what it can fully decide; everything else — token authentication, no or expired
+session, any doubt in the CSRF check, a body that is not the plain JSON shape
+(`api.views.plain_ballot`), an unknown cycle, a refused permission — is passed on to Django
+untouched (with the body it sent), so Django and DRF give those answers exactly as before.
+Errors of the action are the API's envelope.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import io
 import json
 import re
 
-from hromada.apps.budgeting import actions, selectors
+from hromada.apps.budgeting import actions, limits, selectors
 from hromada.apps.budgeting import rules as budget_rules
 from hromada.apps.budgeting.api.views import ballot_answer, plain_ballot
 from hromada.apps.budgeting.models import Cycle
@@ -60,6 +61,7 @@ def ballot(request: edge.EdgeRequest) -> edge.EdgeResponse | None:
         if budget_rules.refusal("budgeting.vote", user, cycle):
             return None  # DRF answers the refusal (403 with the reason)
         try:
+            limits.check_ballot(community=request.community, user_id=user.pk, meta=environ)
             outcome = actions.ballot_submit(cycle=cycle, voter=user, choices=choices, district_id=district_id)
         except DomainError as exc:
             return edge.EdgeResponse(exc.status_code, exc.envelope(), language=language)

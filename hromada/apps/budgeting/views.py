@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, St
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from hromada.apps.budgeting import actions, phases, results, selectors, workflow
+from hromada.apps.budgeting import actions, limits, phases, results, selectors, workflow
 from hromada.apps.budgeting.forms import (
     AppealForm,
     CommentForm,
@@ -261,6 +261,7 @@ def ballot(request: HttpRequest, cycle: str) -> HttpResponse:
                 return redirect_to_login(request.get_full_path())
             return error_page(request, 403, _("Not allowed"), refusal, code="forbidden")
         try:
+            limits.check_ballot(community=current.community, user_id=user.pk, meta=request.META)
             choices = _posted_choices(request, current)
             district = request.POST.get("district") or None
             outcome = actions.ballot_submit(cycle=current, voter=user, choices=choices,

@@ -17,7 +17,7 @@ class CommunitySettingsForm(forms.ModelForm):
             "name_uk", "name_en", "kind", "coat_of_arms", "edrpou", "email", "phone", "address", "website",
             "martial_law_mode", "petition_threshold", "petition_period_days", "petition_min_age",
             "budget_max_votes", "budget_min_age", "appeal_short_term_days", "appeal_term_days",
-            "appeal_max_term_days",
+            "appeal_max_term_days", "appeal_rate_per_hour", "ballot_rate_per_address", "open311_rate_per_hour",
         ]
 
     def clean(self):

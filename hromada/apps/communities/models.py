@@ -79,6 +79,15 @@ class Community(Localized):
     appeal_term_days = models.PositiveIntegerField(_("appeal term, calendar days"), default=30)
     appeal_short_term_days = models.PositiveIntegerField(_("appeal term without study, calendar days"), default=15)
     appeal_max_term_days = models.PositiveIntegerField(_("appeal maximum term with extension, days"), default=45)
+    # Rate limits a community sets for itself (the platform-wide ones are in settings.RATE_LIMITS).
+    appeal_rate_per_hour = models.PositiveIntegerField(
+        _("appeals a resident may file per hour"), default=10, validators=[MinValueValidator(1)],
+        help_text=_("Online and through the API; appeals entered by operators are not counted."))
+    ballot_rate_per_address = models.PositiveIntegerField(
+        _("ballots from one network address per minute"), default=120, validators=[MinValueValidator(1)],
+        help_text=_("Raise it for a voting day with kiosks or a CNAP desk behind one address."))
+    open311_rate_per_hour = models.PositiveIntegerField(
+        _("Open311 requests one API key may file per hour"), default=300, validators=[MinValueValidator(1)])
 
     class Meta:
         verbose_name = _("community")

@@ -77,3 +77,17 @@ def test_second_code_within_a_minute_is_refused(client, resident):
 def test_phone_page_needs_sign_in(client, community):
     response = client.get("/c/kyiv/accounts/phone/")
     assert response.status_code == 302 and response["Location"].startswith("/c/kyiv/accounts/login/")
+
+
+def test_codes_by_sms_are_limited_per_person_per_hour(client, resident, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sms_account": "2/h"}
+    client.force_login(resident)
+    for _ in range(2):
+        assert client.post("/c/kyiv/accounts/phone/", {"phone": "067 123 45 67", "send": "1"}).status_code == 302
+        # past the one-code-a-minute rule, well inside the hour
+        PhoneConfirmation.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=2))
+
+    refused = client.post("/c/kyiv/accounts/phone/", {"phone": "067 123 45 67", "send": "1"})
+
+    assert refused.status_code == 429 and "Too many codes" in refused.content.decode()
+    assert Message.objects.filter(kind="accounts.confirm_phone").count() == 2

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from hromada.apps.accounts import actions
 from hromada.apps.accounts.models import IdentityLevel, User
-from hromada.testing.factories import make_user
+from hromada.testing.factories import PASSWORD, make_user
 
 REGISTER = "/c/kyiv/accounts/register/"
 GOOD = {"full_name": "Ірина Коваль", "email": "iryna@example.test",
@@ -80,7 +80,6 @@ def test_used_or_bogus_confirmation_link_is_refused(client, community, sent):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"email": "TAKEN@Example.test"}, "An account with this e-mail already exists."),
         ({"email": "not-an-address"}, "Enter a valid email address."),
         ({"password": "password123", "password_again": "password123"}, "This password is too common."),
         ({"password": "12345678901234", "password_again": "12345678901234"}, "This password is entirely numeric."),
@@ -123,3 +122,33 @@ def test_errors_come_in_ukrainian_for_a_ukrainian_reader(client, community, sett
     page = response.content.decode()
     assert ukrainian in page and english not in page
     assert not User.objects.filter(email=GOOD["email"]).exists()
+
+
+def test_registration_answers_the_same_for_a_taken_address_and_tells_its_owner(client, community):
+    owner = make_user(email="taken@example.test", full_name="Тарас Власник")
+    before = User.objects.count()
+
+    new = client.post(REGISTER, GOOD, follow=True)
+    taken = client.post(REGISTER, {**GOOD, "email": "TAKEN@Example.test"}, follow=True)
+
+    assert new.redirect_chain == taken.redirect_chain == [("/c/kyiv/accounts/login/", 302)]
+    assert [str(m) for m in new.context["messages"]] == [str(m) for m in taken.context["messages"]]
+    assert "already" not in taken.content.decode()
+    assert User.objects.count() == before + 1  # only the new address made an account
+    owner.refresh_from_db()
+    assert owner.full_name == "Тарас Власник" and owner.check_password(PASSWORD)
+    Message = _outbox_model()
+    notice = Message.objects.get(kind="accounts.already_registered")
+    assert notice.address == "taken@example.test" and notice.recipient == owner
+    assert "/c/kyiv/accounts/login/" in notice.body and "/c/kyiv/accounts/password-reset/" in notice.body
+
+
+def test_registrations_from_one_address_are_limited(client, community, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "register_address": "2/h"}
+    for n in range(2):
+        assert client.post(REGISTER, {**GOOD, "email": f"new{n}@example.test"}).status_code == 302
+
+    refused = client.post(REGISTER, {**GOOD, "email": "new9@example.test"})
+
+    assert refused.status_code == 429 and "Too many registrations" in refused.content.decode()
+    assert not User.objects.filter(email="new9@example.test").exists()

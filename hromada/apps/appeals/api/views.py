@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hromada.apps.appeals import actions, selectors
+from hromada.apps.appeals import actions, limits, selectors
 from hromada.apps.appeals.api.serializers import (
     ActionInput,
     AppealDetailOutput,
@@ -51,11 +51,15 @@ class MyAppeals(generics.ListAPIView):
     def get_queryset(self):
         return selectors.my_appeals(self.request.user)
 
-    @extend_schema(request=AppealInput, responses={201: AppealOutput, **ERRORS})
+    @extend_schema(request=AppealInput, responses={
+        201: AppealOutput, **ERRORS,
+        429: OpenApiResponse(AppealErrors, description="`rate_limited`: too many appeals filed in the last hour."),
+    })
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = AppealInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
+        limits.check_filing(community=request.community, user_id=request.user.pk)  # type: ignore[attr-defined]
         appeal = actions.appeal_register(
             community=request.community, text=v["text"], type=v["type"], category=v.get("category") or None,  # type: ignore[attr-defined]
             channel=Channel.API, author=actions.Author(user=request.user, address=v["address"]),  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from hromada.apps.appeals import actions, selectors
+from hromada.apps.appeals import actions, limits, selectors
 from hromada.apps.appeals.models import OPEN_STATUSES, Appeal, AppealStatus, Category, Channel, Open311Client
 from hromada.core import memo
 from hromada.core.api.errors import DomainError
@@ -250,6 +250,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _client(request, post.get("api_key", ""))
     if client is None:
         raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
+    if limits.open311_over_limit(community=request.community, client_id=client.pk):  # type: ignore[attr-defined]
+        raise Open311Error(429, "Too many requests with this api_key; try again later.")
     code = post.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, "service_code was not provided")

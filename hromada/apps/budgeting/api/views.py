@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hromada.apps.budgeting import actions, results, selectors
+from hromada.apps.budgeting import actions, limits, results, selectors
 from hromada.apps.budgeting import rules as budget_rules
 from hromada.apps.budgeting.api import serializers as s
 from hromada.apps.budgeting.models import (
@@ -46,6 +46,8 @@ ERRORS = {
         "`voting_closed` when voting closed while the ballot was being saved.")),
     409: OpenApiResponse(s.BudgetErrors, description="Code `already_voted_offline`: the person voted on paper or "
                                                     "at a CNAP desk."),
+    429: OpenApiResponse(s.BudgetErrors, description="Code `rate_limited`: too many ballots from the account or "
+                                                    "the address in a short time."),
 }
 CYCLE_FILTER = OpenApiParameter("cycle", str, description="Short name (slug) of a cycle.")
 
@@ -305,6 +307,7 @@ class MyBallot(APIView):
             plain = ([actions.Choice(c["project"], c["points"]) for c in data.validated_data["choices"]],
                      data.validated_data.get("district"))
         choices, district_id = plain
+        limits.check_ballot(community=cycle.community, user_id=int(request.user.pk or 0), meta=request.META)
         outcome = actions.ballot_submit(cycle=cycle, voter=request.user, choices=choices, district_id=district_id)
         return Response(ballot_answer(cycle, outcome), status=201 if outcome.created else 200)
 

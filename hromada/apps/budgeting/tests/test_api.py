@@ -6,8 +6,8 @@ import io
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from hromada.apps.accounts.actions import api_token_issue
 from hromada.apps.accounts.models import tax_number_hash
 from hromada.apps.budgeting import actions, results
 from hromada.apps.budgeting.models import Ballot, ProjectStatus
@@ -23,7 +23,8 @@ def on_ballot(cycle):
 
 
 def _token_client(user):
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    # Issued now (tests move the clock across phases; a token expires API_TOKEN_TTL_DAYS after issue).
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
 
 
 def test_projects_list_shows_published_projects_without_contacts(client, cycle, voter):

@@ -37,7 +37,8 @@ def _settings_post(community, **overrides):
     data = {f: getattr(community, f) for f in [
         "name_uk", "name_en", "kind", "edrpou", "email", "phone", "address", "website",
         "petition_threshold", "petition_period_days", "petition_min_age", "budget_max_votes", "budget_min_age",
-        "appeal_short_term_days", "appeal_term_days", "appeal_max_term_days"]}
+        "appeal_short_term_days", "appeal_term_days", "appeal_max_term_days",
+        "appeal_rate_per_hour", "ballot_rate_per_address", "open311_rate_per_hour"]}
     data["martial_law_mode"] = "on"
     data.update(overrides)
     return data
