@@ -11,7 +11,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from hromada.apps.appeals.suggest import suggest
 from hromada.apps.appeals.views import COUNT_CAP, PAGE_SIZE, _add_error, _page
 from hromada.apps.communities.models import Department
 from hromada.core.api.errors import DomainError
+from hromada.core.streaming import ScopedStreamingResponse
 
 EXPORT_COLUMNS = ["number", "registered_at", "type", "channel", "status", "category", "department", "district",
                   "due_date", "answered_at"]
@@ -121,7 +122,7 @@ class _Echo:
         return value
 
 
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+def export_csv(request: HttpRequest) -> ScopedStreamingResponse:
     """The drill-down list as CSV, streamed row by row (never all in memory)."""
     _need(request, "appeals.view_dashboard")
     writer = csv.writer(_Echo())
@@ -131,9 +132,8 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
         for row in rows:
             yield writer.writerow(row)
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="appeals-{date.today().isoformat()}.csv"'  # noqa: DTZ011
-    return response
+    return ScopedStreamingResponse(stream(), content_type="text/csv; charset=utf-8",
+                                   filename=f"appeals-{date.today().isoformat()}.csv")  # noqa: DTZ011
 
 
 def export_xlsx(request: HttpRequest) -> HttpResponse:
