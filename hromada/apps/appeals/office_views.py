@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 
 from hromada.apps.appeals import actions, selectors, workflow
 from hromada.apps.appeals.forms import CategoryForm, KeyForm, OperatorEntryForm, PaperForm, RoutingRuleForm, ScanForm
-from hromada.apps.appeals.models import Appeal, Category, Channel, Open311Client, PaperScan, RoutingRule
+from hromada.apps.appeals.models import (
+    Appeal,
+    Category,
+    Channel,
+    OcrStatus,
+    Open311Client,
+    PaperScan,
+    RoutingRule,
+)
 from hromada.apps.appeals.rows import dashboard_rows, office_rows
 from hromada.apps.appeals.rules import executor_department_ids
 from hromada.apps.appeals.suggest import suggest
@@ -208,10 +216,20 @@ def scan_upload(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+SCAN_REFRESH_SECONDS = 3
+
+
 def scan_register(request: HttpRequest, pk: int) -> HttpResponse:
     _need(request, "appeals.intake_appeal")
     scan = get_object_or_404(PaperScan, pk=pk)
     scan.community = request.community  # type: ignore[attr-defined]
+    waiting = scan.ocr_status in (OcrStatus.QUEUED, OcrStatus.RUNNING)
+    if waiting and request.method == "GET" and not request.GET.get("manual"):
+        return render(request, "appeals/office/scan_progress.html", {
+            "scan": scan, "title": _("Register a paper letter"), "refresh_seconds": SCAN_REFRESH_SECONDS,
+            "current": min(scan.ocr_pages_done + 1, scan.pages)})
+    if scan.ocr_status == OcrStatus.FAILED and request.method == "GET":
+        messages.warning(request, _(scan.ocr_error or actions.OCR_UNREADABLE))
     form = PaperForm(request.POST or None, request.FILES or None, initial={"text": scan.ocr_text})
     if request.method == "POST" and form.is_valid():
         try:
