@@ -142,8 +142,22 @@ def check_scan(upload, *, field: str = "file") -> tuple[bytes, int]:
                           code="scan_too_large", field=field)
     if data[:5] == b"%PDF-":
         return data, _check_pdf(data, field)
-    clean_photo(io.BytesIO(data), field=field)  # same checks as a photo
+    _check_image(data, field)
     return data, 1
+
+
+def _check_image(data: bytes, field: str) -> None:
+    """A real image within MAX_PIXELS, judged from its header and chunks; the pixels are not decoded here."""
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.width * probe.height > MAX_PIXELS:
+                raise DomainError(_("The scan is too large in pixels."), code="scan_too_large", field=field)
+            probe.verify()
+    except DomainError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise DomainError(_("The file is not a scan (PDF, JPEG, PNG or WebP)."), code="not_a_scan",
+                          field=field) from None
 
 
 def _render_scale(width: float, height: float) -> float:

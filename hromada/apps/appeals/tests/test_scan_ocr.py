@@ -171,3 +171,21 @@ def test_a_scan_over_its_time_is_marked_failed_with_a_reason(client, world, monk
 def test_tesseract_is_stopped_at_its_time_limit():
     with pytest.raises(media.OcrTimeout):
         media._tesseract(_page_image("Прошу відремонтувати дорогу " * 3).resize((5600, 800)), timeout=0.01)
+
+
+def test_an_image_scan_too_large_in_pixels_is_refused_before_it_is_decoded(client, world):
+    out = io.BytesIO()
+    Image.new("1", (8000, 6000), 1).save(out, "PNG")  # 48 million pixels in a few kilobytes
+
+    response = _upload(client, world, out.getvalue(), name="letter.png")
+
+    assert response.status_code == 400 and "The scan is too large in pixels." in response.content.decode()
+    with tenancy.scope(world.community):
+        assert not PaperScan.objects.exists()
+
+
+def test_a_file_that_is_no_scan_is_refused(client, world):
+    response = _upload(client, world, b"just some text, not a scan", name="letter.txt")
+
+    assert response.status_code == 400
+    assert "The file is not a scan (PDF, JPEG, PNG or WebP)." in response.content.decode()
