@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from hromada.apps.accounts.models import User
 from hromada.apps.communities.models import Community
@@ -93,6 +94,7 @@ def demo(db) -> dict[str, Any]:
             "dataset": dataset,
             "resource": resource,
             "checksum": resource.current_version.checksum,
+            "version": resource.current_version.number,
         }
     return facts
 
@@ -108,9 +110,11 @@ def test_every_download_of_every_module_has_its_rows(demo):
     """Budget (web and API CSVs, the .pb file), appeals (office CSV and XLSX, GeoJSON, Open311),
     petitions (signatories CSV, RSS and Atom), open data (ZIPs, files, catalogue, CKAN)."""
     problems: list[str] = []
+    checked_routes: set[str] = set()
 
     def check(path: str, verify: Callable[[bytes, dict[str, str]], Any], **kwargs: Any) -> None:
         path, _mark, query = path.partition("?")
+        checked_routes.add(resolve(path.removeprefix(BASE), urlconf=settings.COMMUNITY_URLCONF).route)
         try:
             status, headers, body = _get(path, QUERY_STRING=query, **kwargs)
         except Exception as exc:  # raised while the server reads the body: the visitor gets a cut-off file
@@ -221,6 +225,8 @@ def test_every_download_of_every_module_has_its_rows(demo):
 
     check(f"{BASE}/opendata/dataset/{dataset.name}/resource/{resource.pk}/download/{dataset.name}"
           f".{resource.extension}", file_body)
+    check(f"{BASE}/opendata/dataset/{dataset.name}/resource/{resource.pk}/v{demo['version']}/{dataset.name}"
+          f".{resource.extension}", file_body)
 
     def turtle(body: bytes, headers: dict[str, str]) -> None:
         assert all(name in body.decode() for name in demo["datasets"])
@@ -233,3 +239,24 @@ def test_every_download_of_every_module_has_its_rows(demo):
     check(f"{BASE}/api/3/action/package_list", package_list)
 
     assert not problems, "\n".join(problems)
+    # A download added later without a check here fails this test.
+    assert _download_routes() <= checked_routes, sorted(_download_routes() - checked_routes)
+
+
+DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".pb", ".zip", ".geojson", ".xml", ".ttl")
+
+
+def _download_routes(patterns: Any = None, prefix: str = "") -> set[str]:
+    """Routes of the community URLconf that give a file or a feed."""
+    if patterns is None:
+        patterns = get_resolver(settings.COMMUNITY_URLCONF).url_patterns
+    routes: set[str] = set()
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            routes |= _download_routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern) and (
+                route.endswith(DOWNLOAD_SUFFIXES) or "/feed/" in route or "/download/" in route
+                or "/v<int:number>/" in route):
+            routes.add(route)
+    return routes
