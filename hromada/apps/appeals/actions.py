@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +40,7 @@ from hromada.apps.appeals.models import (
     AppealType,
     Category,
     Channel,
+    OcrStatus,
     Open311Client,
     PaperScan,
     RegistrationCounter,
@@ -50,6 +52,7 @@ from hromada.core import memo
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.calendar import add_calendar_days, end_of_day, kyiv_date
+from hromada.core.jobs import enqueue
 from hromada.core.keys import hash_key, new_key  # noqa: F401 - hash_key: the Open311 views find keys by it
 from hromada.core.notifications.services import notify
 from hromada.core.postgresql import prepared
@@ -770,14 +773,53 @@ def appeal_mark_duplicate(*, appeal: Appeal, main: Appeal, by: User) -> Appeal:
 
 
 def paper_scan_upload(*, community: Community, upload: Any, by: User) -> PaperScan:
-    """Store a scanned letter (PDF or image) with its OCR text for the operator to correct."""
+    """Store a scanned letter (PDF or image) and queue the recognition of its text (`appeals.scan_ocr`).
+
+    Only the cheap checks run here (size, pages, page size); a refused scan stores nothing."""
+    from hromada.apps.appeals.tasks import scan_ocr
+
     _require(by, "appeals.intake_appeal", community)
-    data, pages, text = media.read_scan(upload)
+    data, pages = media.check_scan(upload)
     name = str(getattr(upload, "name", "") or "scan").rsplit("/", 1)[-1][-100:]
     with transaction.atomic():
-        scan = PaperScan.objects.create(community=community, file=ContentFile(data, name=name), ocr_text=text,
-                                        pages=pages, uploaded_by=by)
+        scan = PaperScan.objects.create(community=community, file=ContentFile(data, name=name), pages=pages,
+                                        ocr_status=OcrStatus.QUEUED, uploaded_by=by)
         audit_record(actor=by, action="appeals.scan_upload", community=community, target=scan)
+        enqueue(scan_ocr, community_id=community.pk, scan_id=scan.pk)
+    return scan
+
+
+# Shown to the operator (translated when shown: the job runs in no one's language).
+OCR_TOO_LONG = gettext_noop("The recognition took too long. Read the scan and type its text.")
+OCR_UNREADABLE = gettext_noop("The scan could not be recognised. Read the scan and type its text.")
+
+
+def paper_scan_recognise(*, scan: PaperScan) -> PaperScan:
+    """Recognise the text of a stored scan page by page, showing the progress on the scan's row.
+
+    Limits: the pages and their sizes were checked on upload; each page is rendered at most
+    media.MAX_OCR_PIXELS large; the whole scan gets media.OCR_JOB_SECONDS. Run by the job."""
+    if scan.ocr_status == OcrStatus.DONE:
+        return scan
+    rows = PaperScan.objects.filter(pk=scan.pk)
+    rows.update(ocr_status=OcrStatus.RUNNING, ocr_pages_done=0, ocr_error="")
+    deadline = time.monotonic() + media.OCR_JOB_SECONDS
+
+    def on_page(number: int, text: str) -> None:
+        rows.update(ocr_pages_done=number, ocr_text=text)
+
+    try:
+        with scan.file.open("rb") as handle:
+            data = handle.read()
+        text = media.recognise_scan(data, deadline=deadline, on_page=on_page)
+    except media.OcrTimeout:
+        rows.update(ocr_status=OcrStatus.FAILED, ocr_error=OCR_TOO_LONG)
+    except Exception:  # a scan that passed the checks but breaks the renderer: the operator types it
+        logger.exception("recognition of paper scan %s failed", scan.pk)
+        rows.update(ocr_status=OcrStatus.FAILED, ocr_error=OCR_UNREADABLE)
+    else:
+        rows.update(ocr_status=OcrStatus.DONE, ocr_text=text, ocr_pages_done=scan.pages)
+    scan.refresh_from_db()
     return scan
 
 

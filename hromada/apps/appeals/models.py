@@ -287,12 +287,25 @@ class AppealAttachment(TenantModel):
         return self.name
 
 
+class OcrStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting for recognition")  # the job is queued
+    RUNNING = "running", _("being recognised")  # a worker reads the pages
+    DONE = "done", _("recognised")  # ocr_text holds the text of every page
+    FAILED = "failed", _("not recognised")  # ocr_error says why; the operator types the text
+
+
 class PaperScan(TenantModel):
-    """A scanned paper letter waiting in the processing centre: OCR text to correct, then register."""
+    """A scanned paper letter waiting in the processing centre: OCR text to correct, then register.
+
+    The text is recognised by a background job (`appeals.scan_ocr`), page by page."""
 
     file = models.FileField(_("scan"), upload_to="appeals/scans/%Y/%m/")
     ocr_text = models.TextField(_("recognised text"), blank=True)
     pages = models.PositiveSmallIntegerField(default=0)
+    ocr_status = models.CharField(_("recognition"), max_length=8, choices=OcrStatus.choices,
+                                  default=OcrStatus.DONE)
+    ocr_pages_done = models.PositiveSmallIntegerField(_("pages recognised"), default=0)
+    ocr_error = models.CharField(_("why the text was not recognised"), max_length=300, blank=True, default="")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -11,20 +11,29 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hromada.apps.appeals import actions, selectors, workflow
 from hromada.apps.appeals.forms import CategoryForm, KeyForm, OperatorEntryForm, PaperForm, RoutingRuleForm, ScanForm
-from hromada.apps.appeals.models import Appeal, Category, Channel, Open311Client, PaperScan, RoutingRule
+from hromada.apps.appeals.models import (
+    Appeal,
+    Category,
+    Channel,
+    OcrStatus,
+    Open311Client,
+    PaperScan,
+    RoutingRule,
+)
 from hromada.apps.appeals.rows import dashboard_rows, office_rows
 from hromada.apps.appeals.rules import executor_department_ids
 from hromada.apps.appeals.suggest import suggest
 from hromada.apps.appeals.views import COUNT_CAP, PAGE_SIZE, _add_error, _page
 from hromada.apps.communities.models import Department
 from hromada.core.api.errors import DomainError
+from hromada.core.streaming import ScopedStreamingResponse
 
 EXPORT_COLUMNS = ["number", "registered_at", "type", "channel", "status", "category", "department", "district",
                   "due_date", "answered_at"]
@@ -121,7 +130,7 @@ class _Echo:
         return value
 
 
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+def export_csv(request: HttpRequest) -> ScopedStreamingResponse:
     """The drill-down list as CSV, streamed row by row (never all in memory)."""
     _need(request, "appeals.view_dashboard")
     writer = csv.writer(_Echo())
@@ -131,9 +140,8 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
         for row in rows:
             yield writer.writerow(row)
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="appeals-{date.today().isoformat()}.csv"'  # noqa: DTZ011
-    return response
+    return ScopedStreamingResponse(stream(), content_type="text/csv; charset=utf-8",
+                                   filename=f"appeals-{date.today().isoformat()}.csv")  # noqa: DTZ011
 
 
 def export_xlsx(request: HttpRequest) -> HttpResponse:
@@ -208,10 +216,20 @@ def scan_upload(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+SCAN_REFRESH_SECONDS = 3
+
+
 def scan_register(request: HttpRequest, pk: int) -> HttpResponse:
     _need(request, "appeals.intake_appeal")
     scan = get_object_or_404(PaperScan, pk=pk)
     scan.community = request.community  # type: ignore[attr-defined]
+    waiting = scan.ocr_status in (OcrStatus.QUEUED, OcrStatus.RUNNING)
+    if waiting and request.method == "GET" and not request.GET.get("manual"):
+        return render(request, "appeals/office/scan_progress.html", {
+            "scan": scan, "title": _("Register a paper letter"), "refresh_seconds": SCAN_REFRESH_SECONDS,
+            "current": min(scan.ocr_pages_done + 1, scan.pages)})
+    if scan.ocr_status == OcrStatus.FAILED and request.method == "GET":
+        messages.warning(request, _(scan.ocr_error or actions.OCR_UNREADABLE))
     form = PaperForm(request.POST or None, request.FILES or None, initial={"text": scan.ocr_text})
     if request.method == "POST" and form.is_valid():
         try:

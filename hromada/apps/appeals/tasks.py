@@ -54,3 +54,14 @@ def send_reminders(community: Community) -> int:
 @job(name="appeals.reminders")
 def appeals_reminders(*, community_id: int) -> None:
     send_reminders(Community.objects.get(pk=community_id))
+
+
+@job(name="appeals.scan_ocr", max_attempts=2)
+def scan_ocr(*, community_id: int, scan_id: int) -> None:
+    """Recognise the text of a paper letter's scan (runs in the community's scope)."""
+    from hromada.apps.appeals.actions import paper_scan_recognise
+    from hromada.apps.appeals.models import PaperScan
+
+    scan = PaperScan.objects.filter(pk=scan_id).first()
+    if scan is not None:
+        paper_scan_recognise(scan=scan)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from hromada.apps.budgeting.models import (
 )
 from hromada.core.api.errors import DomainError
 from hromada.core.errors import error_page
+from hromada.core.streaming import ScopedStreamingResponse
 
 PAGE_SIZE = 30
 
@@ -301,10 +302,8 @@ def results_page(request: HttpRequest, cycle: str) -> HttpResponse:
     return render(request, "budgeting/results.html", context)
 
 
-def _stream(chunks: Any, filename: str, content_type: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _stream(chunks: Any, filename: str, content_type: str) -> ScopedStreamingResponse:
+    return ScopedStreamingResponse(chunks, content_type=content_type, filename=filename)
 
 
 def votes_csv(request: HttpRequest, cycle: str) -> HttpResponseBase:

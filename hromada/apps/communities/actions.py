@@ -209,3 +209,75 @@ def addresses_import(*, community: Community, data: bytes, by, replace: bool = F
             "file": file_name[-200:], "replace": replace, "created": result.created, "updated": result.updated,
             "deleted": result.deleted, "rows": result.total})
     return result
+
+
+# ---------------------------------------------------------------- staff and roles
+
+# The roles a community admin gives and takes away in the back office. Admins themselves are named
+# by the platform (`hromada createcommunity --admin`, Django admin), so one admin cannot lock out another.
+APPOINTABLE_ROLES = ("operator", "executor", "controller", "moderator")
+
+
+def _require_staff_manager(by, community: Community) -> None:
+    if not by.has_perm("accounts.manage_staff", community):
+        raise PermissionDenied(_("Only the community's admins appoint and remove staff."))
+
+
+def staff_appoint(*, community: Community, by, email: str, role: str, department=None):
+    """Give the account with `email` a role in `community` (executors: in `department`).
+
+    Call inside the community's scope. Refuses with a ValidationError naming the field."""
+    from hromada.apps.accounts.models import Role, StaffRole, User
+
+    _require_staff_manager(by, community)
+    if role not in APPOINTABLE_ROLES:
+        raise ValidationError({"role": _("Choose operator, executor, controller or moderator.")}, code="bad_role")
+    person = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if person is None:
+        raise ValidationError({"email": _("There is no account with this e-mail. Ask the person to register "
+                                          "first.")}, code="no_account")
+    if role == Role.EXECUTOR:
+        if department is None:
+            raise ValidationError({"department": _("An executor works in a department: choose one.")},
+                                  code="department_required")
+        if department.community_id != community.pk:
+            raise ValidationError({"department": _("Choose a department of this community.")}, code="bad_department")
+    else:
+        department = None
+    with transaction.atomic():
+        if StaffRole.objects.filter(user=person, role=role, department=department).exists():
+            raise ValidationError({"role": _("%(name)s already holds this role.") % {
+                "name": person.full_name or person.email}}, code="already_holds")
+        staff_role = StaffRole.objects.create(community=community, user=person, role=role, department=department)
+        audit_record(actor=by, action="communities.staff_appoint", community=community, target=staff_role,
+                     data={"user": person.pk, "role": role, "department": department.pk if department else None})
+    return staff_role
+
+
+def staff_remove(*, community: Community, by, staff_role) -> None:
+    """Take one role away. The admin role is not removed here (see APPOINTABLE_ROLES)."""
+    from hromada.apps.accounts.models import StaffRole
+
+    _require_staff_manager(by, community)
+    if staff_role.community_id != community.pk or staff_role.role not in APPOINTABLE_ROLES:
+        raise ValidationError(_("This role cannot be removed here."), code="not_removable")
+    with transaction.atomic():
+        deleted, _rows = StaffRole.objects.filter(pk=staff_role.pk).delete()
+        if deleted:
+            audit_record(actor=by, action="communities.staff_remove", community=community, target=staff_role,
+                         data={"user": staff_role.user_id, "role": staff_role.role,
+                               "department": staff_role.department_id})
+
+
+def staff_name_first_admin(*, community: Community, person, by=None):
+    """Make `person` an admin of a community the platform has just created (`createcommunity --admin`)."""
+    from hromada.apps.accounts.models import Role, StaffRole
+    from hromada.core import tenancy
+
+    with tenancy.scope(community), transaction.atomic():
+        staff_role, created = StaffRole.objects.get_or_create(community=community, user=person, role=Role.ADMIN,
+                                                              department=None)
+        if created:
+            audit_record(actor=by, action="communities.staff_appoint", community=community, target=staff_role,
+                         data={"user": person.pk, "role": Role.ADMIN, "department": None})
+    return staff_role

@@ -18,3 +18,9 @@ class CommunitiesConfig(AppConfig):
             visible=lambda request: request.user.has_perm("communities.change_community",
                                                           getattr(request, "community", None)),
         ))
+        office_sections.register(Section(
+            key="community_staff", title=_("Staff and roles"),
+            description=_("Appoint and remove operators, executors, controllers and moderators."),
+            url_name="communities_office:staff",
+            visible=lambda request: request.user.has_perm("accounts.manage_staff", getattr(request, "community", None)),
+        ))

@@ -66,3 +66,20 @@ class AddressImportForm(forms.Form):
         help_text=_("Columns: street, house, latitude, longitude and optionally district (its name or code); "
                     "UTF-8, separated by commas or semicolons."))
     replace = forms.BooleanField(label=_("Remove addresses that are not in the file"), required=False)
+
+
+class StaffAppointForm(forms.Form):
+    """A community admin gives a role to an existing account."""
+
+    email = forms.EmailField(label=_("E-mail of the account"))
+    role = forms.ChoiceField(label=_("Role"))
+    department = forms.ModelChoiceField(label=_("Department (executors only)"), queryset=Department.objects.none(),
+                                        required=False)
+
+    def __init__(self, *args, **kwargs):
+        from hromada.apps.accounts.models import Role
+        from hromada.apps.communities.actions import APPOINTABLE_ROLES
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in APPOINTABLE_ROLES]
+        self.fields["department"].queryset = Department.objects.order_by("name_uk")

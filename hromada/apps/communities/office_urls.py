@@ -11,4 +11,6 @@ urlpatterns = [
     path("districts/", office_views.districts, name="districts"),
     path("districts/<int:pk>/", office_views.districts, name="district"),
     path("addresses/", office_views.addresses, name="addresses"),
+    path("staff/", office_views.staff, name="staff"),
+    path("staff/<int:pk>/remove/", office_views.staff_remove, name="staff_remove"),
 ]

@@ -10,7 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from hromada.apps.communities import actions, geocoding
-from hromada.apps.communities.forms import AddressImportForm, CommunitySettingsForm, DepartmentForm, DistrictForm
+from hromada.apps.communities.forms import (
+    AddressImportForm,
+    CommunitySettingsForm,
+    DepartmentForm,
+    DistrictForm,
+    StaffAppointForm,
+)
 from hromada.apps.communities.models import Address, Department, District
 
 
@@ -92,3 +98,54 @@ def addresses(request: HttpRequest) -> HttpResponse:
     return render(request, "communities/office/addresses.html",
                   {"form": form, "page": page, "q": query, "import_errors": import_errors},
                   status=400 if form.errors or import_errors else 200)
+
+
+def _require_staff_manager(request: HttpRequest) -> None:
+    if not request.user.has_perm("accounts.manage_staff", request.community):  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+@login_required
+def staff(request: HttpRequest) -> HttpResponse:
+    """The community's staff with their roles; appoint a person (an existing account) to a role."""
+    from hromada.apps.accounts.models import StaffRole
+
+    _require_staff_manager(request)
+    community = request.community  # type: ignore[attr-defined]
+    form = StaffAppointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointed = actions.staff_appoint(community=community, by=request.user, email=data["email"],
+                                              role=data["role"], department=data["department"])
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("%(name)s is now %(role)s.") % {
+                "name": appointed.user.full_name or appointed.user.email, "role": appointed.get_role_display()})
+            return redirect("communities_office:staff")
+    roles = (StaffRole.objects.select_related("user", "department")
+             .order_by("user__full_name", "user__email", "role", "pk"))
+    page = Paginator(roles, 50).get_page(request.GET.get("page"))
+    return render(request, "communities/office/staff.html",
+                  {"form": form, "page": page, "removable": actions.APPOINTABLE_ROLES},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def staff_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    from hromada.apps.accounts.models import StaffRole
+
+    _require_staff_manager(request)
+    if request.method != "POST":
+        return redirect("communities_office:staff")
+    staff_role = get_object_or_404(StaffRole.objects.select_related("user"), pk=pk)
+    try:
+        actions.staff_remove(community=request.community, by=request.user, staff_role=staff_role)  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s no longer holds the role %(role)s.") % {
+            "name": staff_role.user.full_name or staff_role.user.email, "role": staff_role.get_role_display()})
+    return redirect("communities_office:staff")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from hromada.apps.opendata import dcat, files, selectors
 from hromada.apps.opendata.ckan.serialize import Urls, related, with_related
 from hromada.apps.opendata.models import Dataset, Format, Frequency, Resource, ResourceVersion
-from hromada.core import tenancy
+from hromada.core.streaming import ScopedStreamingResponse
 
 PREVIEW_ROWS = 20
 PREVIEW_MAX_BYTES = 2 * 1024 * 1024  # previews read the head of a file only
@@ -158,20 +158,13 @@ def _entries(datasets) -> Iterator[tuple[str, Any]]:
                 yield f"{dataset.name}/{dataset.name}.{resource.extension}", _file_chunks(version)
 
 
-def _zip_response(community: Any, datasets, filename: str) -> StreamingHttpResponse:
+def _zip_response(community: Any, datasets, filename: str) -> ScopedStreamingResponse:
     from hromada.apps.opendata.streaming import stream_zip
 
-    def body() -> Iterator[bytes]:
-        # The server reads the stream after the middleware has left the community's scope.
-        with tenancy.scope(community):
-            yield from stream_zip(_entries(datasets))
-
-    response = StreamingHttpResponse(body(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return ScopedStreamingResponse(stream_zip(_entries(datasets)), content_type="application/zip", filename=filename)
 
 
-def bulk_zip(request: HttpRequest) -> StreamingHttpResponse:
+def bulk_zip(request: HttpRequest) -> ScopedStreamingResponse:
     from django.db.models import Prefetch
 
     community = request.community  # type: ignore[attr-defined]
@@ -181,7 +174,7 @@ def bulk_zip(request: HttpRequest) -> StreamingHttpResponse:
     return _zip_response(community, datasets.iterator(chunk_size=200), f"opendata-{community.slug}.zip")
 
 
-def dataset_zip(request: HttpRequest, name: str) -> StreamingHttpResponse:
+def dataset_zip(request: HttpRequest, name: str) -> ScopedStreamingResponse:
     dataset = _dataset(name)
     for resource in dataset.resources.all():
         resource.current_version  # noqa: B018 - load it before the stream starts

@@ -47,6 +47,11 @@ def activate(community: Community | None) -> contextvars.Token:
     return _current.set(_Scope(community.pk, False) if community is not None else None)
 
 
+def restore(active: _Scope | None) -> contextvars.Token:
+    """Make `active` (a value `current_scope()` gave earlier) the scope again; undo with `deactivate()`."""
+    return _current.set(active)
+
+
 def deactivate(token: contextvars.Token) -> None:
     _current.reset(token)
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -34,6 +34,7 @@ from hromada.apps.budgeting.models import (
     Review,
 )
 from hromada.core.api.errors import DomainError
+from hromada.core.streaming import ScopedStreamingResponse
 
 ERRORS = {
     400: OpenApiResponse(s.BudgetErrors, description=(
@@ -74,10 +75,8 @@ def _cycle(slug: str) -> Cycle:
         raise Http404 from None
 
 
-def _csv(chunks: Any, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _csv(chunks: Any, filename: str) -> ScopedStreamingResponse:
+    return ScopedStreamingResponse(chunks, content_type="text/csv; charset=utf-8", filename=filename)
 
 
 class CycleList(generics.ListAPIView):
@@ -144,7 +143,7 @@ class ProjectCsv(APIView):
 
     permission_classes: list = []
 
-    def get(self, request: Request) -> StreamingHttpResponse:
+    def get(self, request: Request) -> ScopedStreamingResponse:
         def rows() -> Any:
             yield results._csv_line(["id", "cycle", "number", "category_id", "district_id", "title", "status",
                                      "estimated_cost", "approved_cost", "latitude", "longitude"], ",")
@@ -191,7 +190,7 @@ class ResultCsv(APIView):
     permission_classes: list = []
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 404: OpenApiResponse(s.BudgetErrors)})
-    def get(self, request: Request, slug: str) -> StreamingHttpResponse:
+    def get(self, request: Request, slug: str) -> ScopedStreamingResponse:
         cycle = _cycle(slug)
         run = selectors.result_run(cycle)
         if run is None:
@@ -237,7 +236,7 @@ class VoteCsv(APIView):
     permission_classes: list = []
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 404: OpenApiResponse(s.BudgetErrors)})
-    def get(self, request: Request, slug: str) -> StreamingHttpResponse:
+    def get(self, request: Request, slug: str) -> ScopedStreamingResponse:
         cycle = _votes_cycle(slug)
         return _csv(results.stream_votes_csv(cycle), f"{cycle.slug}-votes.csv")
 
@@ -262,7 +261,7 @@ class ImplementationList(generics.ListAPIView):
 class ImplementationCsv(APIView):
     permission_classes: list = []
 
-    def get(self, request: Request) -> StreamingHttpResponse:
+    def get(self, request: Request) -> ScopedStreamingResponse:
         def rows() -> Any:
             yield results._csv_line(["cycle", "project_number", "title", "department", "progress", "spent", "cost",
                                      "completed_at"], ",")
