@@ -262,27 +262,25 @@ def locate(community: Community, latitude: Any, longitude: Any, *, districts: Se
 ROUTING_CACHE_SECONDS = 60
 
 
-def _routing_key(community_id: int) -> str:
-    return f"appeals:routing:{community_id}"
+ROUTING_KEY = "appeals:routing"
 
 
 def _routing_changed(community_id: int) -> None:
     """Forget the cached routing table, now and again once the change commits."""
-    memo.delete_many([_routing_key(community_id)])
-    transaction.on_commit(lambda: memo.delete_many([_routing_key(community_id)]))
+    memo.delete_many(community_id, [ROUTING_KEY])
+    transaction.on_commit(lambda: memo.delete_many(community_id, [ROUTING_KEY]))
 
 
 def _routing_table(community_id: int) -> tuple[dict[tuple[int, int | None], int], dict[int, int | None]]:
     """The community's rules {(category, district or None): department} and category parents, cached for a
     minute (every registration routes; rules change rarely, and the actions that change them forget it)."""
-    key = _routing_key(community_id)
-    table = memo.get(key)
+    table = memo.get(community_id, ROUTING_KEY)
     if table is None:
         rules = {(c, d): dep for c, d, dep in RoutingRule.objects.values_list("category_id", "district_id",
                                                                               "department_id")}
         parents = dict(Category.objects.values_list("pk", "parent_id"))
         table = (rules, parents)
-        memo.set(key, table, ROUTING_CACHE_SECONDS)
+        memo.set(community_id, ROUTING_KEY, table, ROUTING_CACHE_SECONDS)
     return table
 
 

@@ -68,26 +68,27 @@ class PublicCountQuerySet(TenantQuerySet):
 PUBLIC_CATEGORIES_SECONDS = 60
 
 
-def _public_categories_key(community_id: int) -> str:
-    return f"appeals:public-categories:{community_id}"
+PUBLIC_CATEGORIES_KEY = "appeals:public-categories"
 
 
 def public_categories(community_id: int) -> list[Category]:
     """The community's active public categories (its Open311 services), with their parents; cached for a
     minute, and forgotten by `actions.category_save`."""
-    key = _public_categories_key(community_id)
-    categories = memo.get(key)
+    categories = memo.get(community_id, PUBLIC_CATEGORIES_KEY)
     if categories is None:
         categories = list(Category.objects.filter(is_public=True, is_active=True).select_related("parent"))
-        memo.set(key, categories, PUBLIC_CATEGORIES_SECONDS)
+        memo.set(community_id, PUBLIC_CATEGORIES_KEY, categories, PUBLIC_CATEGORIES_SECONDS)
     return categories
 
 
 def public_categories_changed(community_id: int) -> None:
     """Forget the cached categories (and the dashboard's names), now and again once the change commits."""
-    keys = [_public_categories_key(community_id), f"appeals:names:{community_id}"]
-    memo.delete_many(keys)
-    transaction.on_commit(lambda: memo.delete_many(keys))
+    def forget() -> None:
+        memo.delete_many(community_id, [PUBLIC_CATEGORIES_KEY])
+        cache.delete(_names_key(community_id))
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def with_related(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
@@ -152,9 +153,13 @@ def _community_id() -> int:
     return int(community_id)
 
 
+def _names_key(community_id: int) -> str:
+    return f"appeals:names:{community_id}"
+
+
 def _names(community_id: int) -> tuple[dict[int, tuple[str, str]], dict[int, tuple[str, str]]]:
     """Department and category names (uk, en) for the dashboard's rows; cached for a minute."""
-    key = f"appeals:names:{community_id}"
+    key = _names_key(community_id)
     names = cache.get(key)
     if names is None:
         names = ({pk: (uk, en) for pk, uk, en in Department.objects.values_list("pk", "name_uk", "name_en")},

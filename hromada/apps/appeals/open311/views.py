@@ -236,12 +236,13 @@ def _client(request: HttpRequest, api_key: str) -> Open311Client | None:
     if not api_key:
         return None
     digest = actions.hash_key(api_key)
-    key = f"appeals:open311-client:{request.community.pk}:{digest}"  # type: ignore[attr-defined]
-    client = memo.get(key)
+    community_id = request.community.pk  # type: ignore[attr-defined]
+    key = f"appeals:open311-client:{digest}"
+    client = memo.get(community_id, key)
     if client is None:
         client = Open311Client.objects.filter(key_hash=digest, is_active=True).first()
         if client is not None:
-            memo.set(key, client, CLIENT_CACHE_SECONDS)
+            memo.set(community_id, key, client, CLIENT_CACHE_SECONDS)
     return client
 
 
