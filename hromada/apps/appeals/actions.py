@@ -31,6 +31,7 @@ from hromada.apps.appeals import media, selectors, tallies, workflow
 from hromada.apps.appeals.models import (
     ANSWER_MAX,
     NOTE_MAX,
+    PUBLIC_ANSWER_MAX,
     TEXT_MAX,
     Appeal,
     AppealAttachment,
@@ -358,10 +359,14 @@ def appeal_register(*, community: Community, text: str, channel: str = Channel.W
                     type: str = AppealType.APPLICATION, category: Any = None, author: Author | None = None,
                     latitude: Any = None, longitude: Any = None, location_text: str = "",
                     photos: Sequence[Any] = (), by: User | None = None, open311_client: Open311Client | None = None,
-                    needs_study: bool | None = None, districts: Sequence[District] | None = None) -> Appeal:
+                    needs_study: bool | None = None, districts: Sequence[District] | None = None,
+                    description_public: bool = False, use_photo_location: bool = False) -> Appeal:
     """Register an appeal from any channel, give it a number and a term, route it; notify the author.
 
     Anonymous appeals (no name and no contact) are registered as not subject to consideration.
+    `description_public`: the resident chose that the text may be published (public categories only).
+    `use_photo_location`: the resident confirmed that the place a photo was taken (its EXIF GPS) is the
+    problem's place; without it that place is kept with the photo for staff and never becomes public.
     """
     author = author or Author()
     text = _clean_text(text, field="text", limit=TEXT_MAX)
@@ -387,7 +392,7 @@ def appeal_register(*, community: Community, text: str, channel: str = Channel.W
                           code="too_many_photos", field="photos")
     clean_photos = [media.clean_photo(p) for p in photos]
     if latitude in (None, "") and longitude in (None, ""):
-        gps = next((p for p in clean_photos if p.latitude is not None), None)
+        gps = next((p for p in clean_photos if p.latitude is not None), None) if use_photo_location else None
         # A typed address found in the community's address register; not found: unlocated, never an error.
         place = geocoding.place_of(location_text, districts=districts) if location_text else None
         if place is not None:
@@ -417,7 +422,8 @@ def appeal_register(*, community: Community, text: str, channel: str = Channel.W
         number = allocate_number(community, now)
         appeal = Appeal.objects.create(
             community=community, number=number, type=type, channel=channel,
-            status=status, category=category_obj, text=text, author=user, author_name=name,
+            status=status, category=category_obj, text=text, description_public=bool(description_public),
+            author=user, author_name=name,
             author_address=address, author_email=email if user is None else "", author_phone=author.phone.strip()[:32],
             is_anonymous=anonymous, entered_by=entered_by, department_id=department_id,
             open311_client=open311_client, latitude=lat, longitude=lon, location_text=location_text,
@@ -632,19 +638,24 @@ def appeal_attach(*, appeal: Appeal, upload: Any, by: User) -> AppealAttachment:
     return attachment
 
 
-def appeal_answer(*, appeal: Appeal, text: str, by: User) -> Appeal:
-    """The department's answer; duplicates linked to this appeal get the same answer and notice."""
+def appeal_answer(*, appeal: Appeal, text: str, by: User, public_answer: str = "") -> Appeal:
+    """The department's answer: `text` is the letter to the resident (never published), `public_answer` the
+    summary published with the problem (may be empty). Duplicates linked to this appeal get the same answer
+    and notice."""
     text = _clean_text(text, field="answer", limit=ANSWER_MAX)
+    public_answer = _clean_text(public_answer or "", field="public_answer", limit=PUBLIC_ANSWER_MAX, required=False)
     with transaction.atomic():
         locked = _lock(appeal)
         now = timezone.now()
-        _apply(locked, "answer", by=by, answer_text=text, answered_at=now, answered_by=by)
+        _apply(locked, "answer", by=by, answer_text=text, public_answer=public_answer, answered_at=now,
+               answered_by=by)
         _tell_author(locked, kind="appeals.answered", sms=True, subject=gettext_noop("Appeal %(number)s answered"),
                      body=gettext_noop("Your appeal %(number)s has an answer. Read it and rate it: %(link)s"))
         for duplicate in Appeal.objects.select_for_update().filter(duplicate_of=locked, status__in=workflow.WORKING):
             duplicate.community = locked.community
             _apply_system(duplicate, S.ANSWERED, "answer", note=gettext_noop("Answered with the main appeal."),
-                          data={"main": locked.number}, answer_text=text, answered_at=now, answered_by=by)
+                          data={"main": locked.number}, answer_text=text, public_answer=public_answer,
+                          answered_at=now, answered_by=by)
             _tell_author(duplicate, kind="appeals.answered", sms=True,
                          subject=gettext_noop("Appeal %(number)s answered"),
                          body=gettext_noop("Your appeal %(number)s has an answer. Read it and rate it: %(link)s"))

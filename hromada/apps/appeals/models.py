@@ -16,6 +16,7 @@ from hromada.core.tenancy.models import TenantModel
 
 TEXT_MAX = 10_000  # characters of an appeal's substance; a letter, not a book
 ANSWER_MAX = 20_000
+PUBLIC_ANSWER_MAX = 2_000  # the public summary of an answer: a few sentences
 NOTE_MAX = 2_000
 REOPEN_DAYS = 30  # a closed or answered appeal can be reopened for this many days after the answer
 RETURN_DAYS = 10  # a non-compliant appeal is returned within this many days of registration
@@ -141,6 +142,11 @@ class Appeal(TenantModel):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="appeals",
                                  verbose_name=_("category"))
     text = models.TextField(_("substance of the appeal"))
+    # The resident's choice when filing: may the text above be shown on the public map, in open data and in
+    # Open311? Not unless they said so (every channel's default).
+    description_public = models.BooleanField(
+        _("description may be shown publicly"), default=False,
+        help_text=_("The resident agreed that the description is shown on the problem map and in public data."))
     # Who wrote it. Platform users are linked; paper and Open311 authors may be known by name only.
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="appeals", verbose_name=_("author"))
@@ -167,7 +173,11 @@ class Appeal(TenantModel):
     due_at = models.DateTimeField(_("due at"))  # end of that day: "overdue" is due_at < now
     extended_at = models.DateTimeField(_("extended"), null=True, blank=True)
     extension_reason = models.TextField(_("reason for extension"), blank=True)
-    answer_text = models.TextField(_("answer"), blank=True)
+    answer_text = models.TextField(_("answer"), blank=True)  # the letter to the resident: never published
+    public_answer = models.TextField(
+        _("public summary of the answer"), blank=True,
+        help_text=_("Published on the problem map, in open data and in Open311, apart from the letter to the "
+                    "resident. Write what was done, without names, addresses or phone numbers."))
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("answered by"))

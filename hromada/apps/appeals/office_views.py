@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hromada.apps.appeals import actions, selectors, workflow
-from hromada.apps.appeals.forms import CategoryForm, KeyForm, OperatorEntryForm, PaperForm, RoutingRuleForm, ScanForm
+from hromada.apps.appeals.forms import AnswerForm, CategoryForm, KeyForm, OperatorEntryForm, PaperForm, RoutingRuleForm, ScanForm
 from hromada.apps.appeals.models import Appeal, Category, Channel, Open311Client, PaperScan, RoutingRule
 from hromada.apps.appeals.rows import dashboard_rows, office_rows
 from hromada.apps.appeals.rules import executor_department_ids
@@ -159,7 +159,8 @@ def _register_from_form(request: HttpRequest, form, channel: str, scan: PaperSca
     community = request.community  # type: ignore[attr-defined]
     fields = {"type": data["type"], "category": data["category"], "latitude": data["latitude"],
                   "longitude": data["longitude"], "location_text": data["location_text"],
-                  "photos": request.FILES.getlist("photos")}
+                  "photos": request.FILES.getlist("photos"), "description_public": data["description_public"],
+                  "use_photo_location": data["use_photo_location"]}
     if scan is not None:
         return actions.paper_register(scan=scan, by=cast(Any, request.user), text=data["text"], author=actions.Author(
             name=data["full_name"], address=data["address"], email=data.get("email") or "",
@@ -256,6 +257,7 @@ def office_appeal(request: HttpRequest, pk: int) -> HttpResponse:
         "departments": Department.objects.all(),
         "can_work": request.user.has_perm("appeals.work_appeal", appeal),
         "can_duplicate": request.user.has_perm("appeals.mark_duplicate", appeal),
+        "answer_form": AnswerForm(),
         "suggestions": suggest(appeal.community_id, appeal.text) if appeal.status == "registered" else []})
 
 
@@ -273,7 +275,8 @@ def office_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                                                   reason=post.get("reason", ""), by=user),
         "extend": lambda: actions.appeal_extend(appeal=appeal, reason=post.get("reason", ""), by=user,
                                                 until=date.fromisoformat(post["until"]) if post.get("until") else None),
-        "answer": lambda: actions.appeal_answer(appeal=appeal, text=post.get("answer", ""), by=user),
+        "answer": lambda: actions.appeal_answer(appeal=appeal, text=post.get("answer", ""), by=user,
+                                                public_answer=post.get("public_answer", "")),
         "close": lambda: actions.appeal_close(appeal=appeal, by=user),
         "return": lambda: actions.appeal_return(appeal=appeal, reason=post.get("reason", ""), by=user),
         "not_consider": lambda: actions.appeal_not_consider(appeal=appeal, reason=post.get("reason", ""), by=user),

@@ -29,7 +29,7 @@ from hromada.core.calendar import kyiv_date
 from hromada.core.tenancy.models import TenantQuerySet
 
 S = AppealStatus
-HIDDEN_PUBLIC = (S.RETURNED, S.NOT_CONSIDERED)
+HIDDEN_PUBLIC = (S.RETURNED, S.NOT_CONSIDERED)  # never published: non-compliant, anonymous or repeated
 AVERAGE_WINDOW_DAYS = 90  # the average time to answer covers answers of today and the 90 days before
 DUE_WEEK_DAYS = 7
 PUBLIC_COUNT_SECONDS = 60
@@ -232,12 +232,28 @@ def dashboard(community: Community) -> dict[str, Any]:
             "answered_recently": int(answers), "as_of": now}
 
 
+def published_appeals() -> QuerySet[Appeal]:
+    """The appeals any public surface may show (the list, the map, GeoJSON, open data, Open311): of a public
+    category, in a publishable status, not a duplicate. What each shows of them is `public_fields`."""
+    return Appeal.objects.filter(category__is_public=True, duplicate_of__isnull=True).exclude(status__in=HIDDEN_PUBLIC)
+
+
+def public_description(appeal: Appeal) -> str | None:
+    """The resident's text if they chose to show it, else None."""
+    return appeal.text if appeal.description_public else None
+
+
+def public_answer(appeal: Appeal) -> str | None:
+    """The official's public summary of the answer (never the letter to the resident), or None."""
+    return appeal.public_answer or None
+
+
 def public_appeals(*, category: int | None = None, status: str = "",
                    columns: tuple[str, ...] = ()) -> QuerySet[Appeal]:
     """Problem appeals of public categories, de-identified by the serializers/templates that use them.
     Newest first, read along `appeal_public_idx`; the paginator's count is cached (`PublicCountQuerySet`).
     With `columns`, the rows are tuples of those columns (the public list's `rows.PUBLIC_COLUMNS`)."""
-    qs = Appeal.objects.filter(category__is_public=True, duplicate_of__isnull=True).exclude(status__in=HIDDEN_PUBLIC)
+    qs = published_appeals()
     if category:
         qs = qs.filter(category_id=category)
     if status == "open":

@@ -135,7 +135,8 @@ def public_map(request: HttpRequest) -> HttpResponse:
 
 
 def public_geojson(request: HttpRequest) -> JsonResponse:
-    """Public problems with a location as a GeoJSON FeatureCollection (at most 1,000, newest)."""
+    """Public problems with a location as a GeoJSON FeatureCollection (at most 1,000, newest): the description
+    only where the resident chose to show it, the official's public summary of the answer, never the letter."""
     qs = selectors.public_appeals(**_public_filters(request)).filter(latitude__isnull=False)[:1000]
     features = [{
         "type": "Feature", "id": a.number,
@@ -143,7 +144,8 @@ def public_geojson(request: HttpRequest) -> JsonResponse:
         "properties": {"number": a.number, "status": a.status, "status_label": a.get_status_display(),
                        "category": a.category.name if a.category else "",
                        "icon": a.category.icon if a.category else "",
-                       "registered": a.registered_at.date().isoformat()},
+                       "registered": a.registered_at.date().isoformat(),
+                       "description": selectors.public_description(a), "answer": selectors.public_answer(a)},
     } for a in qs]
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
@@ -190,7 +192,8 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
                 community=community, text=data["text"], type=data["type"], category=data["category"],
                 channel=Channel.WEB, author=actions.Author(user=request.user, address=data["address"]),  # type: ignore[arg-type]
                 latitude=data["latitude"], longitude=data["longitude"], location_text=data["location_text"],
-                photos=request.FILES.getlist("photos"))
+                photos=request.FILES.getlist("photos"), description_public=data["description_public"],
+                use_photo_location=data["use_photo_location"])
         except DomainError as error:
             _add_error(form, error)
         else:
