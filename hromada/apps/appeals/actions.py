@@ -782,10 +782,12 @@ def paper_scan_upload(*, community: Community, upload: Any, by: User) -> PaperSc
     """Store a scanned letter (PDF or image) with its OCR text for the operator to correct."""
     _require(by, "appeals.intake_appeal", community)
     data, pages, text = media.read_scan(upload)
-    name = str(getattr(upload, "name", "") or "scan").rsplit("/", 1)[-1][-100:]
+    # Stored under a random name (the upload's own name may hold the resident's); an image scan is the
+    # copy without metadata that `read_scan` made.
+    extension = ".pdf" if data[:5] == b"%PDF-" else ".jpg"
     with transaction.atomic():
-        scan = PaperScan.objects.create(community=community, file=ContentFile(data, name=name), ocr_text=text,
-                                        pages=pages, uploaded_by=by)
+        scan = PaperScan.objects.create(community=community, file=ContentFile(data, name=f"scan{extension}"),
+                                        ocr_text=text, pages=pages, uploaded_by=by)
         audit_record(actor=by, action="appeals.scan_upload", community=community, target=scan)
     return scan
 
@@ -800,8 +802,10 @@ def paper_register(*, scan: PaperScan, by: User, text: str, author: Author, **fi
                                  **fields)
         scan.appeal = appeal
         scan.save(update_fields=["appeal"])
+        extension = str(scan.file.name).rsplit(".", 1)[-1] if "." in str(scan.file.name) else ""
         AppealAttachment.objects.create(community=scan.community, appeal=appeal, file=scan.file.name,
-                                        name=str(scan.file.name).rsplit("/", 1)[-1], uploaded_by=by)
+                                        name=f"{appeal.number}.{extension}" if extension else appeal.number,
+                                        uploaded_by=by)
     return appeal
 
 

@@ -117,7 +117,8 @@ def ocr_available() -> bool:
 
 
 def read_scan(upload, *, field: str = "file") -> tuple[bytes, int, str]:
-    """Check a scanned letter (PDF or image) and OCR it. Returns (bytes, pages, text)."""
+    """Check a scanned letter (PDF or image) and OCR it. Returns (bytes to store, pages, text): a PDF as it
+    came, an image as a JPEG copy without its metadata (EXIF, GPS) — staff need the text, not the camera."""
     size = getattr(upload, "size", None) or 0
     if size > MAX_SCAN_BYTES:
         raise DomainError(_("The scan is larger than %(limit)s MB.") % {"limit": MAX_SCAN_BYTES // 1024 // 1024},
@@ -129,8 +130,9 @@ def read_scan(upload, *, field: str = "file") -> tuple[bytes, int, str]:
     if data[:5] == b"%PDF-":
         return data, *_read_pdf(data, field)
     photo = clean_photo(io.BytesIO(data), field=field)  # same checks as a photo
-    with Image.open(io.BytesIO(photo.content.read())) as image:
-        return data, 1, _tesseract(image)
+    clean = photo.content.read()
+    with Image.open(io.BytesIO(clean)) as image:
+        return clean, 1, _tesseract(image)
 
 
 def _read_pdf(data: bytes, field: str) -> tuple[int, str]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hromada.apps.communities.models import Localized
+from hromada.core.private_files import RandomName, get_private_storage
 from hromada.core.tenancy.models import TenantModel
 
 TEXT_MAX = 10_000  # characters of an appeal's substance; a letter, not a book
@@ -260,10 +261,12 @@ class AppealEvent(TenantModel):
 
 
 class AppealPhoto(TenantModel):
-    """A photo re-encoded without metadata (the public copy); the GPS point it carried is kept apart."""
+    """A photo re-encoded without metadata under a random name (the copy anyone may be shown, when the
+    appeal is published); the GPS point it carried is kept apart. Stored privately and served by
+    `views.appeal_photo`, which checks that the appeal is published or the visitor may see it."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="photos", verbose_name=_("appeal"))
-    image = models.ImageField(_("photo"), upload_to="appeals/photos/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to=RandomName("appeals/photos"), storage=get_private_storage)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     exif_latitude = models.FloatField(null=True, blank=True)
@@ -279,11 +282,12 @@ class AppealPhoto(TenantModel):
 
 
 class AppealAttachment(TenantModel):
-    """A file added by staff while working the appeal (or the scan of a paper letter)."""
+    """A file added by staff while working the appeal (or the scan of a paper letter). Stored privately
+    under a random name, served to the staff handling the appeal only (`office_views.attachment_file`)."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments",
                                verbose_name=_("appeal"))
-    file = models.FileField(_("file"), upload_to="appeals/files/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=RandomName("appeals/files"), storage=get_private_storage)
     name = models.CharField(_("name"), max_length=200)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     related_name="+")
@@ -298,9 +302,10 @@ class AppealAttachment(TenantModel):
 
 
 class PaperScan(TenantModel):
-    """A scanned paper letter waiting in the processing centre: OCR text to correct, then register."""
+    """A scanned paper letter waiting in the processing centre: OCR text to correct, then register. Stored
+    privately under a random name (never the original file name), an image scan without its metadata."""
 
-    file = models.FileField(_("scan"), upload_to="appeals/scans/%Y/%m/")
+    file = models.FileField(_("scan"), upload_to=RandomName("appeals/scans"), storage=get_private_storage)
     ocr_text = models.TextField(_("recognised text"), blank=True)
     pages = models.PositiveSmallIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,

@@ -12,18 +12,36 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hromada.apps.appeals import actions, selectors, workflow
-from hromada.apps.appeals.forms import AnswerForm, CategoryForm, KeyForm, OperatorEntryForm, PaperForm, RoutingRuleForm, ScanForm
-from hromada.apps.appeals.models import Appeal, Category, Channel, Open311Client, PaperScan, RoutingRule
+from hromada.apps.appeals.forms import (
+    AnswerForm,
+    CategoryForm,
+    KeyForm,
+    OperatorEntryForm,
+    PaperForm,
+    RoutingRuleForm,
+    ScanForm,
+)
+from hromada.apps.appeals.models import (
+    Appeal,
+    AppealAttachment,
+    Category,
+    Channel,
+    Open311Client,
+    PaperScan,
+    RoutingRule,
+)
 from hromada.apps.appeals.rows import dashboard_rows, office_rows
 from hromada.apps.appeals.rules import executor_department_ids
 from hromada.apps.appeals.suggest import suggest
 from hromada.apps.appeals.views import COUNT_CAP, PAGE_SIZE, _add_error, _page
 from hromada.apps.communities.models import Department
+from hromada.core import private_files
 from hromada.core.api.errors import DomainError
 
 EXPORT_COLUMNS = ["number", "registered_at", "type", "channel", "status", "category", "department", "district",
@@ -226,6 +244,20 @@ def scan_register(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "appeals/office/entry.html", {"form": form, "scan": scan, "suggestions": suggestions,
                                                          "title": _("Register a paper letter")},
                   status=400 if form.errors else 200)
+
+
+def scan_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A scanned letter, for the processing centre only."""
+    _need(request, "appeals.intake_appeal")
+    scan = get_object_or_404(PaperScan, pk=pk)
+    return private_files.serve(scan.file, download_name=f"scan-{scan.pk}")
+
+
+def attachment_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A file of an appeal, for the staff who may open the appeal in the office."""
+    attachment = get_object_or_404(AppealAttachment, pk=pk)
+    _office_appeal(request, attachment.appeal_id)
+    return private_files.serve(attachment.file, download_name=f"file-{attachment.pk}")
 
 
 def open311_keys(request: HttpRequest) -> HttpResponse:

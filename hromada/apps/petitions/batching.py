@@ -30,13 +30,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
-
-import logging
 
 from hromada.apps.accounts.models import User
 from hromada.apps.petitions.models import SIGNABLE_STATUSES, Petition, Signature, SignatureChannel

@@ -86,8 +86,9 @@ def filed(client, world):
     assert anonymous.status == AppealStatus.NOT_CONSIDERED
     api = Client()
     api.force_login(world.resident)
-    created = api.post("/c/kyiv/api/v1/appeals/", {"text": "Через API: пишу з дому на Лісовій, 5", "category": "pothole",
-                                                   "address": "вул. Лісова, 5", **PLACE}, content_type="application/json")
+    created = api.post("/c/kyiv/api/v1/appeals/",
+                       {"text": "Через API: пишу з дому на Лісовій, 5", "category": "pothole",
+                        "address": "вул. Лісова, 5", **PLACE}, content_type="application/json")
     assert created.status_code == 201 and created.json()["description_public"] is False
     with tenancy.scope(community):
         key = actions.open311_key_issue(community=community, name="FixMyStreet", by=None)[1]
