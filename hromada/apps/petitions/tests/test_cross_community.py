@@ -6,7 +6,11 @@ The requests go through the real WSGI application, so the edge's paths are inclu
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from hromada.apps.appeals import actions as appeal_actions
 from hromada.apps.appeals.models import Category
@@ -35,10 +39,16 @@ def owned(make_petition, community, other_community, person):
         category = Category.objects.create(community=community, code="pothole", name_uk="Вибоїни",
                                            is_public=True, needs_study=False)
         appeal = appeal_actions.appeal_register(
-            community=community, text="Яма на дорозі біля фонтану", category=category,
+            community=community, text="Яма на дорозі біля фонтану", category=category, description_public=True,
             author=appeal_actions.Author(name="Марко Заявник", email="marko@example.test", address="вул. Ринок, 1"),
-            latitude=None, longitude=None, location_text="площа Ринок")
+            latitude=None, longitude=None, location_text="площа Ринок", photos=[_photo()])
     return petition, appeal
+
+
+def _photo() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), "blue").save(out, "JPEG")
+    return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")
 
 
 def endpoints(petition, appeal) -> list[str]:
@@ -46,12 +56,15 @@ def endpoints(petition, appeal) -> list[str]:
     return [f"/petitions/{pk}/", f"/petitions/{pk}/count.json", f"/petitions/{pk}/signatories/",
             f"/api/v1/petitions/{pk}/", f"/api/v1/petitions/{pk}/count/", f"/api/v1/petitions/{pk}/signatories/",
             f"/api/v1/petitions/{pk}/signatories.csv", f"/appeals/status/{appeal.token}/",
-            f"/open311/v2/requests/{appeal.number}.json", f"/open311/v2/requests/{appeal.number}.xml"]
+            f"/open311/v2/requests/{appeal.number}.json", f"/open311/v2/requests/{appeal.number}.xml",
+            f"/appeals/photos/{appeal.photos.get().pk}/"]
 
 
 def test_another_communitys_address_answers_404_for_every_public_endpoint(owned):
     petition, appeal = owned
-    for path in endpoints(petition, appeal):
+    with tenancy.scope(appeal.community):
+        paths = endpoints(petition, appeal)
+    for path in paths:
         status, body = get(f"/c/kyiv{path}")
         assert status == 200, (path, status)  # the owner's address answers
         for other, host in ((f"/c/lviv{path}", "127.0.0.1"), (path, "lviv.example.org")):
