@@ -59,3 +59,9 @@ def _forget_process_memory():
     memo.clear_local()
     yield
     memo.clear_local()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory):
+    # Private uploads (appeal photos, scans) go to a directory of the test run, never to var/private.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")

@@ -51,7 +51,7 @@ INSERT INTO appeals_appeal (
     community_id, number, token, type, channel, status, category_id, text, author_name, author_address,
     author_email, author_phone, is_anonymous, latitude, longitude, location_text, department_id, needs_study,
     registered_at, due_date, due_at, extension_reason, answer_text, answered_at, closed_at, rating_comment,
-    return_reason, is_repeated, updated_at)
+    return_reason, is_repeated, updated_at, description_public, public_answer)
 SELECT %(community)s,
        'BX-' || (2024 + g / 1000000) || '-' || lpad((g %% 1000000)::text, 6, '0'),
        md5(g::text || 'appeal')::uuid,
@@ -70,7 +70,7 @@ SELECT %(community)s,
        '', CASE WHEN g %% 10 >= 2 THEN 'Відповідь надано' ELSE '' END,
        CASE WHEN g %% 10 >= 2 THEN now() - make_interval(mins => (g %% 1051200)) + interval '9 days' END,
        CASE WHEN g %% 10 BETWEEN 2 AND 5 THEN now() - make_interval(mins => (g %% 1051200)) + interval '10 days' END,
-       '', '', false, now()
+       '', '', false, now(), g %% 2 = 0, CASE WHEN g %% 10 >= 2 THEN 'Роботи виконано' ELSE '' END
 FROM generate_series(1, %(rows)s) AS g
 """
 

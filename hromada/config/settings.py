@@ -38,6 +38,10 @@ env = environ.Env(
     # `<slug>.<COMMUNITY_BASE_DOMAIN>` resolves to a community (e.g. kyiv.example.org).
     COMMUNITY_BASE_DOMAIN=(str, "example.org"),
     REDIS_URL=(str, ""),
+    # Private uploads (appeal photos, attachments, office scans): outside MEDIA_ROOT, served only by views
+    # that check access; with a prefix, through the proxy's internal location (X-Accel-Redirect).
+    PRIVATE_MEDIA_ROOT=(str, ""),
+    MEDIA_ACCEL_REDIRECT_PREFIX=(str, ""),
     JOBS_BACKEND=(str, "database"),  # database | redis | rabbitmq
     JOBS_BROKER_URL=(str, ""),
     EMAIL_URL=(str, "consolemail://"),
@@ -185,6 +189,8 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT")) if env("PRIVATE_MEDIA_ROOT") else VAR_DIR / "private"
+MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX")
 
 CACHES = {
     "default": (

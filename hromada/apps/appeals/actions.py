@@ -31,6 +31,7 @@ from hromada.apps.appeals import media, selectors, tallies, workflow
 from hromada.apps.appeals.models import (
     ANSWER_MAX,
     NOTE_MAX,
+    PUBLIC_ANSWER_MAX,
     TEXT_MAX,
     Appeal,
     AppealAttachment,
@@ -265,27 +266,25 @@ def locate(community: Community, latitude: Any, longitude: Any, *, districts: Se
 ROUTING_CACHE_SECONDS = 60
 
 
-def _routing_key(community_id: int) -> str:
-    return f"appeals:routing:{community_id}"
+ROUTING_KEY = "appeals:routing"
 
 
 def _routing_changed(community_id: int) -> None:
     """Forget the cached routing table, now and again once the change commits."""
-    memo.delete_many([_routing_key(community_id)])
-    transaction.on_commit(lambda: memo.delete_many([_routing_key(community_id)]))
+    memo.delete_many(community_id, [ROUTING_KEY])
+    transaction.on_commit(lambda: memo.delete_many(community_id, [ROUTING_KEY]))
 
 
 def _routing_table(community_id: int) -> tuple[dict[tuple[int, int | None], int], dict[int, int | None]]:
     """The community's rules {(category, district or None): department} and category parents, cached for a
     minute (every registration routes; rules change rarely, and the actions that change them forget it)."""
-    key = _routing_key(community_id)
-    table = memo.get(key)
+    table = memo.get(community_id, ROUTING_KEY)
     if table is None:
         rules = {(c, d): dep for c, d, dep in RoutingRule.objects.values_list("category_id", "district_id",
                                                                               "department_id")}
         parents = dict(Category.objects.values_list("pk", "parent_id"))
         table = (rules, parents)
-        memo.set(key, table, ROUTING_CACHE_SECONDS)
+        memo.set(community_id, ROUTING_KEY, table, ROUTING_CACHE_SECONDS)
     return table
 
 
@@ -363,10 +362,14 @@ def appeal_register(*, community: Community, text: str, channel: str = Channel.W
                     type: str = AppealType.APPLICATION, category: Any = None, author: Author | None = None,
                     latitude: Any = None, longitude: Any = None, location_text: str = "",
                     photos: Sequence[Any] = (), by: User | None = None, open311_client: Open311Client | None = None,
-                    needs_study: bool | None = None, districts: Sequence[District] | None = None) -> Appeal:
+                    needs_study: bool | None = None, districts: Sequence[District] | None = None,
+                    description_public: bool = False, use_photo_location: bool = False) -> Appeal:
     """Register an appeal from any channel, give it a number and a term, route it; notify the author.
 
     Anonymous appeals (no name and no contact) are registered as not subject to consideration.
+    `description_public`: the resident chose that the text may be published (public categories only).
+    `use_photo_location`: the resident confirmed that the place a photo was taken (its EXIF GPS) is the
+    problem's place; without it that place is kept with the photo for staff and never becomes public.
     """
     author = author or Author()
     text = _clean_text(text, field="text", limit=TEXT_MAX)
@@ -392,7 +395,7 @@ def appeal_register(*, community: Community, text: str, channel: str = Channel.W
                           code="too_many_photos", field="photos")
     clean_photos = [media.clean_photo(p) for p in photos]
     if latitude in (None, "") and longitude in (None, ""):
-        gps = next((p for p in clean_photos if p.latitude is not None), None)
+        gps = next((p for p in clean_photos if p.latitude is not None), None) if use_photo_location else None
         # A typed address found in the community's address register; not found: unlocated, never an error.
         place = geocoding.place_of(location_text, districts=districts) if location_text else None
         if place is not None:
@@ -422,7 +425,8 @@ def appeal_register(*, community: Community, text: str, channel: str = Channel.W
         number = allocate_number(community, now)
         appeal = Appeal.objects.create(
             community=community, number=number, type=type, channel=channel,
-            status=status, category=category_obj, text=text, author=user, author_name=name,
+            status=status, category=category_obj, text=text, description_public=bool(description_public),
+            author=user, author_name=name,
             author_address=address, author_email=email if user is None else "", author_phone=author.phone.strip()[:32],
             is_anonymous=anonymous, entered_by=entered_by, department_id=department_id,
             open311_client=open311_client, latitude=lat, longitude=lon, location_text=location_text,
@@ -637,19 +641,24 @@ def appeal_attach(*, appeal: Appeal, upload: Any, by: User) -> AppealAttachment:
     return attachment
 
 
-def appeal_answer(*, appeal: Appeal, text: str, by: User) -> Appeal:
-    """The department's answer; duplicates linked to this appeal get the same answer and notice."""
+def appeal_answer(*, appeal: Appeal, text: str, by: User, public_answer: str = "") -> Appeal:
+    """The department's answer: `text` is the letter to the resident (never published), `public_answer` the
+    summary published with the problem (may be empty). Duplicates linked to this appeal get the same answer
+    and notice."""
     text = _clean_text(text, field="answer", limit=ANSWER_MAX)
+    public_answer = _clean_text(public_answer or "", field="public_answer", limit=PUBLIC_ANSWER_MAX, required=False)
     with transaction.atomic():
         locked = _lock(appeal)
         now = timezone.now()
-        _apply(locked, "answer", by=by, answer_text=text, answered_at=now, answered_by=by)
+        _apply(locked, "answer", by=by, answer_text=text, public_answer=public_answer, answered_at=now,
+               answered_by=by)
         _tell_author(locked, kind="appeals.answered", sms=True, subject=gettext_noop("Appeal %(number)s answered"),
                      body=gettext_noop("Your appeal %(number)s has an answer. Read it and rate it: %(link)s"))
         for duplicate in Appeal.objects.select_for_update().filter(duplicate_of=locked, status__in=workflow.WORKING):
             duplicate.community = locked.community
             _apply_system(duplicate, S.ANSWERED, "answer", note=gettext_noop("Answered with the main appeal."),
-                          data={"main": locked.number}, answer_text=text, answered_at=now, answered_by=by)
+                          data={"main": locked.number}, answer_text=text, public_answer=public_answer,
+                          answered_at=now, answered_by=by)
             _tell_author(duplicate, kind="appeals.answered", sms=True,
                          subject=gettext_noop("Appeal %(number)s answered"),
                          body=gettext_noop("Your appeal %(number)s has an answer. Read it and rate it: %(link)s"))
@@ -780,10 +789,12 @@ def paper_scan_upload(*, community: Community, upload: Any, by: User) -> PaperSc
 
     _require(by, "appeals.intake_appeal", community)
     data, pages = media.check_scan(upload)
-    name = str(getattr(upload, "name", "") or "scan").rsplit("/", 1)[-1][-100:]
+    # Stored under a random name (the upload's own name may hold the resident's); an image scan is the
+    # copy without metadata that `check_scan` made.
+    extension = ".pdf" if data[:5] == b"%PDF-" else ".jpg"
     with transaction.atomic():
-        scan = PaperScan.objects.create(community=community, file=ContentFile(data, name=name), pages=pages,
-                                        ocr_status=OcrStatus.QUEUED, uploaded_by=by)
+        scan = PaperScan.objects.create(community=community, file=ContentFile(data, name=f"scan{extension}"),
+                                        pages=pages, ocr_status=OcrStatus.QUEUED, uploaded_by=by)
         audit_record(actor=by, action="appeals.scan_upload", community=community, target=scan)
         enqueue(scan_ocr, community_id=community.pk, scan_id=scan.pk)
     return scan
@@ -833,8 +844,10 @@ def paper_register(*, scan: PaperScan, by: User, text: str, author: Author, **fi
                                  **fields)
         scan.appeal = appeal
         scan.save(update_fields=["appeal"])
+        extension = str(scan.file.name).rsplit(".", 1)[-1] if "." in str(scan.file.name) else ""
         AppealAttachment.objects.create(community=scan.community, appeal=appeal, file=scan.file.name,
-                                        name=str(scan.file.name).rsplit("/", 1)[-1], uploaded_by=by)
+                                        name=f"{appeal.number}.{extension}" if extension else appeal.number,
+                                        uploaded_by=by)
     return appeal
 
 

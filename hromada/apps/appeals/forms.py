@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hromada.apps.appeals.models import ANSWER_MAX, NOTE_MAX, TEXT_MAX, AppealType, Category
+from hromada.apps.appeals.models import ANSWER_MAX, NOTE_MAX, PUBLIC_ANSWER_MAX, TEXT_MAX, AppealType, Category
 from hromada.apps.communities.models import Department, District
 
 
@@ -88,6 +88,16 @@ class AppealForm(forms.Form):
                                  widget=MapPickerInput(attrs={"step": "any"}))
     photos = MultipleFileField(label=_("Photos"), required=False, widget=MultipleFileInput(
         attrs={"accept": "image/jpeg,image/png,image/webp"}), help_text=_("Up to 5 photos, 10 MB each."))
+    use_photo_location = forms.BooleanField(
+        label=_("The problem is where my photo was taken"), required=False,
+        help_text=_("Tick this to use the place stored in the photo as the problem's place: it is then shown on "
+                    "the public map. Without it, that place is seen only by the staff handling the appeal."))
+    description_public = forms.BooleanField(
+        label=_("Show my description publicly"), required=False,
+        help_text=_("Problems of public categories appear on the public map, in open data and in Open311 with "
+                    "their category, status, approximate place and dates. Your name, contacts and place of "
+                    "residence never do. The description above is shown only if you tick this: then write no "
+                    "names, phone numbers or home addresses in it."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +132,12 @@ class ReasonForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea, max_length=ANSWER_MAX)
+    answer = forms.CharField(label=_("Answer (the letter to the resident)"), widget=forms.Textarea,
+                             max_length=ANSWER_MAX, help_text=_("Sent to the resident only; never published."))
+    public_answer = forms.CharField(
+        label=_("Public summary of the answer"), widget=forms.Textarea, max_length=PUBLIC_ANSWER_MAX, required=False,
+        help_text=_("Published on the problem map, in open data and in Open311. Say what was done, without names, "
+                    "addresses or phone numbers."))
 
 
 class RateForm(forms.Form):

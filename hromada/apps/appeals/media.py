@@ -128,10 +128,12 @@ def ocr_available() -> bool:
 
 
 def check_scan(upload, *, field: str = "file") -> tuple[bytes, int]:
-    """Check a scanned letter (PDF or image) before it is stored: size, pages, pixels. Returns (bytes, pages).
+    """Check a scanned letter (PDF or image) before it is stored: size, pages, pixels. Returns (bytes to
+    store, pages): a PDF as it came, an image as a JPEG copy without its metadata (EXIF, GPS) — staff
+    need the text, not the camera.
 
-    Nothing is rendered or recognised here (that is `recognise_scan()`, in a job): a PDF is only
-    opened to count its pages and read their sizes, an image only decoded as a photo is."""
+    Nothing is recognised here (that is `recognise_scan()`, in a job): a PDF is only opened to count
+    its pages and read their sizes; an image is decoded only after its header passed the pixel limit."""
     size = getattr(upload, "size", None) or 0
     if size > MAX_SCAN_BYTES:
         raise DomainError(_("The scan is larger than %(limit)s MB.") % {"limit": MAX_SCAN_BYTES // 1024 // 1024},
@@ -143,7 +145,8 @@ def check_scan(upload, *, field: str = "file") -> tuple[bytes, int]:
     if data[:5] == b"%PDF-":
         return data, _check_pdf(data, field)
     _check_image(data, field)
-    return data, 1
+    photo = clean_photo(io.BytesIO(data), field=field)  # same checks as a photo; the copy has no metadata
+    return photo.content.read(), 1
 
 
 def _check_image(data: bytes, field: str) -> None:

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hromada.apps.communities.models import Localized
+from hromada.core.private_files import RandomName, get_private_storage
 from hromada.core.tenancy.models import TenantModel
 
 TEXT_MAX = 10_000  # characters of an appeal's substance; a letter, not a book
 ANSWER_MAX = 20_000
+PUBLIC_ANSWER_MAX = 2_000  # the public summary of an answer: a few sentences
 NOTE_MAX = 2_000
 REOPEN_DAYS = 30  # a closed or answered appeal can be reopened for this many days after the answer
 RETURN_DAYS = 10  # a non-compliant appeal is returned within this many days of registration
@@ -141,6 +143,11 @@ class Appeal(TenantModel):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="appeals",
                                  verbose_name=_("category"))
     text = models.TextField(_("substance of the appeal"))
+    # The resident's choice when filing: may the text above be shown on the public map, in open data and in
+    # Open311? Not unless they said so (every channel's default).
+    description_public = models.BooleanField(
+        _("description may be shown publicly"), default=False,
+        help_text=_("The resident agreed that the description is shown on the problem map and in public data."))
     # Who wrote it. Platform users are linked; paper and Open311 authors may be known by name only.
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="appeals", verbose_name=_("author"))
@@ -167,7 +174,11 @@ class Appeal(TenantModel):
     due_at = models.DateTimeField(_("due at"))  # end of that day: "overdue" is due_at < now
     extended_at = models.DateTimeField(_("extended"), null=True, blank=True)
     extension_reason = models.TextField(_("reason for extension"), blank=True)
-    answer_text = models.TextField(_("answer"), blank=True)
+    answer_text = models.TextField(_("answer"), blank=True)  # the letter to the resident: never published
+    public_answer = models.TextField(
+        _("public summary of the answer"), blank=True,
+        help_text=_("Published on the problem map, in open data and in Open311, apart from the letter to the "
+                    "resident. Write what was done, without names, addresses or phone numbers."))
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("answered by"))
@@ -250,10 +261,12 @@ class AppealEvent(TenantModel):
 
 
 class AppealPhoto(TenantModel):
-    """A photo re-encoded without metadata (the public copy); the GPS point it carried is kept apart."""
+    """A photo re-encoded without metadata under a random name (the copy anyone may be shown, when the
+    appeal is published); the GPS point it carried is kept apart. Stored privately and served by
+    `views.appeal_photo`, which checks that the appeal is published or the visitor may see it."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="photos", verbose_name=_("appeal"))
-    image = models.ImageField(_("photo"), upload_to="appeals/photos/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to=RandomName("appeals/photos"), storage=get_private_storage)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     exif_latitude = models.FloatField(null=True, blank=True)
@@ -269,11 +282,12 @@ class AppealPhoto(TenantModel):
 
 
 class AppealAttachment(TenantModel):
-    """A file added by staff while working the appeal (or the scan of a paper letter)."""
+    """A file added by staff while working the appeal (or the scan of a paper letter). Stored privately
+    under a random name, served to the staff handling the appeal only (`office_views.attachment_file`)."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments",
                                verbose_name=_("appeal"))
-    file = models.FileField(_("file"), upload_to="appeals/files/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=RandomName("appeals/files"), storage=get_private_storage)
     name = models.CharField(_("name"), max_length=200)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     related_name="+")
@@ -297,9 +311,10 @@ class OcrStatus(models.TextChoices):
 class PaperScan(TenantModel):
     """A scanned paper letter waiting in the processing centre: OCR text to correct, then register.
 
-    The text is recognised by a background job (`appeals.scan_ocr`), page by page."""
+    The text is recognised by a background job (`appeals.scan_ocr`), page by page. Stored privately
+    under a random name (never the original file name), an image scan without its metadata."""
 
-    file = models.FileField(_("scan"), upload_to="appeals/scans/%Y/%m/")
+    file = models.FileField(_("scan"), upload_to=RandomName("appeals/scans"), storage=get_private_storage)
     ocr_text = models.TextField(_("recognised text"), blank=True)
     pages = models.PositiveSmallIntegerField(default=0)
     ocr_status = models.CharField(_("recognition"), max_length=8, choices=OcrStatus.choices,

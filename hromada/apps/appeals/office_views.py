@@ -12,14 +12,24 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hromada.apps.appeals import actions, selectors, workflow
-from hromada.apps.appeals.forms import CategoryForm, KeyForm, OperatorEntryForm, PaperForm, RoutingRuleForm, ScanForm
+from hromada.apps.appeals.forms import (
+    AnswerForm,
+    CategoryForm,
+    KeyForm,
+    OperatorEntryForm,
+    PaperForm,
+    RoutingRuleForm,
+    ScanForm,
+)
 from hromada.apps.appeals.models import (
     Appeal,
+    AppealAttachment,
     Category,
     Channel,
     OcrStatus,
@@ -32,6 +42,7 @@ from hromada.apps.appeals.rules import executor_department_ids
 from hromada.apps.appeals.suggest import suggest
 from hromada.apps.appeals.views import COUNT_CAP, PAGE_SIZE, _add_error, _page
 from hromada.apps.communities.models import Department
+from hromada.core import private_files
 from hromada.core.api.errors import DomainError
 from hromada.core.streaming import ScopedStreamingResponse
 
@@ -167,7 +178,8 @@ def _register_from_form(request: HttpRequest, form, channel: str, scan: PaperSca
     community = request.community  # type: ignore[attr-defined]
     fields = {"type": data["type"], "category": data["category"], "latitude": data["latitude"],
                   "longitude": data["longitude"], "location_text": data["location_text"],
-                  "photos": request.FILES.getlist("photos")}
+                  "photos": request.FILES.getlist("photos"), "description_public": data["description_public"],
+                  "use_photo_location": data["use_photo_location"]}
     if scan is not None:
         return actions.paper_register(scan=scan, by=cast(Any, request.user), text=data["text"], author=actions.Author(
             name=data["full_name"], address=data["address"], email=data.get("email") or "",
@@ -245,6 +257,20 @@ def scan_register(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+def scan_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A scanned letter, for the processing centre only."""
+    _need(request, "appeals.intake_appeal")
+    scan = get_object_or_404(PaperScan, pk=pk)
+    return private_files.serve(scan.file, download_name=f"scan-{scan.pk}")
+
+
+def attachment_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A file of an appeal, for the staff who may open the appeal in the office."""
+    attachment = get_object_or_404(AppealAttachment, pk=pk)
+    _office_appeal(request, attachment.appeal_id)
+    return private_files.serve(attachment.file, download_name=f"file-{attachment.pk}")
+
+
 def open311_keys(request: HttpRequest) -> HttpResponse:
     _need(request, "appeals.manage_appeals")
     form = KeyForm(request.POST or None)
@@ -274,6 +300,7 @@ def office_appeal(request: HttpRequest, pk: int) -> HttpResponse:
         "departments": Department.objects.all(),
         "can_work": request.user.has_perm("appeals.work_appeal", appeal),
         "can_duplicate": request.user.has_perm("appeals.mark_duplicate", appeal),
+        "answer_form": AnswerForm(),
         "suggestions": suggest(appeal.community_id, appeal.text) if appeal.status == "registered" else []})
 
 
@@ -291,7 +318,8 @@ def office_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                                                   reason=post.get("reason", ""), by=user),
         "extend": lambda: actions.appeal_extend(appeal=appeal, reason=post.get("reason", ""), by=user,
                                                 until=date.fromisoformat(post["until"]) if post.get("until") else None),
-        "answer": lambda: actions.appeal_answer(appeal=appeal, text=post.get("answer", ""), by=user),
+        "answer": lambda: actions.appeal_answer(appeal=appeal, text=post.get("answer", ""), by=user,
+                                                public_answer=post.get("public_answer", "")),
         "close": lambda: actions.appeal_close(appeal=appeal, by=user),
         "return": lambda: actions.appeal_return(appeal=appeal, reason=post.get("reason", ""), by=user),
         "not_consider": lambda: actions.appeal_not_consider(appeal=appeal, reason=post.get("reason", ""), by=user),

@@ -29,7 +29,7 @@ from hromada.core.calendar import kyiv_date
 from hromada.core.tenancy.models import TenantQuerySet
 
 S = AppealStatus
-HIDDEN_PUBLIC = (S.RETURNED, S.NOT_CONSIDERED)
+HIDDEN_PUBLIC = (S.RETURNED, S.NOT_CONSIDERED)  # never published: non-compliant, anonymous or repeated
 AVERAGE_WINDOW_DAYS = 90  # the average time to answer covers answers of today and the 90 days before
 DUE_WEEK_DAYS = 7
 PUBLIC_COUNT_SECONDS = 60
@@ -68,26 +68,27 @@ class PublicCountQuerySet(TenantQuerySet):
 PUBLIC_CATEGORIES_SECONDS = 60
 
 
-def _public_categories_key(community_id: int) -> str:
-    return f"appeals:public-categories:{community_id}"
+PUBLIC_CATEGORIES_KEY = "appeals:public-categories"
 
 
 def public_categories(community_id: int) -> list[Category]:
     """The community's active public categories (its Open311 services), with their parents; cached for a
     minute, and forgotten by `actions.category_save`."""
-    key = _public_categories_key(community_id)
-    categories = memo.get(key)
+    categories = memo.get(community_id, PUBLIC_CATEGORIES_KEY)
     if categories is None:
         categories = list(Category.objects.filter(is_public=True, is_active=True).select_related("parent"))
-        memo.set(key, categories, PUBLIC_CATEGORIES_SECONDS)
+        memo.set(community_id, PUBLIC_CATEGORIES_KEY, categories, PUBLIC_CATEGORIES_SECONDS)
     return categories
 
 
 def public_categories_changed(community_id: int) -> None:
     """Forget the cached categories (and the dashboard's names), now and again once the change commits."""
-    keys = [_public_categories_key(community_id), f"appeals:names:{community_id}"]
-    memo.delete_many(keys)
-    transaction.on_commit(lambda: memo.delete_many(keys))
+    def forget() -> None:
+        memo.delete_many(community_id, [PUBLIC_CATEGORIES_KEY])
+        cache.delete(_names_key(community_id))
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def with_related(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
@@ -152,9 +153,13 @@ def _community_id() -> int:
     return int(community_id)
 
 
+def _names_key(community_id: int) -> str:
+    return f"appeals:names:{community_id}"
+
+
 def _names(community_id: int) -> tuple[dict[int, tuple[str, str]], dict[int, tuple[str, str]]]:
     """Department and category names (uk, en) for the dashboard's rows; cached for a minute."""
-    key = f"appeals:names:{community_id}"
+    key = _names_key(community_id)
     names = cache.get(key)
     if names is None:
         names = ({pk: (uk, en) for pk, uk, en in Department.objects.values_list("pk", "name_uk", "name_en")},
@@ -227,12 +232,28 @@ def dashboard(community: Community) -> dict[str, Any]:
             "answered_recently": int(answers), "as_of": now}
 
 
+def published_appeals() -> QuerySet[Appeal]:
+    """The appeals any public surface may show (the list, the map, GeoJSON, open data, Open311): of a public
+    category, in a publishable status, not a duplicate. What each shows of them is `public_fields`."""
+    return Appeal.objects.filter(category__is_public=True, duplicate_of__isnull=True).exclude(status__in=HIDDEN_PUBLIC)
+
+
+def public_description(appeal: Appeal) -> str | None:
+    """The resident's text if they chose to show it, else None."""
+    return appeal.text if appeal.description_public else None
+
+
+def public_answer(appeal: Appeal) -> str | None:
+    """The official's public summary of the answer (never the letter to the resident), or None."""
+    return appeal.public_answer or None
+
+
 def public_appeals(*, category: int | None = None, status: str = "",
                    columns: tuple[str, ...] = ()) -> QuerySet[Appeal]:
     """Problem appeals of public categories, de-identified by the serializers/templates that use them.
     Newest first, read along `appeal_public_idx`; the paginator's count is cached (`PublicCountQuerySet`).
     With `columns`, the rows are tuples of those columns (the public list's `rows.PUBLIC_COLUMNS`)."""
-    qs = Appeal.objects.filter(category__is_public=True, duplicate_of__isnull=True).exclude(status__in=HIDDEN_PUBLIC)
+    qs = published_appeals()
     if category:
         qs = qs.filter(category_id=category)
     if status == "open":

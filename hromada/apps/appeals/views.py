@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,10 +26,11 @@ from django.views.decorators.http import require_POST
 from hromada.apps.appeals import actions, limits, selectors, workflow
 from hromada.apps.appeals import receipt as receipt_document
 from hromada.apps.appeals.forms import MAP_MEDIA, AppealForm, RateForm, ReasonForm, map_options
-from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Channel
+from hromada.apps.appeals.models import Appeal, AppealPhoto, AppealStatus, Category, Channel
 from hromada.apps.appeals.rows import PUBLIC_COLUMNS, public_rows
 from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import District
+from hromada.core import private_files
 from hromada.core.api.errors import DomainError
 
 PAGE_SIZE = 25
@@ -135,7 +137,8 @@ def public_map(request: HttpRequest) -> HttpResponse:
 
 
 def public_geojson(request: HttpRequest) -> JsonResponse:
-    """Public problems with a location as a GeoJSON FeatureCollection (at most 1,000, newest)."""
+    """Public problems with a location as a GeoJSON FeatureCollection (at most 1,000, newest): the description
+    only where the resident chose to show it, the official's public summary of the answer, never the letter."""
     qs = selectors.public_appeals(**_public_filters(request)).filter(latitude__isnull=False)[:1000]
     features = [{
         "type": "Feature", "id": a.number,
@@ -143,7 +146,8 @@ def public_geojson(request: HttpRequest) -> JsonResponse:
         "properties": {"number": a.number, "status": a.status, "status_label": a.get_status_display(),
                        "category": a.category.name if a.category else "",
                        "icon": a.category.icon if a.category else "",
-                       "registered": a.registered_at.date().isoformat()},
+                       "registered": a.registered_at.date().isoformat(),
+                       "description": selectors.public_description(a), "answer": selectors.public_answer(a)},
     } for a in qs]
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
@@ -195,7 +199,8 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
                 community=community, text=data["text"], type=data["type"], category=data["category"],
                 channel=Channel.WEB, author=actions.Author(user=request.user, address=data["address"]),  # type: ignore[arg-type]
                 latitude=data["latitude"], longitude=data["longitude"], location_text=data["location_text"],
-                photos=request.FILES.getlist("photos"))
+                photos=request.FILES.getlist("photos"), description_public=data["description_public"],
+                use_photo_location=data["use_photo_location"])
         except DomainError as error:
             _add_error(form, error)
         else:
@@ -226,6 +231,19 @@ def appeal_status(request: HttpRequest, token) -> HttpResponse:
     appeal = get_object_or_404(Appeal.objects.select_related("category", "department"), token=token)
     events = list(appeal.events.all())
     return render(request, "appeals/status.html", {"appeal": appeal, "events": events})
+
+
+def appeal_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A photo of an appeal (the copy without metadata): for anyone when the appeal is published and its
+    author chose to show what they sent; otherwise only for those who may see the appeal (its author, the
+    staff handling it). Everyone else gets the same 404 as for a photo that does not exist."""
+    photo = get_object_or_404(AppealPhoto.objects.select_related("appeal"), pk=pk)
+    appeal = photo.appeal
+    appeal.community = request.community  # type: ignore[attr-defined]
+    public = appeal.description_public and selectors.published_appeals().filter(pk=appeal.pk).exists()
+    if not public and not request.user.has_perm("appeals.view_appeal", appeal):
+        raise Http404
+    return private_files.serve(photo.image, download_name=f"{appeal.number}-{photo.pk}")
 
 
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:

@@ -26,7 +26,7 @@ CHUNK_BYTES = files.CHUNK_BYTES
 
 def appeals_queryset(today: Any = None) -> QuerySet[Any]:
     """The producer's rows as one SELECT, the term-met flag computed in SQL, in COLUMNS order."""
-    from hromada.apps.appeals.models import Appeal
+    from hromada.apps.appeals.selectors import published_appeals
 
     today = today or timezone.localdate()
     term_met = Case(
@@ -35,7 +35,7 @@ def appeals_queryset(today: Any = None) -> QuerySet[Any]:
                  then=Value("true")), default=Value("false"))),
         When(due_date__gte=today, then=Value("")),
         default=Value("false"), output_field=CharField())
-    return (Appeal.objects.filter(duplicate_of__isnull=True).order_by("registered_at", "pk")
+    return (published_appeals().order_by("registered_at", "pk")
             .annotate(od_term_met=term_met)
             .values_list("number", "type", "channel", "category__name_uk", "district__name_uk",
                          "department__name_uk", "status", "registered_at__date", "due_date", "answered_at__date",

@@ -455,7 +455,7 @@ def _sign_in_batch(petition: Petition, person: User, *, now: datetime, ip: str |
     request = batching.sign(petition, batching.Request(
         person_id=person.pk, signed_at=now, ip=ip or None, email_domain=email_domain,
         notify_on_answer=notify_on_answer))
-    if request.outcome not in ("signed", "duplicate", "closed"):  # not written: this request alone, precisely
+    if request.outcome not in batching.DECIDED:  # not decided by the batch: this request alone, precisely
         return _sign_in_transaction(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
     _signed_in_batch(petition, request, now=now)
     signature = Signature(
@@ -467,11 +467,14 @@ def _sign_in_batch(petition: Petition, person: User, *, now: datetime, ip: str |
 
 
 def _signed_in_batch(petition: Petition, request: batching.Request, *, now: datetime) -> None:
-    """The outcome of a batched signature: the refusals, or the new count on `petition`."""
-    if request.outcome == "duplicate":
+    """The outcome of a batched signature: the refusals, or the new count on `petition`. Only a
+    request the batch decided comes here; "signed" is matched, never assumed."""
+    if request.outcome == batching.DUPLICATE:
         raise DomainError(_("You have already signed this petition."), code="already_signed", status_code=409)
-    if request.outcome == "closed":
+    if request.outcome == batching.CLOSED:
         _refuse_closed(petition, now=now)
+    if request.outcome != batching.SIGNED:
+        raise RuntimeError(f"a batched signature without a decided outcome ({request.outcome!r})")
     petition.signature_count, petition.status, petition.threshold = request.count
     _after_signing(petition, now=now)
 
@@ -540,7 +543,7 @@ def petition_sign_by_session(*, petition: Petition, person_id: int, session_hash
     request = batching.sign(petition, batching.Request(
         person_id=person_id, signed_at=now, ip=ip or None, email_domain=None, notify_on_answer=notify_on_answer,
         session_hash=session_hash, checks=checks))
-    if request.outcome in ("unchecked", "retry"):  # did not pass, or the batch failed: this request alone
+    if request.outcome not in batching.DECIDED:  # did not pass, or the batch failed: this request alone
         person = fetch_user(person_id)
         if person is None or not _session_holds(person, session_hash):
             return False

@@ -19,25 +19,29 @@ is not written and is told `unchecked`; the caller then reads that account itsel
 precise answer. These conditions mirror `actions.personal_refusal` and Django's `get_user`, and
 tests hold them to each other: where they could ever disagree, the statement is the stricter.
 
-If a batch fails for any other reason, its requests are written one by one, each in its own
-transaction, so each gets its own precise answer.
+If a batch fails for any other reason (a database error, a lost connection, anything raised while
+it is written), its requests are written one by one, each in its own transaction, so each gets its
+own precise answer. Only the outcomes in DECIDED are answers; a request left with anything else (no
+outcome at all, "retry", "unchecked") was not written by its batch, and its caller must not tell
+the resident it was signed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from django.db import DatabaseError
-
 from hromada.apps.accounts.models import User
 from hromada.apps.petitions.models import SIGNABLE_STATUSES, Petition, Signature, SignatureChannel
 from hromada.core.postgresql import prepared
+
+logger = logging.getLogger(__name__)
 
 BATCH_LIMIT = 200
 WAIT_SECONDS = 30.0
@@ -115,9 +119,17 @@ class Request:
     checks: SignerChecks | None = None
     done: threading.Lock = field(default_factory=_taken_lock)  # released once: the outcome (or the lead) is in
     lead: bool = False  # woken to lead the next batch rather than with an outcome
-    outcome: str = ""  # "signed", "duplicate", "closed", "retry"; "unchecked": did not pass its checks
+    outcome: str = ""  # one of DECIDED, or "retry" / "unchecked" (did not pass its checks): not written
     signature_id: int = 0
     count: tuple[int, str, int] = (0, "", 0)
+
+
+SIGNED = "signed"  # written by the batch: the request's signature is stored
+DUPLICATE = "duplicate"  # the person already has an active signature (the statement skipped it)
+CLOSED = "closed"  # the petition was not open for signing when the statement ran
+DECIDED = frozenset({SIGNED, DUPLICATE, CLOSED})  # the only outcomes a caller may answer from
+RETRY = "retry"  # the batch did not decide this request: the caller signs it on its own
+UNCHECKED = "unchecked"  # the signer's account did not pass the statement's checks
 
 
 _LOCK = threading.Lock()
@@ -138,7 +150,7 @@ def sign(petition: Petition, request: Request) -> Request:
                 queue = _QUEUES.get(petition.pk, [])
                 if not request.lead and request in queue:
                     queue.remove(request)
-                    request.outcome = "retry"  # the leader is stuck: the caller signs on its own
+                    request.outcome = RETRY  # the leader is stuck: the caller signs on its own
                     return request
             request.done.acquire()  # taken into a batch, or handed the lead, after all: it is coming
         if not request.lead:
@@ -157,6 +169,9 @@ def _lead(petition: Petition) -> None:
     try:
         _write(petition, batch)
     finally:
+        for request in batch:  # whatever went wrong, a request without a decided outcome is not signed
+            if request.outcome not in DECIDED and request.outcome != UNCHECKED:
+                request.outcome = RETRY
         with _LOCK:
             queue = _QUEUES.get(petition.pk, [])
             if queue:
@@ -183,13 +198,15 @@ def _write(petition: Petition, batch: list[Request]) -> None:
         petition.community_id, str(SignatureChannel.ONLINE)]
     try:
         row = prepared.fetchone(_SQL, params)
-    except DatabaseError:
+    except Exception:  # any failure, not only a DatabaseError (a lost connection is an InterfaceError)
+        logger.exception("A signing batch of petition %s failed; its %s requests are signed one by one",
+                         petition.pk, len(batch))
         for request in batch:
-            request.outcome = "retry"
+            request.outcome = RETRY
         return
     if row is None:
         for request in batch:
-            request.outcome = "closed"
+            request.outcome = CLOSED
         return
     count = (int(row[0]), str(row[1]), int(row[2]))
     ids = dict(zip(row[3], row[4], strict=True))
@@ -197,7 +214,7 @@ def _write(petition: Petition, batch: list[Request]) -> None:
     for request in batch:
         signature_id = ids.pop(request.person_id, None)  # a person twice in one batch: the first signs
         if signature_id is not None:
-            request.outcome, request.signature_id = "signed", int(signature_id)
+            request.outcome, request.signature_id = SIGNED, int(signature_id)
         else:
-            request.outcome = "duplicate" if request.person_id in passed else "unchecked"
+            request.outcome = DUPLICATE if request.person_id in passed else UNCHECKED
         request.count = count

@@ -30,10 +30,11 @@ SIGN_PATH = re.compile(r"^/petitions/(?P<pk>[0-9]{1,18})/sign/$")
 
 def count(request: edge.EdgeRequest) -> edge.EdgeResponse | None:
     pk = int(request.match["pk"])
-    payload = selectors.remembered_count(pk)
+    community_id = request.community.pk
+    payload = selectors.remembered_count(community_id, pk)
     if payload is MISSING:
         with edge.database_lifecycle():
-            payload = selectors.count_payload(pk)
+            payload = selectors.count_payload(community_id, pk)
     if payload is None:
         return None  # Django answers the 404 in the visitor's language
     return edge.EdgeResponse(200, payload, cache_control="public, max-age=1", public=True)

@@ -6,7 +6,6 @@ every change writes a `PetitionEvent`, the timeline residents see.
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 from django.conf import settings
@@ -17,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hromada.apps.communities.models import Community, Localized
+from hromada.core.memo import MISSING, TimedMemory
 from hromada.core.tenancy.models import TenantModel
 
 POLICY_TTL_SECONDS = 10.0
-_POLICIES: dict[int, tuple[float, PetitionPolicy]] = {}
+_POLICIES = TimedMemory(limit=1_000)  # by community: each community's policy, as this process read it
 TITLE_MAX = 200
 TEXT_MAX = 10_000
 NOTE_MAX = 2_000
@@ -127,12 +127,10 @@ class PetitionPolicy(models.Model):
         """The policy as this process read it at most POLICY_TTL_SECONDS ago (the signing hot path).
 
         Saving a policy clears this process's memory at once; other processes follow within the TTL."""
-        now = time.monotonic()
-        hit = _POLICIES.get(community.pk)
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        policy = cls.for_community(community)
-        _POLICIES[community.pk] = (now + POLICY_TTL_SECONDS, policy)
+        policy = _POLICIES.get(community.pk, "policy")
+        if policy is MISSING:
+            policy = cls.for_community(community)
+            _POLICIES.put(community.pk, "policy", policy, POLICY_TTL_SECONDS)
         return policy
 
 

@@ -79,8 +79,8 @@ def forget_signing_snapshots() -> None:
 
 def petition_for_signing(pk: int, community) -> Petition | None:
     """The few columns signing needs (the hot path of a surge), or None; a private copy each call."""
-    remembered = _SIGNABLE.get(pk)
-    if remembered is not MISSING and remembered.community_id == community.pk:
+    remembered = _SIGNABLE.get(community.pk, pk)
+    if remembered is not MISSING:
         petition = _clone(remembered)
     else:
         found = list(Petition.objects.raw(_SIGNING_SQL, [pk, community.pk]))
@@ -88,9 +88,9 @@ def petition_for_signing(pk: int, community) -> Petition | None:
             return None
         petition = found[0]
         if petition.is_signable():
-            _SIGNABLE.put(pk, _clone(petition), SIGNING_SNAPSHOT_SECONDS)
+            _SIGNABLE.put(community.pk, pk, _clone(petition), SIGNING_SNAPSHOT_SECONDS)
         else:
-            _SIGNABLE.pop(pk)
+            _SIGNABLE.pop(community.pk, pk)
     petition.community = community
     return petition
 
@@ -172,7 +172,9 @@ def signatures_by_day(petition: Petition, max_days: int = 92) -> list[DayCount]:
     return result
 
 
-# The count endpoint's memory: each process reads a petition's count at most once a second.
+# The count endpoint's memory: each process reads a petition's count at most once a second. It is kept
+# under the community whose address was asked: a petition id asked through another community's
+# address is that community's miss (404), and never touches the owner's entry.
 COUNT_TTL_SECONDS = 1.0
 _COUNTS = TimedMemory()
 
@@ -181,22 +183,23 @@ def forget_counts() -> None:
     _COUNTS.clear()
 
 
-def remembered_count(petition_id: int) -> Any:
+def remembered_count(community_id: int, petition_id: int) -> Any:
     """`count_payload` from this process's memory, or MISSING when it must be read."""
-    return _COUNTS.get(petition_id)
+    return _COUNTS.get(community_id, petition_id)
 
 
-def count_payload(petition_id: int) -> dict[str, Any] | None:
-    """The public count of a petition, at most one second old (no cache round trip: process memory)."""
-    payload = _COUNTS.get(petition_id)
+def count_payload(community_id: int, petition_id: int) -> dict[str, Any] | None:
+    """The public count of a petition of the community, at most one second old (no cache round trip:
+    process memory). Call inside that community's scope."""
+    payload = _COUNTS.get(community_id, petition_id)
     if payload is MISSING:
-        payload = _read_count(petition_id)
-        _COUNTS.put(petition_id, payload, COUNT_TTL_SECONDS)
+        payload = _read_count(community_id, petition_id)
+        _COUNTS.put(community_id, petition_id, payload, COUNT_TTL_SECONDS)
     return payload
 
 
-def _read_count(petition_id: int) -> dict[str, Any] | None:
-    row = (Petition.objects.filter(pk=petition_id, status__in=PUBLIC_STATUSES)
+def _read_count(community_id: int, petition_id: int) -> dict[str, Any] | None:
+    row = (Petition.objects.filter(pk=petition_id, community_id=community_id, status__in=PUBLIC_STATUSES)
            .values("signature_count", "threshold", "status", "collection_ends_at").first())
     if row is None:
         return None

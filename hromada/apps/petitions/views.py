@@ -104,7 +104,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def petition_count(request: HttpRequest, pk: int) -> JsonResponse:
     """The cheap count endpoint: cached for a second, no session, one query at most."""
-    payload = selectors.count_payload(pk)
+    payload = selectors.count_payload(request.community.pk, pk)  # type: ignore[attr-defined]
     if payload is None:
         return JsonResponse({"errors": [{"code": "not_found", "message": _("There is no such petition."),
                                          "field": None}]}, status=404)

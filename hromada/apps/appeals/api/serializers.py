@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from hromada.apps.appeals.models import TEXT_MAX, Appeal, AppealEvent, AppealType
+from hromada.apps.appeals.models import PUBLIC_ANSWER_MAX, TEXT_MAX, Appeal, AppealEvent, AppealType
 
 
 class AppealInput(serializers.Serializer):
@@ -15,6 +15,9 @@ class AppealInput(serializers.Serializer):
     location_text = serializers.CharField(max_length=300, required=False, allow_blank=True)
     latitude = serializers.FloatField(required=False, allow_null=True)
     longitude = serializers.FloatField(required=False, allow_null=True)
+    description_public = serializers.BooleanField(
+        default=False, help_text="The author agrees that `text` is published with the problem (the map, open data, "
+                                 "Open311) when its category is public. Default false: the text is not published.")
 
 
 class ActionInput(serializers.Serializer):
@@ -22,7 +25,12 @@ class ActionInput(serializers.Serializer):
                                               "not_consider", "request_details"])
     department = serializers.IntegerField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    answer = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    answer = serializers.CharField(required=False, allow_blank=True, max_length=20000,
+                                   help_text="`answer`: the letter to the resident; never published.")
+    public_answer = serializers.CharField(
+        required=False, allow_blank=True, max_length=PUBLIC_ANSWER_MAX,
+        help_text="`answer`: the public summary, published with the problem apart from the letter (no names, "
+                  "addresses or phone numbers).")
     until = serializers.DateField(required=False)
 
 
@@ -43,8 +51,9 @@ class AppealOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Appeal
-        fields = ["id", "number", "type", "channel", "status", "category", "department", "text", "location_text",
-                  "latitude", "longitude", "registered_at", "due_date", "answer_text", "answered_at", "rating"]
+        fields = ["id", "number", "type", "channel", "status", "category", "department", "text",
+                  "description_public", "location_text", "latitude", "longitude", "registered_at", "due_date",
+                  "answer_text", "public_answer", "answered_at", "rating"]
 
 
 class AppealDetailOutput(AppealOutput):

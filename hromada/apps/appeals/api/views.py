@@ -63,7 +63,8 @@ class MyAppeals(generics.ListAPIView):
         appeal = actions.appeal_register(
             community=request.community, text=v["text"], type=v["type"], category=v.get("category") or None,  # type: ignore[attr-defined]
             channel=Channel.API, author=actions.Author(user=request.user, address=v["address"]),  # type: ignore[arg-type]
-            latitude=v.get("latitude"), longitude=v.get("longitude"), location_text=v.get("location_text", ""))
+            latitude=v.get("latitude"), longitude=v.get("longitude"), location_text=v.get("location_text", ""),
+            description_public=v["description_public"])
         return Response(AppealOutput(appeal).data, status=201)
 
 
@@ -109,7 +110,8 @@ class AppealAction(APIView):
         elif name == "extend":
             actions.appeal_extend(appeal=appeal, reason=v.get("reason", ""), until=v.get("until"), by=user)  # type: ignore[arg-type]
         elif name == "answer":
-            actions.appeal_answer(appeal=appeal, text=v.get("answer", ""), by=user)  # type: ignore[arg-type]
+            actions.appeal_answer(appeal=appeal, text=v.get("answer", ""), by=user,  # type: ignore[arg-type]
+                                  public_answer=v.get("public_answer", ""))
         elif name == "close":
             actions.appeal_close(appeal=appeal, by=user)  # type: ignore[arg-type]
         elif name == "return":

@@ -24,13 +24,21 @@ from hromada.core import memo
 from hromada.core.api.errors import DomainError
 
 DESCRIPTION_MAX = 4000
+PLACE_DECIMALS = 4  # about ten metres: where the problem is, not which house reported it
 MAX_RESULTS = 1000
 DEFAULT_SPAN_DAYS = 90
 ATTRIBUTES = [{
     "variable": True, "code": "LANDMARK", "datatype": "string", "required": False, "order": 1,
     "datatype_description": "Free text", "description": "A landmark near the problem (house number, stop, shop)",
     "values": [],
+}, {
+    "variable": True, "code": "PUBLIC_DESCRIPTION", "datatype": "singlevaluelist", "required": False, "order": 2,
+    "datatype_description": "true or false (the default)",
+    "description": "The reporter agrees that the description is published with the request (default: not)",
+    "values": [{"key": "true", "name": "Publish the description"},
+               {"key": "false", "name": "Do not publish the description"}],
 }]
+PUBLIC_DESCRIPTION_YES = ("true", "1", "yes")
 ITEM_TAGS = {"services": "service", "service_requests": "request", "errors": "error", "endpoints": "endpoint",
              "attributes": "attribute", "values": "value", "formats": "format"}
 
@@ -131,27 +139,30 @@ def _w3c(moment: datetime | None) -> str | None:
 
 
 def request_row(appeal: Appeal) -> dict[str, Any]:
-    """One appeal in GeoReport form, de-identified."""
+    """One published appeal in GeoReport form, de-identified: the description only when the resident chose
+    to show it, the official's public summary (never the letter to the resident) as the notes, the place
+    to about ten metres and no typed address (it is often the resident's own)."""
     notes = ""
     if appeal.status in (AppealStatus.ANSWERED, AppealStatus.CLOSED):
-        notes = appeal.answer_text[:500]
+        notes = (selectors.public_answer(appeal) or "")[:500]
+    description = selectors.public_description(appeal)
     return {
         "service_request_id": appeal.number,
         "status": "open" if appeal.status in OPEN_STATUSES else "closed",
         "status_notes": notes or appeal.get_status_display(),
         "service_name": appeal.category.name_uk if appeal.category else None,
         "service_code": appeal.category.code if appeal.category else "",
-        "description": appeal.text[:DESCRIPTION_MAX] if appeal.category and appeal.category.is_public else None,
+        "description": description[:DESCRIPTION_MAX] if description else None,
         "agency_responsible": appeal.department.name_uk if appeal.department else None,
         "service_notice": None,
         "requested_datetime": _w3c(appeal.registered_at),
         "updated_datetime": _w3c(appeal.updated_at),
         "expected_datetime": _w3c(appeal.due_at),
-        "address": appeal.location_text or None,
+        "address": None,
         "address_id": None,
         "zipcode": None,
-        "lat": round(appeal.latitude, 5) if appeal.latitude is not None else None,
-        "long": round(appeal.longitude, 5) if appeal.longitude is not None else None,
+        "lat": round(appeal.latitude, PLACE_DECIMALS) if appeal.latitude is not None else None,
+        "long": round(appeal.longitude, PLACE_DECIMALS) if appeal.longitude is not None else None,
         "media_url": None,
     }
 
@@ -174,8 +185,7 @@ def _list(request: HttpRequest, name: str) -> list[str]:
 
 
 def _published() -> Any:
-    return (Appeal.objects.filter(category__is_public=True, duplicate_of__isnull=True)
-            .select_related("category", "department"))
+    return selectors.published_appeals().select_related("category", "department")
 
 
 @endpoint
@@ -236,12 +246,13 @@ def _client(request: HttpRequest, api_key: str) -> Open311Client | None:
     if not api_key:
         return None
     digest = actions.hash_key(api_key)
-    key = f"appeals:open311-client:{request.community.pk}:{digest}"  # type: ignore[attr-defined]
-    client = memo.get(key)
+    community_id = request.community.pk  # type: ignore[attr-defined]
+    key = f"appeals:open311-client:{digest}"
+    client = memo.get(community_id, key)
     if client is None:
         client = Open311Client.objects.filter(key_hash=digest, is_active=True).first()
         if client is not None:
-            memo.set(key, client, CLIENT_CACHE_SECONDS)
+            memo.set(community_id, key, client, CLIENT_CACHE_SECONDS)
     return client
 
 
@@ -275,7 +286,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         appeal = actions.appeal_register(
             community=request.community, text=text, channel=Channel.OPEN311, category=category,  # type: ignore[attr-defined]
             author=actions.Author(name=name, email=post.get("email", "").strip(), phone=post.get("phone", "")),
-            latitude=lat or None, longitude=lon or None, location_text=address[:300], open311_client=client)
+            latitude=lat or None, longitude=lon or None, location_text=address[:300], open311_client=client,
+            description_public=post.get("attribute[PUBLIC_DESCRIPTION]", "").strip().lower() in PUBLIC_DESCRIPTION_YES)
     except DomainError as error:
         raise Open311Error(400, f"{error.field or 'request'}: {error.detail}") from None
     notice = "" if appeal.status != AppealStatus.NOT_CONSIDERED else (

@@ -35,7 +35,7 @@ def form(world, **extra):
 def test_web_form_with_photo_reads_gps_and_strips_it(client, world):
     client.force_login(world.resident)
     photo = SimpleUploadedFile("p.jpg", jpeg_with_gps(), content_type="image/jpeg")
-    response = client.post("/c/kyiv/appeals/new/", {**form(world), "photos": [photo]})
+    response = client.post("/c/kyiv/appeals/new/", {**form(world), "photos": [photo], "use_photo_location": "on"})
     assert response.status_code == 302
     with tenancy.scope(world.community):
         appeal = Appeal.objects.get()
@@ -47,6 +47,22 @@ def test_web_form_with_photo_reads_gps_and_strips_it(client, world):
     assert appeal.number.encode() in receipt.content and b"<svg" in receipt.content
     pdf = client.get(f"/c/kyiv/appeals/{appeal.pk}/receipt.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_a_photos_place_is_not_the_problems_place_unless_the_resident_confirms_it(client, world):
+    client.force_login(world.resident)
+    page = client.get("/c/kyiv/appeals/new/").content.decode()
+    assert 'name="use_photo_location"' in page and 'name="description_public"' in page
+    assert "shown on the public map" in page or "на публічній мапі" in page
+    photo = SimpleUploadedFile("p.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    assert client.post("/c/kyiv/appeals/new/", {**form(world), "photos": [photo]}).status_code == 302
+    with tenancy.scope(world.community):
+        appeal = Appeal.objects.get()
+        stored = AppealPhoto.objects.get()
+    assert appeal.latitude is None and appeal.longitude is None and appeal.district_id is None
+    assert round(stored.exif_latitude, 2) == 49.79  # kept with the photo, for the staff handling it
+    assert appeal.description_public is False
+    assert client.get("/c/kyiv/appeals/map.geojson").json()["features"] == []
 
 
 @pytest.mark.parametrize("upload,message", [

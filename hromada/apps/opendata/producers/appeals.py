@@ -1,4 +1,5 @@
-"""Appeals, de-identified: no names, contacts, home addresses, texts or exact places of residents."""
+"""Appeals, de-identified: no names, contacts, home addresses, texts or exact places of residents; only
+appeals of public categories in publishable statuses (as on the problem map)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,13 @@ READY = apps.is_installed("hromada.apps.appeals") and has_fields(
 
 
 def produce_appeals(community: Any) -> Iterator[tuple]:
-    from hromada.apps.appeals.models import Appeal
+    from hromada.apps.appeals.selectors import published_appeals
 
     today = timezone.localdate()
-    # Only these columns are ever read: the resident's name, contacts, address, text and the
-    # exact place never leave the database through open data.
-    rows = (Appeal.objects.filter(duplicate_of__isnull=True).order_by("registered_at", "pk")
+    # The appeals every public surface shows (public categories, publishable statuses), and only these
+    # columns: the resident's name, contacts, address, text and the exact place never leave the database
+    # through open data.
+    rows = (published_appeals().order_by("registered_at", "pk")
             .values_list("number", "type", "channel", "category__name_uk", "district__name_uk",
                          "department__name_uk", "status", "registered_at__date", "due_date", "answered_at__date"))
     for number, kind, channel, category, district, department, status, registered, due, answered in \
@@ -61,10 +63,10 @@ if READY:
     register_dataset(
         "appeals", identifier="5.1",
         title_uk="Звернення громадян (знеособлені)", title_en="Citizens' appeals (de-identified)",
-        description_uk="Звернення до ради громади без персональних даних: категорія, район, дати, стан, "
-                       "виконавець і чи дотримано строк.",
-        description_en="Appeals to the council without personal data: category, district, dates, status, "
-                       "department and whether the term was met.",
+        description_uk="Звернення до ради громади в публічних категоріях, без персональних даних: категорія, "
+                       "район, дати, стан, виконавець і чи дотримано строк.",
+        description_en="Appeals to the council in public categories, without personal data: category, district, "
+                       "dates, status, department and whether the term was met.",
         frequency=Frequency.DAILY, producer=produce_appeals, formats=(Format.CSV, Format.JSON, Format.XLSX),
         keywords=("звернення", "звернення громадян"), themes=("GOVE", "SOCI"),
         legal_basis="Закон України «Про звернення громадян»; постанова КМУ № 835", columns=COLUMNS,

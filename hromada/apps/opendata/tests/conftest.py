@@ -72,10 +72,12 @@ def seeded(community):
         for person in (author, signer):
             Signature.objects.create(community=community, petition=petition, person=person, ip="10.1.2.3",
                                      email_domain="private-mail.test")
-        from hromada.apps.appeals.models import Appeal
+        from hromada.apps.appeals.models import Appeal, Category
 
+        potholes = Category.objects.create(community=community, code="pothole", name_uk="Вибоїни", is_public=True)
         Appeal.objects.create(
             community=community, number="ЗВ-2026-000017", text=f"Яма біля мого дому, {SECRET_ADDRESS}",
+            category=potholes,
             author=None, author_name="Марко Заявник", author_address=SECRET_ADDRESS, author_email=SECRET_EMAIL,
             author_phone=SECRET_PHONE, location_text=SECRET_ADDRESS, latitude=49.7912345, longitude=30.1123456,
             due_date=timezone.localdate() + timedelta(days=15), due_at=now + timedelta(days=15))

@@ -125,7 +125,7 @@ class PetitionCount(APIView):
 
     @extend_schema(responses={200: CountOutput, 404: PetitionErrors})
     def get(self, request: Request, pk: int) -> Response:
-        payload = selectors.count_payload(pk)
+        payload = selectors.count_payload(request.community.pk, pk)  # type: ignore[attr-defined]
         if payload is None:
             raise DomainError(_("There is no such petition."), code="not_found", status_code=404)
         response = Response(CountOutput(payload).data)

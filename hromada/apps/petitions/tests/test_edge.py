@@ -241,3 +241,60 @@ def test_the_page_signs_through_the_edge_with_its_masked_token_and_origin(make_p
                                csrf_cookie=browser.cookies[settings.CSRF_COOKIE_NAME].value, token=masked,
                                HTTP_ORIGIN="http://127.0.0.1")
     assert status == 200 and payload["signed"] is True and payload["count"] == 2
+
+
+@pytest.mark.postgres
+def test_a_batch_failing_with_a_non_database_error_tells_no_one_signed_who_is_not(make_petition, person,
+                                                                                 monkeypatch):
+    """A batch that fails with an error that is not a DatabaseError (a lost connection raises
+    InterfaceError): every request of it is signed on its own, and "signed" means stored."""
+    if connection.vendor != "postgresql":
+        pytest.skip("batches are written on PostgreSQL")
+    import threading
+    import time
+
+    from django.db import InterfaceError, connections
+
+    from hromada.apps.petitions import batching
+
+    petition = make_petition(threshold=1000)
+    people = [person() for _ in range(3)]
+    sessions = [session_of(p) for p in people]
+    real = batching.prepared.fetchone
+    calls = []
+
+    def flaky(sql, params, **kwargs):
+        calls.append(sql)
+        if len(calls) == 1:  # the first batch waits until the next one (two requests) has formed behind it
+            deadline = time.monotonic() + 20
+            while len(batching._QUEUES.get(petition.pk, [])) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        elif len(calls) == 2:
+            raise InterfaceError("connection already closed")
+        return real(sql, params, **kwargs)
+
+    monkeypatch.setattr(batching.prepared, "fetchone", flaky)
+    answers: list[Any] = [None] * 3
+
+    def sign(index: int) -> None:
+        try:
+            answers[index] = call("POST", f"{BASE}{petition.pk}/sign/", session=sessions[index])
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=sign, args=(0,))
+    first.start()
+    while not calls:
+        time.sleep(0.01)
+    others = [threading.Thread(target=sign, args=(index,)) for index in (1, 2)]
+    for thread in others:
+        thread.start()
+    for thread in (first, *others):
+        thread.join(timeout=60)
+    assert len(calls) >= 2, "the second batch was written"
+    with tenancy.scope(petition.community):
+        stored = set(Signature.objects.filter(petition=petition).values_list("person_id", flat=True))
+    for someone, (status, _headers, payload) in zip(people, answers, strict=True):
+        assert status == 200 and payload["signed"] is True, payload
+        assert someone.pk in stored, "told signed, but no signature was stored"
+    assert count_of(petition) == 4

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0003_tallies'),
+        ('appeals', '0005_private_files'),
     ]
 
     operations = [
