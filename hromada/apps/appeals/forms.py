@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hromada.apps.appeals.models import ANSWER_MAX, NOTE_MAX, TEXT_MAX, AppealType, Category
 from hromada.apps.communities.models import Department, District
+from hromada.core.text import PlainTextField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -74,11 +75,11 @@ class AppealForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=AppealType.choices, initial=AppealType.APPLICATION)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
                                       empty_label=_("I don't know"))
-    text = forms.CharField(label=_("What is the problem, and what do you ask for?"), widget=forms.Textarea,
+    text = PlainTextField(label=_("What is the problem, and what do you ask for?"), widget=forms.Textarea,
                            max_length=TEXT_MAX, help_text=_("At most %(limit)s characters.") % {"limit": TEXT_MAX})
-    address = forms.CharField(label=_("Your place of residence"), max_length=300,
+    address = PlainTextField(label=_("Your place of residence"), max_length=300,
                               help_text=_("Required by the Law “On Citizens' Appeals”; not shown publicly."))
-    location_text = forms.CharField(
+    location_text = PlainTextField(
         label=_("Address of the problem"), max_length=300, required=False, widget=AddressInput(),
         help_text=_("Street and house number, e.g. “вул. Соборна, 12а”: it is found in the community's address "
                     "register. Or give the point below."))
@@ -95,9 +96,9 @@ class AppealForm(forms.Form):
 
 
 class OperatorEntryForm(AppealForm):
-    full_name = forms.CharField(label=_("Resident's full name"), max_length=200)
+    full_name = PlainTextField(label=_("Resident's full name"), max_length=200)
     email = forms.EmailField(label=_("Resident's e-mail"), required=False)
-    phone = forms.CharField(label=_("Resident's phone"), max_length=32, required=False)
+    phone = PlainTextField(label=_("Resident's phone"), max_length=32, required=False)
 
     def clean(self):
         data = super().clean()
@@ -118,20 +119,20 @@ class ScanForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=NOTE_MAX)
+    reason = PlainTextField(label=_("Reason"), widget=forms.Textarea, max_length=NOTE_MAX)
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea, max_length=ANSWER_MAX)
+    answer = PlainTextField(label=_("Answer"), widget=forms.Textarea, max_length=ANSWER_MAX)
 
 
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("Rating"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)])
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False, max_length=NOTE_MAX)
+    comment = PlainTextField(label=_("Comment"), widget=forms.Textarea, required=False, max_length=NOTE_MAX)
 
 
 class KeyForm(forms.Form):
-    name = forms.CharField(label=_("Client name"), max_length=200)
+    name = PlainTextField(label=_("Client name"), max_length=200)
 
 
 class CategoryForm(forms.ModelForm):

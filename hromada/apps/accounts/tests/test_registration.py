@@ -123,3 +123,9 @@ def test_errors_come_in_ukrainian_for_a_ukrainian_reader(client, community, sett
     page = response.content.decode()
     assert ukrainian in page and english not in page
     assert not User.objects.filter(email=GOOD["email"]).exists()
+
+
+def test_registered_name_keeps_no_control_or_bidi_characters(client, community):
+    response = client.post(REGISTER, {**GOOD, "full_name": "Ірина\x01 \u202eКоваль\x1f"})
+    assert response.status_code == 302
+    assert User.objects.get(email=GOOD["email"]).full_name == "Ірина Коваль"
