@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +38,8 @@ MAP_MEDIA = forms.Media(css={"all": ["leaflet/leaflet.css", "appeals/maps.css"]}
 def map_options(**extra: Any) -> str:
     """The settings a Leaflet map of the community needs, as JSON for a `data-config` attribute."""
     return json.dumps({"tileUrl": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
-                       "districtsUrl": reverse("appeals:districts_geojson"), **extra}, ensure_ascii=False)
+                       "districtsUrl": reverse("appeals:districts_geojson"), "zoomInTitle": gettext("Zoom in"),
+                       "zoomOutTitle": gettext("Zoom out"), **extra}, ensure_ascii=False)
 
 
 class AddressInput(forms.TextInput):
@@ -69,6 +71,10 @@ class MapPickerInput(forms.NumberInput):
         return context
 
 
+# Formatted when shown, in the language of the request (formatting at import fixed the language of the process).
+_text_limit = lazy(lambda: gettext("At most %(limit)s characters.") % {"limit": TEXT_MAX}, str)
+
+
 class AppealForm(forms.Form):
     """The resident's web form. Limits are checked again by the action, which is the authority."""
 
@@ -76,7 +82,7 @@ class AppealForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
                                       empty_label=_("I don't know"))
     text = PlainTextField(label=_("What is the problem, and what do you ask for?"), widget=forms.Textarea,
-                           max_length=TEXT_MAX, help_text=_("At most %(limit)s characters.") % {"limit": TEXT_MAX})
+                           max_length=TEXT_MAX, help_text=_text_limit())
     address = PlainTextField(label=_("Your place of residence"), max_length=300,
                               help_text=_("Required by the Law “On Citizens' Appeals”; not shown publicly."))
     location_text = PlainTextField(
@@ -99,6 +105,12 @@ class OperatorEntryForm(AppealForm):
     full_name = PlainTextField(label=_("Resident's full name"), max_length=200)
     email = forms.EmailField(label=_("Resident's e-mail"), required=False)
     phone = PlainTextField(label=_("Resident's phone"), max_length=32, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The operator fills it in for someone else: the resident's words, not "your".
+        self.fields["text"].label = _("What is the problem, and what does the resident ask for?")
+        self.fields["address"].label = _("Resident's place of residence")
 
     def clean(self):
         data = super().clean()
