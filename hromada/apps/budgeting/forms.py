@@ -170,7 +170,8 @@ class CycleForm(forms.Form):
     max_votes = forms.IntegerField(label=_("Votes per voter"), required=False, min_value=1, max_value=100,
                                    help_text=_("Empty: the community setting."))
     max_points_per_project = forms.IntegerField(label=_("Points per project (cumulative voting)"), initial=1,
-                                                min_value=1, max_value=100)
+                                                min_value=1, max_value=100, required=False,
+                                                help_text=_("Only for cumulative voting."))
     min_age = forms.IntegerField(label=_("Minimum voter age"), required=False, min_value=0, max_value=120,
                                  help_text=_("Empty: the community setting."))
     min_identity_level = forms.TypedChoiceField(label=_("Identity level needed to vote"), coerce=int,
@@ -179,6 +180,16 @@ class CycleForm(forms.Form):
                                     initial=VoterEligibility.RESIDENTS,
                                     help_text=_("Taxpayers are the people in the community's register of taxpayers."))
     min_project_score = forms.IntegerField(label=_("Minimum votes to be funded"), initial=0, min_value=0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("max_points_per_project") is None:
+            if data.get("voting_rule") == VotingRule.CUMULATIVE:
+                self.add_error("max_points_per_project", _("Give the points per project: cumulative voting needs "
+                                                           "them."))
+            else:
+                data["max_points_per_project"] = 1  # unused by approval and ranking voting
+        return data
 
 
 class PhaseDatesForm(forms.Form):
