@@ -71,7 +71,7 @@ class PlainTextField(forms.CharField):
         # A text input holds one line; a text area keeps its line breaks.
         self.single_line = not isinstance(self.widget, forms.Textarea) if single_line is None else single_line
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> Any:
         text = super().to_python(value)
         return strip_controls(text, single_line=self.single_line) if text else text
 

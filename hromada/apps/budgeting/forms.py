@@ -182,7 +182,7 @@ class CycleForm(forms.Form):
     min_project_score = forms.IntegerField(label=_("Minimum votes to be funded"), initial=0, min_value=0)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("max_points_per_project") is None:
             if data.get("voting_rule") == VotingRule.CUMULATIVE:
                 self.add_error("max_points_per_project", _("Give the points per project: cumulative voting needs "

@@ -102,7 +102,8 @@ def load_demo(community: Community) -> list[Petition]:
                 # the steps so far) into the past, keeping its order, then run the deadline job.
                 petition.refresh_from_db()
                 ended = timezone.now() - timedelta(minutes=1)
-                started = ended - (petition.collection_ends_at - petition.published_at)
+                opened, closes = petition.published_at, petition.collection_ends_at
+                started = ended - (closes - opened if opened and closes else timedelta(days=30))
                 Petition.objects.filter(pk=petition.pk).update(
                     created_at=started - timedelta(days=3), submitted_at=started - timedelta(days=2),
                     moderation_due_at=started, published_at=started, collection_ends_at=ended)
