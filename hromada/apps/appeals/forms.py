@@ -82,9 +82,9 @@ class AppealForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
                                       empty_label=_("I don't know"))
     text = PlainTextField(label=_("What is the problem, and what do you ask for?"), widget=forms.Textarea,
-                           max_length=TEXT_MAX, help_text=_text_limit())
+                          max_length=TEXT_MAX, help_text=_text_limit())
     address = PlainTextField(label=_("Your place of residence"), max_length=300,
-                              help_text=_("Required by the Law “On Citizens' Appeals”; not shown publicly."))
+                             help_text=_("Required by the Law “On Citizens' Appeals”; not shown publicly."))
     location_text = PlainTextField(
         label=_("Address of the problem"), max_length=300, required=False, widget=AddressInput(),
         help_text=_("Street and house number, e.g. “вул. Соборна, 12а”: it is found in the community's address "

@@ -40,16 +40,16 @@ class MultiplePhotoField(forms.FileField):
 class ProjectForm(forms.Form):
     title = PlainTextField(label=_("Title"), max_length=200)
     description = PlainTextField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}),
-                                  help_text=_("What will be done, where, and why it matters."))
+                                 help_text=_("What will be done, where, and why it matters."))
     beneficiaries = PlainTextField(label=_("Who benefits"), required=False,
-                                    widget=forms.Textarea(attrs={"rows": 2}))
+                                   widget=forms.Textarea(attrs={"rows": 2}))
     category: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Category"), queryset=None)
     district: forms.ModelChoiceField = forms.ModelChoiceField(label=_("District"), queryset=None, required=False,
                                       help_text=_("Where the project is; a district category sets it."))
     latitude = forms.CharField(label=_("Latitude"), required=False, help_text=_("For example 49.8012"))
     longitude = forms.CharField(label=_("Longitude"), required=False, help_text=_("For example 30.1234"))
     co_authors = PlainTextField(label=_("Co-authors"), required=False,
-                                 help_text=_("E-mails of residents with a verified identity, separated by commas."))
+                                help_text=_("E-mails of residents with a verified identity, separated by commas."))
     photos = MultiplePhotoField(label=_("Photos"), required=False,
                                 help_text=_("JPEG, PNG or WebP, up to 8 MB each, at most 6."))
 
@@ -126,7 +126,7 @@ class ReviewForm(forms.Form):
     changed_cost = forms.CharField(label=_("New cost, UAH"), required=False,
                                    help_text=_("Only for “feasible with changed cost”."))
     reason = PlainTextField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                             help_text=_("Required unless the project is feasible as proposed. Published."))
+                            help_text=_("Required unless the project is feasible as proposed. Published."))
 
 
 class AppealDecisionForm(forms.Form):

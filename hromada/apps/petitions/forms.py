@@ -64,7 +64,7 @@ class PetitionFilterForm(forms.Form):
 
 class PetitionForm(forms.Form):
     title = PlainTextField(label=_("Title"), max_length=TITLE_MAX,
-                            help_text=_("Up to 200 characters."))
+                           help_text=_("Up to 200 characters."))
     text = PlainTextField(label=_("Text of the petition"), max_length=TEXT_MAX, widget=forms.Textarea(
         attrs={"rows": 14}), help_text=_("Plain text, up to 10 000 characters: what you ask the council to do and "
                                          "why."))
@@ -86,7 +86,7 @@ class ModerationForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason for rejection"), required=False,
                                choices=[("", "—"), *RejectionReason.choices])
     note = PlainTextField(label=_("Note to the author"), required=False, max_length=NOTE_MAX,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+                          widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -120,7 +120,7 @@ class InvalidateForm(forms.Form):
     signed_to = forms.DateTimeField(label=_("Signed before"), required=False,
                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     reason = PlainTextField(label=_("Reason (recorded and published)"), max_length=NOTE_MAX,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class InPersonSignatureForm(forms.Form):
