@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -62,3 +64,16 @@ def handler500(request):
         request, 500, _("Something went wrong"),
         _("The server could not finish your request. Nothing was changed; please try again later."),
     )
+
+
+class ForbiddenWithoutTraceback(logging.Filter):
+    """Keep Django's one-line warning for a refused request (403) but drop the traceback it attaches.
+
+    A PermissionDenied is an expected answer, not a fault: its traceback filled the log with noise.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403 and record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+        return True

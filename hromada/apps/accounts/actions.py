@@ -33,6 +33,7 @@ from hromada.apps.accounts.oidc import ProviderIdentity
 from hromada.apps.communities.models import Community
 from hromada.core.audit.services import audit_record
 from hromada.core.notifications.services import notify
+from hromada.core.text import strip_controls
 
 
 def _token_hash(token: str) -> str:
@@ -48,6 +49,7 @@ def user_register(*, email: str, password: str, full_name: str, community: Commu
     "you already have an account" e-mail, and None is returned. Raises ValidationError for a
     password the validators refuse (checked first, so the answer is the same for both cases)."""
     email = email.strip().lower()
+    full_name = strip_controls(full_name, single_line=True)
     candidate = User(email=email, full_name=full_name)
     validate_password(password, user=candidate)
     existing = User.objects.filter(email__iexact=email).first()
@@ -55,7 +57,7 @@ def user_register(*, email: str, password: str, full_name: str, community: Commu
         try:
             with transaction.atomic():
                 user = User.objects.create_user(
-                    email, password, full_name=full_name.strip(), home_community=community,
+                    email, password, full_name=full_name, home_community=community,
                     preferred_language=language,
                 )
                 token = secrets.token_urlsafe(32)
@@ -131,7 +133,7 @@ def user_verify_in_person(*, user: User, operator: User, community: Community, t
                                   code="tax_number_taken")
         before = locked.identity_level
         locked.tax_number_hash = hashed
-        locked.full_name = full_name.strip() or locked.full_name
+        locked.full_name = strip_controls(full_name, single_line=True) or locked.full_name
         if birth_date:
             locked.birth_date = birth_date
         locked.identity_level = IdentityLevel.VERIFIED
@@ -203,9 +205,9 @@ def user_sign_in_with_provider(*, identity: ProviderIdentity, community: Communi
         user.oidc_issuer, user.oidc_subject = identity.issuer, identity.subject
         if hashed:
             user.tax_number_hash = hashed
-        user.full_name = identity.full_name or user.full_name
+        user.full_name = strip_controls(identity.full_name, single_line=True) or user.full_name
         user.birth_date = identity.birth_date or user.birth_date
-        user.address = identity.address or user.address
+        user.address = strip_controls(identity.address, single_line=True) or user.address
         user.phone = user.phone or identity.phone
         if user.home_community_id is None and community is not None:
             user.home_community = community

@@ -7,10 +7,11 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from hromada.core.notifications.services import notify
+from hromada.core.text import PlainTextField
 
 
 class RegistrationForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = PlainTextField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -33,7 +34,7 @@ class SignInForm(AuthenticationForm):
 
 class InPersonVerificationForm(forms.Form):
     email = forms.EmailField(label=_("Resident's e-mail"))
-    full_name = forms.CharField(label=_("Full name as in the document"), max_length=200)
+    full_name = PlainTextField(label=_("Full name as in the document"), max_length=200)
     tax_number = forms.CharField(label=_("Tax number (RNOKPP)"), max_length=10, min_length=10)
     birth_date = forms.DateField(label=_("Birth date"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))

@@ -57,6 +57,7 @@ from hromada.core.jobs import enqueue
 from hromada.core.keys import hash_key, new_key  # noqa: F401 - hash_key: the Open311 views find keys by it
 from hromada.core.notifications.services import notify
 from hromada.core.postgresql import prepared
+from hromada.core.text import clean_plain_text, strip_controls
 
 logger = logging.getLogger("hromada.appeals")
 S = AppealStatus
@@ -125,14 +126,8 @@ def _apply(appeal: Appeal, name: str, *, by=None, note: str = "", data: dict[str
                   data=data)
 
 
-def _clean_text(value: str, *, field: str, limit: int, required: bool = True) -> str:
-    text = (value or "").replace("\x00", "").replace("\r\n", "\n").strip()
-    if required and not text:
-        raise DomainError(_("This field is required."), code="required", field=field)
-    if len(text) > limit:
-        raise DomainError(_("The text is %(length)s characters long; the limit is %(limit)s.") % {
-            "length": len(text), "limit": limit}, code="too_long", field=field)
-    return text
+def _clean_text(value: str, *, field: str, limit: int, required: bool = True, single_line: bool = False) -> str:
+    return clean_plain_text(value, field=field, max_length=limit, required=required, single_line=single_line)
 
 
 def appeal_link(appeal: Appeal, view: str = "appeals:status") -> str:
@@ -377,13 +372,13 @@ def appeal_register(*, community: Community, text: str, channel: str = Channel.W
         raise DomainError(_("Unknown appeal type."), code="bad_type", field="type")
     if channel not in Channel.values:
         raise DomainError(_("Unknown channel."), code="bad_channel", field="channel")
-    location_text = _clean_text(location_text, field="location_text", limit=300, required=False)
+    location_text = _clean_text(location_text, field="location_text", limit=300, required=False, single_line=True)
     category_obj = _category(community, category)
     user = author.user
     name = _clean_text(author.name or (user.full_name if user else ""), field="author_name", limit=200,
-                       required=False)
+                       required=False, single_line=True)
     address = _clean_text(author.address or (user.address if user else ""), field="author_address", limit=300,
-                          required=False)
+                          required=False, single_line=True)
     email = (author.email or (user.email if user else "")).strip()
     if email:
         try:
@@ -426,8 +421,8 @@ def appeal_register(*, community: Community, text: str, channel: str = Channel.W
         appeal = Appeal.objects.create(
             community=community, number=number, type=type, channel=channel,
             status=status, category=category_obj, text=text, description_public=bool(description_public),
-            author=user, author_name=name,
-            author_address=address, author_email=email if user is None else "", author_phone=author.phone.strip()[:32],
+            author=user, author_name=name, author_address=address, author_email=email if user is None else "",
+            author_phone=strip_controls(author.phone, single_line=True)[:32],
             is_anonymous=anonymous, entered_by=entered_by, department_id=department_id,
             open311_client=open311_client, latitude=lat, longitude=lon, location_text=location_text,
             district=district, needs_study=study, registered_at=now, due_date=due, due_at=end_of_day(due),
@@ -488,7 +483,8 @@ def resident_find_or_create(*, community: Community, email: str = "", phone: str
     """The resident an operator is serving: found by e-mail or phone, else created (audited)."""
     _require(by, "appeals.intake_appeal", community)
     email = email.strip().lower()
-    phone = phone.strip()
+    phone = strip_controls(phone, single_line=True)
+    full_name, address = strip_controls(full_name, single_line=True), strip_controls(address, single_line=True)
     user = None
     if email:
         user = User.objects.filter(email__iexact=email).first()
@@ -712,7 +708,7 @@ def appeal_reopen(*, appeal: Appeal, reason: str, by: User) -> Appeal:
         now = timezone.now()
         due = compute_due_date(locked.community, now, needs_study=locked.needs_study)
         _apply(locked, "reopen", by=by, note=reason, due_date=due, due_at=end_of_day(due), closed_at=None,
-               rating=None, rating_comment="", extended_at=None)
+               rating=None, rating_comment="", extended_at=None, extension_reason="")
         _tell_author(locked, kind="appeals.reopened", subject=gettext_noop("Appeal %(number)s reopened"),
                      body=gettext_noop("Your appeal %(number)s is reopened; the answer is due by %(due)s. %(link)s"))
     _sync(appeal, locked)
@@ -858,7 +854,7 @@ def open311_key_issue(*, community: Community, name: str, by: User | None) -> tu
     """Issue an api_key to an Open311 client. The key is shown once; only its hash is stored."""
     if by is not None:
         _require(by, "appeals.manage_appeals", community)
-    name = _clean_text(name, field="name", limit=200)
+    name = _clean_text(name, field="name", limit=200, single_line=True)
     api_key, key_hash, key_prefix = new_key()
     with transaction.atomic():
         client = Open311Client.objects.create(community=community, name=name, key_hash=key_hash,

@@ -6,11 +6,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hromada.apps.appeals.models import ANSWER_MAX, NOTE_MAX, PUBLIC_ANSWER_MAX, TEXT_MAX, AppealType, Category
 from hromada.apps.communities.models import Department, District
+from hromada.core.text import PlainTextField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -36,7 +38,8 @@ MAP_MEDIA = forms.Media(css={"all": ["leaflet/leaflet.css", "appeals/maps.css"]}
 def map_options(**extra: Any) -> str:
     """The settings a Leaflet map of the community needs, as JSON for a `data-config` attribute."""
     return json.dumps({"tileUrl": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
-                       "districtsUrl": reverse("appeals:districts_geojson"), **extra}, ensure_ascii=False)
+                       "districtsUrl": reverse("appeals:districts_geojson"), "zoomInTitle": gettext("Zoom in"),
+                       "zoomOutTitle": gettext("Zoom out"), **extra}, ensure_ascii=False)
 
 
 class AddressInput(forms.TextInput):
@@ -68,17 +71,21 @@ class MapPickerInput(forms.NumberInput):
         return context
 
 
+# Formatted when shown, in the language of the request (formatting at import fixed the language of the process).
+_text_limit = lazy(lambda: gettext("At most %(limit)s characters.") % {"limit": TEXT_MAX}, str)
+
+
 class AppealForm(forms.Form):
     """The resident's web form. Limits are checked again by the action, which is the authority."""
 
     type = forms.ChoiceField(label=_("Type"), choices=AppealType.choices, initial=AppealType.APPLICATION)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
                                       empty_label=_("I don't know"))
-    text = forms.CharField(label=_("What is the problem, and what do you ask for?"), widget=forms.Textarea,
-                           max_length=TEXT_MAX, help_text=_("At most %(limit)s characters.") % {"limit": TEXT_MAX})
-    address = forms.CharField(label=_("Your place of residence"), max_length=300,
-                              help_text=_("Required by the Law “On Citizens' Appeals”; not shown publicly."))
-    location_text = forms.CharField(
+    text = PlainTextField(label=_("What is the problem, and what do you ask for?"), widget=forms.Textarea,
+                          max_length=TEXT_MAX, help_text=_text_limit())
+    address = PlainTextField(label=_("Your place of residence"), max_length=300,
+                             help_text=_("Required by the Law “On Citizens' Appeals”; not shown publicly."))
+    location_text = PlainTextField(
         label=_("Address of the problem"), max_length=300, required=False, widget=AddressInput(),
         help_text=_("Street and house number, e.g. “вул. Соборна, 12а”: it is found in the community's address "
                     "register. Or give the point below."))
@@ -105,9 +112,15 @@ class AppealForm(forms.Form):
 
 
 class OperatorEntryForm(AppealForm):
-    full_name = forms.CharField(label=_("Resident's full name"), max_length=200)
+    full_name = PlainTextField(label=_("Resident's full name"), max_length=200)
     email = forms.EmailField(label=_("Resident's e-mail"), required=False)
-    phone = forms.CharField(label=_("Resident's phone"), max_length=32, required=False)
+    phone = PlainTextField(label=_("Resident's phone"), max_length=32, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The operator fills it in for someone else: the resident's words, not "your".
+        self.fields["text"].label = _("What is the problem, and what does the resident ask for?")
+        self.fields["address"].label = _("Resident's place of residence")
 
     def clean(self):
         data = super().clean()
@@ -128,13 +141,13 @@ class ScanForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=NOTE_MAX)
+    reason = PlainTextField(label=_("Reason"), widget=forms.Textarea, max_length=NOTE_MAX)
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer (the letter to the resident)"), widget=forms.Textarea,
-                             max_length=ANSWER_MAX, help_text=_("Sent to the resident only; never published."))
-    public_answer = forms.CharField(
+    answer = PlainTextField(label=_("Answer (the letter to the resident)"), widget=forms.Textarea,
+                            max_length=ANSWER_MAX, help_text=_("Sent to the resident only; never published."))
+    public_answer = PlainTextField(
         label=_("Public summary of the answer"), widget=forms.Textarea, max_length=PUBLIC_ANSWER_MAX, required=False,
         help_text=_("Published on the problem map, in open data and in Open311. Say what was done, without names, "
                     "addresses or phone numbers."))
@@ -142,11 +155,11 @@ class AnswerForm(forms.Form):
 
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("Rating"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)])
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False, max_length=NOTE_MAX)
+    comment = PlainTextField(label=_("Comment"), widget=forms.Textarea, required=False, max_length=NOTE_MAX)
 
 
 class KeyForm(forms.Form):
-    name = forms.CharField(label=_("Client name"), max_length=200)
+    name = PlainTextField(label=_("Client name"), max_length=200)
 
 
 class CategoryForm(forms.ModelForm):

@@ -259,6 +259,32 @@ class AppealEvent(TenantModel):
     def __str__(self) -> str:
         return f"{self.appeal_id}: {self.kind}"
 
+    @property
+    def kind_label(self) -> str:
+        """What happened, as the timeline says it; an unknown kind (a newer code) shows as itself."""
+        return str(EVENT_LABELS.get(self.kind, self.kind))
+
+
+# The timeline's words for each kind of event (the transitions' names and the other steps).
+EVENT_LABELS = {
+    "register": _("Registered"),
+    "route": _("Sent to a department"),
+    "take": _("Taken into work"),
+    "forward": _("Forwarded to another department"),
+    "extend": _("Term extended"),
+    "answer": _("Answered"),
+    "close": _("Closed"),
+    "reopen": _("Reopened"),
+    "return": _("Returned with an explanation"),
+    "not_consider": _("Not subject to consideration"),
+    "request_details": _("Details requested"),
+    "add_details": _("Details added"),
+    "attach": _("File attached"),
+    "rate": _("Rated"),
+    "mark_duplicate": _("Marked as a duplicate"),
+    "flag_repeated": _("Marked as a repeated appeal"),
+}
+
 
 class AppealPhoto(TenantModel):
     """A photo re-encoded without metadata under a random name (the copy anyone may be shown, when the

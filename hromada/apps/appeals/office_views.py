@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hromada.apps.appeals import actions, selectors, workflow
 from hromada.apps.appeals.forms import (
@@ -48,6 +49,15 @@ from hromada.core.streaming import ScopedStreamingResponse
 
 EXPORT_COLUMNS = ["number", "registered_at", "type", "channel", "status", "category", "department", "district",
                   "due_date", "answered_at"]
+
+
+# The labels of the fields of the forms on an appeal's page, by the field an action names in its errors.
+ACT_FIELD_LABELS = {
+    "reason": gettext_lazy("Reason"), "question": gettext_lazy("Ask the resident for details"),
+    "answer": gettext_lazy("Answer"),
+    "department": gettext_lazy("Department"), "until": gettext_lazy("New term"),
+    "main": gettext_lazy("Duplicate of (number)"), "file": gettext_lazy("Attach a file"),
+}
 
 
 def _need(request: HttpRequest, permission: str, obj=None) -> None:
@@ -326,15 +336,18 @@ def office_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "request_details": lambda: actions.appeal_request_details(appeal=appeal, question=post.get("reason", ""),
                                                                   by=user),
         "attach": lambda: actions.appeal_attach(appeal=appeal, upload=request.FILES.get("file"), by=user),
-        "duplicate": lambda: actions.appeal_mark_duplicate(
-            appeal=appeal, main=get_object_or_404(Appeal, number=post.get("main", "").strip()), by=user),
+        "duplicate": lambda: actions.appeal_mark_duplicate(appeal=appeal, main=_main_appeal(post.get("main", "")),
+                                                           by=user),
     }
     if action not in operations:
         raise Http404
     try:
         operations[action]()
     except DomainError as error:
-        messages.error(request, str(error.detail))
+        label = ACT_FIELD_LABELS.get(error.field or "")
+        # The operation's form is one of several on the page: say which field the message is about.
+        messages.error(request, _("%(field)s: %(message)s") % {"field": label, "message": error.detail} if label
+                       else str(error.detail))
         response = redirect("appeals:office_appeal", appeal.pk)
         response.status_code = 303
         return response
@@ -342,7 +355,21 @@ def office_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, _("Enter a valid date."))
         return redirect("appeals:office_appeal", appeal.pk)
     messages.success(request, _("Done."))
+    moved = Appeal.objects.filter(pk=appeal.pk).first()
+    if moved is None or not request.user.has_perm("appeals.view_appeal", moved):
+        # Forwarded out of the executor's department: the appeal's page is no longer theirs to see.
+        messages.info(request, _("Appeal %(number)s is now with another department.") % {"number": appeal.number})
+        is_executor = bool(executor_department_ids(request.user, request.community))  # type: ignore[attr-defined]
+        return redirect("appeals:office_queue" if is_executor else "appeals:office")
     return redirect("appeals:office_appeal", appeal.pk)
+
+
+def _main_appeal(number: str) -> Appeal:
+    main = Appeal.objects.filter(number=number.strip()).first() if number.strip() else None
+    if main is None:
+        raise DomainError(_("There is no appeal with the number “%(number)s” in this community.")
+                          % {"number": number.strip()[:40]}, code="unknown_appeal", field="main")
+    return main
 
 
 # ---------------------------------------------------------------- categories and routing rules (community admin)

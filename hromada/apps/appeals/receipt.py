@@ -8,12 +8,15 @@ from pathlib import Path
 import segno
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from hromada.apps.appeals.models import Appeal
+from hromada.core.calendar import KYIV
+
+QR_SIZE = 140
 
 # DejaVu Sans has Cyrillic; Debian's fonts-dejavu-core puts it here (make system-deps installs it).
 FONT_PATHS = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")]
@@ -43,22 +46,27 @@ def receipt_pdf(appeal: Appeal, link: str) -> bytes:
     pdf.setFont(font, 16)
     pdf.drawString(56, y, _("Receipt of appeal registration"))
     pdf.setFont(font, 11)
+    registered = appeal.registered_at.astimezone(KYIV)  # the community's clock, not the server's UTC
     lines = [
         appeal.community.name,
         _("Registration number: %(number)s") % {"number": appeal.number},
-        _("Registered: %(date)s") % {"date": appeal.registered_at.strftime("%d.%m.%Y %H:%M")},
+        _("Registered: %(date)s") % {"date": registered.strftime("%d.%m.%Y %H:%M")},
         _("Term of the answer: %(date)s") % {"date": appeal.due_date.strftime("%d.%m.%Y")},
         _("Type: %(type)s") % {"type": appeal.get_type_display()},
         _("Status: %(status)s") % {"status": appeal.get_status_display()},
         _("Follow the status: %(link)s") % {"link": link},
     ]
+    text_width = width - 2 * 56
     for line in lines:
-        y -= 22
-        pdf.drawString(56, y, str(line)[:110])
+        # A long line (the link) wraps within the margins instead of running off the page.
+        for part in simpleSplit(str(line), font, 11, text_width):
+            y -= 22
+            pdf.drawString(56, y, part)
     qr = io.BytesIO()
     segno.make(link, error="m").save(qr, kind="png", scale=5, border=2)
     qr.seek(0)
-    pdf.drawImage(ImageReader(qr), width - 56 - 140, height - 72 - 170, 140, 140)
+    # Below the text, so that it never covers the link a person may need to type.
+    pdf.drawImage(ImageReader(qr), 56, y - 22 - QR_SIZE, QR_SIZE, QR_SIZE)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

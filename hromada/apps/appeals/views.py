@@ -53,9 +53,14 @@ def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
     return CappedPaginator(qs, size).get_page(request.GET.get("page"))
 
 
+# The action's name of a field where the form calls it otherwise.
+FORM_FIELDS = {"author_name": "full_name", "author_address": "address", "author_email": "email",
+               "author_phone": "phone"}
+
+
 def _add_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.detail))
+    field = FORM_FIELDS.get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, str(error.detail))
 
 
 def _own(request: HttpRequest, pk: int) -> Appeal:

@@ -58,6 +58,7 @@ from hromada.core.audit.services import audit_record
 from hromada.core.calendar import kyiv_date
 from hromada.core.notifications.services import notify
 from hromada.core.postgresql import prepared
+from hromada.core.text import strip_controls
 
 MAX_PHOTOS = 6
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
@@ -94,8 +95,8 @@ def cycle_create(*, community: Community, by: Any, slug: str, name_uk: str, year
     """Create a cycle with its phases. Categories are added with ``category_create``."""
     _require("budgeting.manage_cycle", by, community)
     _validate_phases(phase_dates)
-    cycle = Cycle(community=community, slug=slug.strip().lower(), name_uk=name_uk.strip(),
-                  name_en=name_en.strip(), year=year, **settings_)
+    cycle = Cycle(community=community, slug=slug.strip().lower(), year=year, **settings_,
+                  name_uk=strip_controls(name_uk, single_line=True), name_en=strip_controls(name_en, single_line=True))
     try:
         cycle.full_clean(exclude=["community"])
     except ValidationError as exc:
@@ -138,8 +139,9 @@ def category_create(*, cycle: Cycle, by: Any, name_uk: str, fund: Decimal, max_c
                     min_cost: Decimal = Decimal("0"), max_votes: int = 3, district: District | None = None,
                     name_en: str = "", position: int = 0) -> Category:
     _require("budgeting.manage_cycle", by, cycle)
-    category = Category(community_id=cycle.community_id, cycle=cycle, name_uk=name_uk.strip(),
-                        name_en=name_en.strip(), fund=fund, min_cost=min_cost, max_cost=max_cost,
+    category = Category(community_id=cycle.community_id, cycle=cycle, fund=fund, min_cost=min_cost, max_cost=max_cost,
+                        name_uk=strip_controls(name_uk, single_line=True),
+                        name_en=strip_controls(name_en, single_line=True),
                         max_votes=max_votes, district=district, position=position)
     if not Decimal(min_cost) <= Decimal(max_cost) <= Decimal(fund):
         raise DomainError(_("The costs must satisfy: minimum ≤ maximum ≤ the fund."), code="bad_limits",
@@ -210,7 +212,7 @@ def parse_cost_items(rows: Sequence[Mapping[str, Any]]) -> list[CostLine]:
     lines = []
     for index, row in enumerate(rows):
         prefix = f"cost_items.{index}"
-        description = str(row.get("description") or "").strip()
+        description = strip_controls(row.get("description"), single_line=True)
         if not description:
             raise DomainError(_("Cost item %(n)d: describe what is bought or done.") % {"n": index + 1},
                               code="required", field=f"{prefix}.description")
@@ -224,7 +226,8 @@ def parse_cost_items(rows: Sequence[Mapping[str, Any]]) -> list[CostLine]:
         if quantity != quantity.quantize(Decimal("0.001")) or unit_price != unit_price.quantize(Decimal("0.01")):
             raise DomainError(_("Cost item %(n)d: quantity has at most 3 decimals and the price at most 2 "
                                 "(kopiykas).") % {"n": index + 1}, code="too_precise", field=prefix)
-        lines.append(CostLine(description[:200], str(row.get("unit") or "").strip()[:32], quantity, unit_price))
+        unit = strip_controls(row.get("unit"), single_line=True)[:32]
+        lines.append(CostLine(description[:200], unit, quantity, unit_price))
     if sum((line.total for line in lines), Decimal("0")) > MAX_PROJECT_COST:
         raise DomainError(_("The total cost is too large."), code="too_large", field="cost_items")
     return lines
@@ -284,8 +287,8 @@ class ProjectInput:
 
 
 def _clean_project(cycle: Cycle, data: ProjectInput, author: Any) -> tuple[dict[str, Any], list[CostLine], list[User]]:
-    title = (data.title or "").strip()
-    description = (data.description or "").strip()
+    title = strip_controls(data.title, single_line=True)
+    description = strip_controls(data.description)
     if not title:
         raise DomainError(_("Give the project a title."), code="required", field="title")
     if len(title) > 200:
@@ -321,7 +324,7 @@ def _clean_project(cycle: Cycle, data: ProjectInput, author: Any) -> tuple[dict[
         if person.pk == author.pk:
             continue
         co_authors.append(person)
-    fields = {"title": title, "description": description, "beneficiaries": (data.beneficiaries or "").strip(),
+    fields = {"title": title, "description": description, "beneficiaries": strip_controls(data.beneficiaries),
               "category": category, "district": district, "latitude": latitude, "longitude": longitude}
     return fields, lines, co_authors
 
@@ -394,7 +397,7 @@ def project_submit(*, project: Project, by: Any) -> Project:
 def project_withdraw(*, project: Project, by: Any, reason: str = "") -> Project:
     with transaction.atomic():
         locked = _locked(project)
-        workflow.apply(locked, "withdraw", by=by, note=reason.strip())
+        workflow.apply(locked, "withdraw", by=by, note=strip_controls(reason))
     return locked
 
 
@@ -414,7 +417,7 @@ def project_revise(*, project: Project, by: Any, data: ProjectInput, photos: Seq
         _write_content(locked, fields, lines, co_authors, photos)
         locked.approved_cost = None
         locked.save(update_fields=["approved_cost"])
-        workflow.apply(locked, "revise", by=by, note=note.strip(),
+        workflow.apply(locked, "revise", by=by, note=strip_controls(note),
                        data={"estimated_cost": str(locked.estimated_cost)})
         _notify_department(locked, _("Project №%(number)s was revised by its author and is back for review.")
                            % {"number": locked.number})
@@ -422,7 +425,7 @@ def project_revise(*, project: Project, by: Any, data: ProjectInput, photos: Seq
 
 
 def project_appeal(*, project: Project, by: Any, text: str) -> Appeal:
-    text = (text or "").strip()
+    text = strip_controls(text)
     if not text:
         raise DomainError(_("Explain why you disagree with the conclusion."), code="required", field="text")
     with transaction.atomic():
@@ -443,7 +446,7 @@ def project_appeal(*, project: Project, by: Any, text: str) -> Appeal:
 def comment_add(*, project: Project, author: Any, text: str) -> Comment:
     """A comment waits for a moderator before it is shown to others."""
     _require("budgeting.comment_project", author, project)
-    text = (text or "").strip()
+    text = strip_controls(text)
     if not text:
         raise DomainError(_("Write the comment first."), code="required", field="text")
     if len(text) > 4000:
@@ -457,7 +460,7 @@ def comment_moderate(*, comment: Comment, by: Any, publish: bool, note: str = ""
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         locked.status = CommentStatus.PUBLISHED if publish else CommentStatus.HIDDEN
         locked.moderated_by, locked.moderated_at = by, timezone.now()
-        locked.moderation_note = note.strip()[:300]
+        locked.moderation_note = strip_controls(note)[:300]
         locked.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_note"])
         audit_record(actor=by, action="budgeting.moderate_comment", community=comment.project.community,
                      target=locked, data={"status": locked.status, "note": locked.moderation_note})
@@ -473,7 +476,7 @@ def project_moderate(*, project: Project, by: Any, decision: str, reason: str = 
     """A moderator takes a submitted project, then publishes it, returns it for corrections or rejects it."""
     if decision not in MODERATION:
         raise DomainError(_("Unknown decision."), code="bad_decision", field="decision")
-    reason = (reason or "").strip()
+    reason = strip_controls(reason)
     if decision in ("return", "reject") and not reason:
         raise DomainError(_("Give the reason: the author will read it."), code="required", field="reason")
     with transaction.atomic():
@@ -516,7 +519,7 @@ def project_review(*, project: Project, by: Any, conclusion: str, reason: str = 
     cost" needs the new cost, which must stay within the category's limits."""
     if conclusion not in CONCLUSION_TRANSITIONS:
         raise DomainError(_("Choose a conclusion."), code="bad_conclusion", field="conclusion")
-    reason = (reason or "").strip()
+    reason = strip_controls(reason)
     cost = None
     if conclusion == ReviewConclusion.NOT_FEASIBLE and not reason:
         raise DomainError(_("Give the reason why the project is not feasible: it is published."),
@@ -552,7 +555,7 @@ def project_review(*, project: Project, by: Any, conclusion: str, reason: str = 
 
 
 def appeal_decide(*, project: Project, by: Any, upheld: bool, reason: str) -> Appeal:
-    reason = (reason or "").strip()
+    reason = strip_controls(reason)
     if not reason:
         raise DomainError(_("Give the reasons of the decision: they are published."), code="required",
                           field="reason")
@@ -1011,7 +1014,7 @@ def implementation_update(*, item: ImplementationItem, by: Any, progress: Any, s
         validate_photo(upload)
     with transaction.atomic():
         locked = ImplementationItem.objects.select_for_update().select_related("project").get(pk=item.pk)
-        locked.progress, locked.spent, locked.note = progress_value, spent_value, (note or "").strip()
+        locked.progress, locked.spent, locked.note = progress_value, spent_value, strip_controls(note)
         fields = ["progress", "spent", "note", "updated_at"]
         project = _locked(locked.project)
         if progress_value == 100 and project.status == ProjectStatus.IMPLEMENTATION:
@@ -1033,7 +1036,7 @@ def implementation_update(*, item: ImplementationItem, by: Any, progress: Any, s
 
 def milestone_add(*, item: ImplementationItem, by: Any, title: str, due_date: date | None = None) -> Milestone:
     _require("budgeting.update_implementation", by, item)
-    title = (title or "").strip()
+    title = strip_controls(title, single_line=True)
     if not title:
         raise DomainError(_("Name the milestone."), code="required", field="title")
     position = (item.milestones.aggregate(n=Max("position"))["n"] or 0) + 1

@@ -310,17 +310,21 @@ def load_demo(community: Community) -> dict[str, Any]:
             run.refresh_from_db()
             if run.status == TallyStatus.DONE:
                 for n, project in enumerate(Project.objects.filter(cycle=past, status=S.WINNER).order_by("number")):
+                    progress = min(100, 25 * (n + 1))
+                    done = progress == 100  # a finished project says so, and its last milestone is reached
                     item = ImplementationItem.objects.create(community=community, project=project,
                                                              department=project.department or departments[0],
-                                                             progress=min(100, 25 * (n + 1)),
-                                                             spent=(project.cost * min(100, 25 * (n + 1)) / 100)
+                                                             progress=progress,
+                                                             spent=(project.cost * progress / 100)
                                                              .quantize(Decimal("0.01")),
-                                                             note="Роботи тривають за графіком.")
+                                                             note="Роботи завершено, об'єкт прийнято." if done
+                                                             else "Роботи тривають за графіком.")
                     Milestone.objects.create(community=community, item=item, title="Договір з підрядником",
                                              due_date=today - timedelta(days=30), done_on=today - timedelta(days=28),
                                              position=1)
                     Milestone.objects.create(community=community, item=item, title="Завершення робіт",
-                                             due_date=today + timedelta(days=90), position=2)
+                                             due_date=today - timedelta(days=7) if done else today + timedelta(days=90),
+                                             done_on=today - timedelta(days=5) if done else None, position=2)
                     final = S.IMPLEMENTED if item.progress == 100 else S.IMPLEMENTATION
                     _event(project, staff[Role.ADMIN], "start_implementation", S.WINNER, S.IMPLEMENTATION,
                            timezone.now() - timedelta(days=40))

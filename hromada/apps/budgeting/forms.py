@@ -16,6 +16,7 @@ from hromada.apps.budgeting.models import BallotChannel, ReviewConclusion, Tally
 from hromada.apps.budgeting.phases import PhaseKind
 from hromada.apps.communities.models import Department, District
 from hromada.core.api.errors import DomainError
+from hromada.core.text import PlainTextField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -37,18 +38,18 @@ class MultiplePhotoField(forms.FileField):
 
 
 class ProjectForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}),
-                                  help_text=_("What will be done, where, and why it matters."))
-    beneficiaries = forms.CharField(label=_("Who benefits"), required=False,
-                                    widget=forms.Textarea(attrs={"rows": 2}))
+    title = PlainTextField(label=_("Title"), max_length=200)
+    description = PlainTextField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}),
+                                 help_text=_("What will be done, where, and why it matters."))
+    beneficiaries = PlainTextField(label=_("Who benefits"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
     category: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Category"), queryset=None)
     district: forms.ModelChoiceField = forms.ModelChoiceField(label=_("District"), queryset=None, required=False,
                                       help_text=_("Where the project is; a district category sets it."))
     latitude = forms.CharField(label=_("Latitude"), required=False, help_text=_("For example 49.8012"))
     longitude = forms.CharField(label=_("Longitude"), required=False, help_text=_("For example 30.1234"))
-    co_authors = forms.CharField(label=_("Co-authors"), required=False,
-                                 help_text=_("E-mails of residents with a verified identity, separated by commas."))
+    co_authors = PlainTextField(label=_("Co-authors"), required=False,
+                                help_text=_("E-mails of residents with a verified identity, separated by commas."))
     photos = MultiplePhotoField(label=_("Photos"), required=False,
                                 help_text=_("JPEG, PNG or WebP, up to 8 MB each, at most 6."))
 
@@ -64,8 +65,8 @@ class ProjectForm(forms.Form):
 
 
 class CostItemForm(forms.Form):
-    description = forms.CharField(label=_("Item"), max_length=200, required=False)
-    unit = forms.CharField(label=_("Unit"), max_length=32, required=False)
+    description = PlainTextField(label=_("Item"), max_length=200, required=False)
+    unit = PlainTextField(label=_("Unit"), max_length=32, required=False)
     quantity = forms.CharField(label=_("Quantity"), max_length=32, required=False)
     unit_price = forms.CharField(label=_("Unit price, UAH"), max_length=32, required=False)
 
@@ -100,15 +101,15 @@ def show_domain_error(error: DomainError, form: forms.Form, formset: Any = None)
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Your comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    text = PlainTextField(label=_("Your comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class AppealForm(forms.Form):
-    text = forms.CharField(label=_("Why the conclusion is wrong"), widget=forms.Textarea(attrs={"rows": 6}))
+    text = PlainTextField(label=_("Why the conclusion is wrong"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = PlainTextField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AssignForm(forms.Form):
@@ -124,15 +125,15 @@ class ReviewForm(forms.Form):
                                    widget=forms.RadioSelect)
     changed_cost = forms.CharField(label=_("New cost, UAH"), required=False,
                                    help_text=_("Only for “feasible with changed cost”."))
-    reason = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                             help_text=_("Required unless the project is feasible as proposed. Published."))
+    reason = PlainTextField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("Required unless the project is feasible as proposed. Published."))
 
 
 class AppealDecisionForm(forms.Form):
     upheld = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "1",
                                     choices=[("1", _("Uphold: put the project on the ballot")),
                                              ("0", _("Reject the appeal"))], widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))
+    reason = PlainTextField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class PaperBallotForm(forms.Form):
@@ -149,27 +150,28 @@ class PaperBallotForm(forms.Form):
 class ImplementationForm(forms.Form):
     progress = forms.CharField(label=_("Progress, %"), max_length=20)
     spent = forms.CharField(label=_("Spent so far, UAH"), max_length=20)
-    note = forms.CharField(label=_("News for residents"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = PlainTextField(label=_("News for residents"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultiplePhotoField(label=_("Photos"), required=False)
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(label=_("Milestone"), max_length=200)
+    title = PlainTextField(label=_("Milestone"), max_length=200)
     due_date = forms.DateField(label=_("Planned date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class CycleForm(forms.Form):
     slug = forms.SlugField(label=_("Short name (in the address)"), max_length=50)
-    name_uk = forms.CharField(label=_("Name (Ukrainian)"), max_length=200)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    name_uk = PlainTextField(label=_("Name (Ukrainian)"), max_length=200)
+    name_en = PlainTextField(label=_("Name (English)"), max_length=200, required=False)
     year = forms.IntegerField(label=_("Budget year"), min_value=2000, max_value=2100)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = PlainTextField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     voting_rule = forms.ChoiceField(label=_("Voting rule"), choices=VotingRule.choices)
     tally_rule = forms.ChoiceField(label=_("Tally rule"), choices=TallyRule.choices)
     max_votes = forms.IntegerField(label=_("Votes per voter"), required=False, min_value=1, max_value=100,
                                    help_text=_("Empty: the community setting."))
     max_points_per_project = forms.IntegerField(label=_("Points per project (cumulative voting)"), initial=1,
-                                                min_value=1, max_value=100)
+                                                min_value=1, max_value=100, required=False,
+                                                help_text=_("Only for cumulative voting."))
     min_age = forms.IntegerField(label=_("Minimum voter age"), required=False, min_value=0, max_value=120,
                                  help_text=_("Empty: the community setting."))
     min_identity_level = forms.TypedChoiceField(label=_("Identity level needed to vote"), coerce=int,
@@ -178,6 +180,16 @@ class CycleForm(forms.Form):
                                     initial=VoterEligibility.RESIDENTS,
                                     help_text=_("Taxpayers are the people in the community's register of taxpayers."))
     min_project_score = forms.IntegerField(label=_("Minimum votes to be funded"), initial=0, min_value=0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("max_points_per_project") is None:
+            if data.get("voting_rule") == VotingRule.CUMULATIVE:
+                self.add_error("max_points_per_project", _("Give the points per project: cumulative voting needs "
+                                                           "them."))
+            else:
+                data["max_points_per_project"] = 1  # unused by approval and ranking voting
+        return data
 
 
 class PhaseDatesForm(forms.Form):
@@ -198,8 +210,8 @@ class PhaseDatesForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
-    name_uk = forms.CharField(label=_("Name (Ukrainian)"), max_length=200)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    name_uk = PlainTextField(label=_("Name (Ukrainian)"), max_length=200)
+    name_en = PlainTextField(label=_("Name (English)"), max_length=200, required=False)
     fund = forms.DecimalField(label=_("Fund, UAH"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     min_cost = forms.DecimalField(label=_("Minimum project cost, UAH"), max_digits=14, decimal_places=2,
                                   min_value=Decimal("0"), initial=0)

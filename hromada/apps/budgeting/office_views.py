@@ -205,7 +205,8 @@ def office_cycle(request: HttpRequest, cycle: Cycle) -> HttpResponse:
         "can_enter_paper": user.has_perm("budgeting.enter_paper_ballot", cycle),
         "can_manage": user.has_perm("budgeting.manage_cycle", cycle),
         "run": selectors.latest_run(cycle),
-        "counts": list(cycle.projects.values("status").annotate(n=Count("pk")).order_by("status")),
+        "counts": [{**row, "label": ProjectStatus(row["status"]).label}
+                   for row in cycle.projects.values("status").annotate(n=Count("pk")).order_by("status")],
     }
     return render(request, "budgeting/office/cycle.html", context)
 

@@ -34,6 +34,7 @@ from hromada.apps.opendata.models import (
 from hromada.core import tenancy
 from hromada.core.audit.services import audit_record
 from hromada.core.keys import new_key
+from hromada.core.text import strip_controls
 
 DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
@@ -242,7 +243,7 @@ def dataset_save(*, community: Any, by: Any, fields: dict[str, Any], publisher: 
         before = {f: str(getattr(dataset, f)) for f in PASSPORT_FIELDS} if not creating else {}
         for key, value in fields.items():
             if key in PASSPORT_FIELDS:
-                setattr(dataset, key, value)
+                setattr(dataset, key, strip_controls(value) if isinstance(value, str) else value)
         dataset.publisher = publisher
         dataset.metadata_modified = timezone.now()
         if dataset.frequency in Frequency.values and dataset.next_update_at is None:

@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hromada.apps.opendata.models import Dataset, Format, Publisher, Theme
+from hromada.core.text import PlainTextField
 
 
 class DatasetForm(forms.ModelForm):
     publisher = forms.ModelChoiceField(queryset=Publisher.objects.none(), label=_("Publisher"))
     themes = forms.ModelMultipleChoiceField(queryset=Theme.objects.none(), required=False, label=_("Themes"),
                                             widget=forms.CheckboxSelectMultiple)
-    keywords = forms.CharField(label=_("Keywords"), required=False, help_text=_("Separate keywords with commas."))
+    keywords = PlainTextField(label=_("Keywords"), required=False, help_text=_("Separate keywords with commas."))
 
     class Meta:
         model = Dataset
@@ -41,7 +42,7 @@ class DatasetForm(forms.ModelForm):
 
 
 class ResourceForm(forms.Form):
-    name_uk = forms.CharField(label=_("Name (Ukrainian)"), max_length=300)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=300, required=False)
+    name_uk = PlainTextField(label=_("Name (Ukrainian)"), max_length=300)
+    name_en = PlainTextField(label=_("Name (English)"), max_length=300, required=False)
     format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
     upload = forms.FileField(label=_("File"), help_text=_("CSV in UTF-8 or Windows-1251, JSON, XLSX or GeoJSON."))

@@ -51,8 +51,8 @@ from hromada.apps.petitions.models import (
     SignatureInvalidation,
     SignersRule,
 )
-from hromada.apps.petitions.text import clean_plain_text
 from hromada.core import tenancy
+from hromada.core import text as plain_text
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.calendar import add_calendar_days, community_add_working_days, end_of_day, kyiv_date
@@ -66,6 +66,11 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def clean_plain_text(value: str | None, **options: Any) -> str:
+    """The core cleaner; a petition is published as written, so HTML markup is refused rather than escaped."""
+    return plain_text.clean_plain_text(value, refuse_markup=True, **options)
 
 
 def _forbidden() -> DomainError:

@@ -9,7 +9,14 @@ from django.utils import timezone
 from hromada.apps.accounts.models import IdentityLevel, Role, StaffRole, User, VerificationMethod
 from hromada.apps.communities.models import Community
 from hromada.apps.petitions import actions
-from hromada.apps.petitions.models import Petition, PetitionCategory, PetitionPolicy, PetitionStatus
+from hromada.apps.petitions.models import (
+    Petition,
+    PetitionCategory,
+    PetitionEvent,
+    PetitionPolicy,
+    PetitionStatus,
+    Signature,
+)
 from hromada.core import tenancy
 
 CATEGORIES = [("Транспорт", "Transport"), ("Благоустрій", "Landscaping"), ("Освіта", "Education")]
@@ -91,9 +98,17 @@ def load_demo(community: Community) -> list[Petition]:
                 if petition.status in (PetitionStatus.COLLECTING, PetitionStatus.THRESHOLD_REACHED):
                     actions.petition_sign(petition=petition, person=signer, ip="192.0.2.10")
             if state == "forwarded":
-                # The demo cannot wait for the period: move its end into the past, then run the deadline job.
+                # The demo cannot wait for the period: move the whole collection (its start, the signatures and
+                # the steps so far) into the past, keeping its order, then run the deadline job.
+                petition.refresh_from_db()
+                ended = timezone.now() - timedelta(minutes=1)
+                opened, closes = petition.published_at, petition.collection_ends_at
+                started = ended - (closes - opened if opened and closes else timedelta(days=30))
                 Petition.objects.filter(pk=petition.pk).update(
-                    collection_ends_at=timezone.now() - timedelta(minutes=1))
+                    created_at=started - timedelta(days=3), submitted_at=started - timedelta(days=2),
+                    moderation_due_at=started, published_at=started, collection_ends_at=ended)
+                Signature.objects.filter(petition=petition).update(signed_at=started + timedelta(days=1))
+                PetitionEvent.objects.filter(petition=petition).update(at=started)
                 actions.petitions_close_expired(community=community)
             if state == "answered":
                 actions.petition_start_consideration(petition=petition, by=controller)

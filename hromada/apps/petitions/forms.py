@@ -17,6 +17,7 @@ from hromada.apps.petitions.models import (
 )
 from hromada.apps.petitions.selectors import PERIODS, SORTS
 from hromada.core.api.errors import DomainError
+from hromada.core.text import PlainTextField
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
@@ -34,7 +35,7 @@ def _categories() -> Any:
 
 
 class PetitionFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = PlainTextField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[
         ("", _("All")), ("open", _("Open for signing")),
         *[(s.value, s.label) for s in (PetitionStatus.THRESHOLD_REACHED, PetitionStatus.CONSIDERATION,
@@ -62,9 +63,9 @@ class PetitionFilterForm(forms.Form):
 
 
 class PetitionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX,
-                            help_text=_("Up to 200 characters."))
-    text = forms.CharField(label=_("Text of the petition"), max_length=TEXT_MAX, widget=forms.Textarea(
+    title = PlainTextField(label=_("Title"), max_length=TITLE_MAX,
+                           help_text=_("Up to 200 characters."))
+    text = PlainTextField(label=_("Text of the petition"), max_length=TEXT_MAX, widget=forms.Textarea(
         attrs={"rows": 14}), help_text=_("Plain text, up to 10 000 characters: what you ask the council to do and "
                                          "why."))
     category = _CategoryChoice(label=_("Category"), required=False, queryset=None,
@@ -84,8 +85,8 @@ class ModerationForm(forms.Form):
                                  choices=[("publish", _("Publish")), ("reject", _("Reject"))])
     reason = forms.ChoiceField(label=_("Reason for rejection"), required=False,
                                choices=[("", "—"), *RejectionReason.choices])
-    note = forms.CharField(label=_("Note to the author"), required=False, max_length=NOTE_MAX,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = PlainTextField(label=_("Note to the author"), required=False, max_length=NOTE_MAX,
+                          widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -106,7 +107,7 @@ class MultipleFileField(forms.FileField):
 
 class AnswerForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
-    text = forms.CharField(label=_("Official response"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 10}))
+    text = PlainTextField(label=_("Official response"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 10}))
     documents = MultipleFileField(label=_("Decision documents"), required=False,
                                   help_text=_("Up to 5 files, 20 MB each (PDF preferred)."))
 
@@ -118,8 +119,8 @@ class InvalidateForm(forms.Form):
                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     signed_to = forms.DateTimeField(label=_("Signed before"), required=False,
                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    reason = forms.CharField(label=_("Reason (recorded and published)"), max_length=NOTE_MAX,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = PlainTextField(label=_("Reason (recorded and published)"), max_length=NOTE_MAX,
+                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class InPersonSignatureForm(forms.Form):

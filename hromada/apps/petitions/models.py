@@ -221,6 +221,14 @@ class Petition(TenantModel):
                 and now <= self.collection_ends_at)
 
     @property
+    def collection_closed_at(self) -> datetime | None:
+        """When signing actually stopped: the end of the period, or the start of consideration if earlier."""
+        started = self.consideration_started_at
+        if started is not None and self.collection_ends_at is not None and started < self.collection_ends_at:
+            return started
+        return self.collection_ends_at
+
+    @property
     def progress_percent(self) -> int:
         if not self.threshold:
             return 0

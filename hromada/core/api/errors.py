@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -23,6 +24,9 @@ class DomainError(exceptions.APIException):
 
     def __init__(self, message: str, *, code: str = "invalid", field: str | None = None,
                  status_code: int | None = None):
+        if not message:  # every error says something a person can read
+            message = {403: _("You do not have permission to do this."), 404: _("Not found.")}.get(
+                status_code or self.status_code, _("The request cannot be carried out."))
         super().__init__(message, code)
         self.code = code
         self.field = field

@@ -18,8 +18,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[3]
 OPERATIONS = PROJECT_DIR / "docs" / "operations.md"
 MARKER = "<!-- production-environment -->"
 # What the environment of this test run may carry into a child and would change its settings.
-SETTINGS_VARIABLES = ("SECRET_KEY", "TAX_NUMBER_HASH_KEY", "PSEUDONYM_KEY", "AUDIT_HMAC_KEY", "DATABASE_URL", "REDIS_URL", "DEBUG",
-                      "SECURE", "TRUSTED_PROXIES", "ALLOWED_HOSTS", "PORT", "WEB_HOST", "WEB_WORKERS", "WEB_THREADS")
+SETTINGS_VARIABLES = ("SECRET_KEY", "TAX_NUMBER_HASH_KEY", "PSEUDONYM_KEY", "AUDIT_HMAC_KEY", "DATABASE_URL",
+                      "REDIS_URL", "DEBUG", "SECURE", "TRUSTED_PROXIES", "ALLOWED_HOSTS", "PORT", "WEB_HOST",
+                      "WEB_WORKERS", "WEB_THREADS")
 
 
 def documented_environment() -> dict[str, str]:

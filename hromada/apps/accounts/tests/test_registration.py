@@ -152,3 +152,9 @@ def test_registrations_from_one_address_are_limited(client, community, settings)
 
     assert refused.status_code == 429 and "Too many registrations" in refused.content.decode()
     assert not User.objects.filter(email="new9@example.test").exists()
+
+
+def test_registered_name_keeps_no_control_or_bidi_characters(client, community):
+    response = client.post(REGISTER, {**GOOD, "full_name": "Ірина\x01 \u202eКоваль\x1f"})
+    assert response.status_code == 302
+    assert User.objects.get(email=GOOD["email"]).full_name == "Ірина Коваль"

@@ -5,14 +5,16 @@ from typing import Any
 from rest_framework import serializers
 
 from hromada.apps.appeals.models import PUBLIC_ANSWER_MAX, TEXT_MAX, Appeal, AppealEvent, AppealType
+from hromada.core.text import PlainTextInput
 
 
 class AppealInput(serializers.Serializer):
     type = serializers.ChoiceField(choices=AppealType.choices, default=AppealType.APPLICATION)
     category = serializers.CharField(required=False, allow_blank=True, help_text="Category id or code.")
-    text = serializers.CharField(max_length=TEXT_MAX)
-    address = serializers.CharField(max_length=300, help_text="The author's place of residence (not public).")
-    location_text = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    text = PlainTextInput(max_length=TEXT_MAX)
+    address = PlainTextInput(max_length=300, single_line=True,
+                             help_text="The author's place of residence (not public).")
+    location_text = PlainTextInput(max_length=300, required=False, allow_blank=True, single_line=True)
     latitude = serializers.FloatField(required=False, allow_null=True)
     longitude = serializers.FloatField(required=False, allow_null=True)
     description_public = serializers.BooleanField(
@@ -24,10 +26,10 @@ class ActionInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=["route", "take", "forward", "extend", "answer", "close", "return",
                                               "not_consider", "request_details"])
     department = serializers.IntegerField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    answer = serializers.CharField(required=False, allow_blank=True, max_length=20000,
-                                   help_text="`answer`: the letter to the resident; never published.")
-    public_answer = serializers.CharField(
+    reason = PlainTextInput(required=False, allow_blank=True, max_length=2000)
+    answer = PlainTextInput(required=False, allow_blank=True, max_length=20000,
+                            help_text="`answer`: the letter to the resident; never published.")
+    public_answer = PlainTextInput(
         required=False, allow_blank=True, max_length=PUBLIC_ANSWER_MAX,
         help_text="`answer`: the public summary, published with the problem apart from the letter (no names, "
                   "addresses or phone numbers).")
@@ -36,7 +38,7 @@ class ActionInput(serializers.Serializer):
 
 class RateInput(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    comment = PlainTextInput(required=False, allow_blank=True, max_length=2000)
 
 
 class EventOutput(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions
 from rest_framework.request import Request
@@ -38,7 +39,7 @@ def _appeal(request: Request, pk: int, permission: str = "appeals.view_appeal") 
     if appeal is not None:
         appeal.community = request.community  # type: ignore[attr-defined]
     if appeal is None or not request.user.has_perm(permission, appeal):
-        raise DomainError("", code="not_found", status_code=404)
+        raise DomainError(_("There is no such appeal."), code="not_found", status_code=404)
     return appeal
 
 
@@ -132,7 +133,7 @@ class ExecutorQueue(generics.ListAPIView):
     def get_queryset(self):
         departments = executor_department_ids(self.request.user, self.request.community)  # type: ignore[attr-defined]
         if not departments:
-            raise DomainError("", code="forbidden", status_code=403)
+            raise DomainError(_("Only executors of a department have a queue."), code="forbidden", status_code=403)
         return selectors.executor_queue(departments, status=self.request.query_params.get("status", ""))
 
 
@@ -144,5 +145,5 @@ class TriageQueue(generics.ListAPIView):
 
     def get_queryset(self):
         if not self.request.user.has_perm("appeals.intake_appeal", self.request.community):  # type: ignore[attr-defined]
-            raise DomainError("", code="forbidden", status_code=403)
+            raise DomainError(_("You do not have permission to do this."), code="forbidden", status_code=403)
         return selectors.triage_queue()

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from hromada.apps.opendata import actions, selectors
 from hromada.apps.opendata.ckan import search, serialize, store
 from hromada.apps.opendata.models import Dataset, Publisher, Resource, Tag, Theme
+from hromada.core.text import strip_controls
 
 CKAN_VERSION = "2.10.4"
 ROWS_DEFAULT, ROWS_MAX = 10, 1000
@@ -316,7 +317,8 @@ def _save_package(call: Call, dataset: Dataset | None) -> Any:
             raise invalid(id=["This data set is produced by the platform and cannot be edited through the API"])
     if not allowed:
         raise denied("your API token has no right to publish data sets of this publisher in this community")
-    fields = {model_field: call.params[key] for key, model_field in CKAN_TO_FIELDS.items() if key in call.params}
+    fields = {model_field: strip_controls(call.params[key]) if isinstance(call.params[key], str) else call.params[key]
+              for key, model_field in CKAN_TO_FIELDS.items() if key in call.params}
     if "private" in call.params:
         fields["is_published"] = not call.boolean("private")
     tags = None
@@ -324,7 +326,7 @@ def _save_package(call: Call, dataset: Dataset | None) -> Any:
         raw_tags = call.params["tags"] or []
         if not isinstance(raw_tags, list):
             raise invalid(tags=["Must be a list of {\"name\": ...}"])
-        tags = [str(t.get("name", "")) if isinstance(t, dict) else str(t) for t in raw_tags]
+        tags = [strip_controls(t.get("name", "") if isinstance(t, dict) else t, single_line=True) for t in raw_tags]
     themes = None
     if "groups" in call.params:
         names = [str(g.get("name") or g.get("id") or "") if isinstance(g, dict) else str(g)
@@ -377,8 +379,8 @@ def resource_create(call: Call) -> Any:
     fmt = {"csv": "CSV", "json": "JSON", "xlsx": "XLSX", "geojson": "GeoJSON"}.get(fmt.lower(), fmt)
     try:
         resource = actions.resource_upload(dataset=dataset, by=user, fmt=fmt, upload=upload,
-                                           name_uk=str(call.get("name") or ""),
-                                           description=str(call.get("description") or ""))
+                                           name_uk=strip_controls(call.get("name"), single_line=True),
+                                           description=strip_controls(call.get("description")))
     except ValidationError as exc:
         raise ActionError(409, "Validation Error", "", {k: [str(m) for m in v]
                                                         for k, v in exc.message_dict.items()}) from exc

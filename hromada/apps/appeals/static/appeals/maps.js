@@ -22,7 +22,9 @@
   }
 
   function baseMap(canvas, config) {
-    var map = L.map(canvas, { keyboard: true, keyboardPanDelta: 60 }).setView(UKRAINE, 6);
+    var map = L.map(canvas, { keyboard: true, keyboardPanDelta: 60, zoomControl: false }).setView(UKRAINE, 6);
+    // Leaflet's own control titles are English; the page gives them in its language.
+    L.control.zoom({ zoomInTitle: config.zoomInTitle, zoomOutTitle: config.zoomOutTitle }).addTo(map);
     L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
     return map;
   }
