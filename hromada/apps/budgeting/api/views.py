@@ -34,6 +34,7 @@ from hromada.apps.budgeting.models import (
     Review,
 )
 from hromada.core.api.errors import DomainError
+from hromada.core.inputs import bounded_int
 
 ERRORS = {
     400: OpenApiResponse(s.BudgetErrors, description=(
@@ -103,8 +104,9 @@ def _public_projects(request: Request) -> QuerySet[Project]:
                 .select_related("cycle", "author").order_by("cycle_id", "number"))
     if request.query_params.get("cycle"):
         projects = projects.filter(cycle__slug=request.query_params["cycle"])
-    if (request.query_params.get("category") or "").isdigit():
-        projects = projects.filter(category_id=int(request.query_params["category"]))
+    category = bounded_int(request.query_params.get("category"))
+    if category is not None:
+        projects = projects.filter(category_id=category)
     if request.query_params.get("status"):
         projects = projects.filter(status=request.query_params["status"])
     return projects

@@ -28,6 +28,7 @@ from hromada.apps.petitions.api.serializers import (
 from hromada.apps.petitions.models import Petition, PetitionPolicy
 from hromada.core import tenancy
 from hromada.core.api.errors import DomainError
+from hromada.core.inputs import bounded_int
 
 SIGN_ERRORS = {
     400: OpenApiResponse(PetitionErrors, description="Bad input."),
@@ -66,10 +67,7 @@ class PetitionList(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        try:
-            category = int(params["category"]) if params.get("category") else None
-        except ValueError:
-            category = None
+        category = bounded_int(params.get("category"), minimum=1)
         return selectors.filter_petitions(
             selectors.public_petitions(), q=params.get("q", "").strip()[:200], status=params.get("status", ""),
             category=category, period=params.get("period", ""), sort=params.get("sort", "newest"))
