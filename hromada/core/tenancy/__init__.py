@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,26 @@ def scope(community: Community | None = None, *, all_communities: bool = False) 
         yield
     finally:
         _current.reset(token)
+
+
+def keep_scope(chunks: Iterable[str | bytes]) -> Iterator[str | bytes]:
+    """`chunks` read in the scope active now. A streaming response's body is read by the server after
+    the view and the middleware have returned, when the request's scope is no longer active."""
+    active = _current.get()  # taken now, in the view: a generator's body would run only when first read
+
+    def read() -> Iterator[str | bytes]:
+        iterator = iter(chunks)
+        while True:
+            token = _current.set(active)
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+            finally:
+                _current.reset(token)
+            yield chunk
+
+    return read()
 
 
 def activate(community: Community | None) -> contextvars.Token:

@@ -54,17 +54,21 @@ def test_the_api_answers_nul_in_ukrainian(client, community):
 
 @pytest.mark.parametrize("url", [
     f"/c/kyiv/api/v1/budget/projects/?category={HUGE}",
-    f"/c/kyiv/api/v1/budget/projects.csv?category={HUGE}",
     f"/c/kyiv/api/v1/petitions/?category={HUGE}",
     f"/c/kyiv/api/v1/petitions/?category=-{HUGE}",
-    f"/c/kyiv/appeals/map/?category={HUGE}",
-    f"/c/kyiv/petitions/?category={HUGE}",
 ])
 def test_an_integer_filter_beyond_64_bits_finds_nothing_instead_of_failing(client, community, url):
     response = client.get(url)
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+@pytest.mark.parametrize("url,header", [(f"/c/kyiv/api/v1/budget/projects.csv?category={HUGE}", "id,"),
+                                        ("/c/kyiv/api/v1/budget/implementation.csv", "cycle,")])
+def test_a_csv_stream_is_read_in_the_community_after_the_view_returned(client, community, url, header):
+    response = client.get(url)  # the body is read here, after the middleware has left the community's scope
     assert response.status_code == 200
-    if "api/v1" in url and not url.split("?")[0].endswith(".csv"):
-        assert response.json()["results"] == []
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(header)
 
 
 def test_office_drilldown_with_a_huge_department(client, community, staff):
@@ -83,14 +87,6 @@ def test_a_deeply_nested_json_body_is_a_400_envelope_and_stores_nothing(client, 
     assert response.json()["errors"][0]["code"] == "parse_error"
     with tenancy.scope(community):
         assert not Appeal.objects.exists()
-
-
-def test_json_nested_a_little_is_still_read(client, community):
-    user = factories.make_user(community=community)
-    token = Token.objects.create(user=user).key
-    response = client.post("/c/kyiv/api/v1/appeals/", json.dumps({"text": [[["x"]]]}), content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Token {token}")
-    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "text"
 
 
 @pytest.mark.parametrize("value,expected", [

@@ -33,6 +33,7 @@ from hromada.apps.budgeting.models import (
     ProjectResult,
     Review,
 )
+from hromada.core import tenancy
 from hromada.core.api.errors import DomainError
 from hromada.core.inputs import bounded_int
 
@@ -74,7 +75,7 @@ def _cycle(slug: str) -> Cycle:
 
 
 def _csv(chunks: Any, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(tenancy.keep_scope(chunks), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

