@@ -99,3 +99,9 @@ def test_bounded_int(value, expected):
 def test_json_depth():
     assert json_depth_ok({"a": [1, {"b": []}]}, limit=4)
     assert not json_depth_ok({"a": [1, {"b": [[]]}]}, limit=4)
+
+
+def test_a_csv_stream_of_an_unknown_cycle_is_a_404_before_it_starts(client, community):
+    response = client.get("/c/kyiv/api/v1/budget/implementation.csv", {"cycle": "no-such-cycle"})
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == "not_found"

@@ -264,10 +264,12 @@ class ImplementationCsv(APIView):
     permission_classes: list = []
 
     def get(self, request: Request) -> StreamingHttpResponse:
+        items = _implementation(request)  # an unknown cycle is a 404 now, not an error half-way through the stream
+
         def rows() -> Any:
             yield results._csv_line(["cycle", "project_number", "title", "department", "progress", "spent", "cost",
                                      "completed_at"], ",")
-            for item in _implementation(request):
+            for item in items:
                 yield results._csv_line([item.project.cycle.slug, item.project.number, item.project.title,
                                          item.department.name_uk, item.progress, item.spent, item.project.cost,
                                          item.completed_at.isoformat() if item.completed_at else ""], ",")
