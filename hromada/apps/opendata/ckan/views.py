@@ -23,7 +23,6 @@ from hromada.core.inputs import INT_MAX, answers_bad_input, has_nul, loads_bound
 CKAN_VERSION = "2.10.4"
 ROWS_DEFAULT, ROWS_MAX = 10, 1000
 LIST_LIMIT_MAX = 1000
-INTEGER_MAX = INT_MAX
 
 
 class ActionError(Exception):
@@ -69,13 +68,13 @@ class Call:
         if raw is None or raw == "":
             return default
         try:
-            value = int(raw) if len(str(raw)) <= 20 else INTEGER_MAX + 1
+            value = int(raw) if len(str(raw)) <= 20 else INT_MAX + 1
         except (TypeError, ValueError) as exc:
             raise invalid(**{key: ["Invalid integer"]}) from exc
         if value < 0:
             raise invalid(**{key: ["Must be a natural number"]})
-        if value > INTEGER_MAX:  # databases refuse an OFFSET beyond their integers (SQLite: 64 bits)
-            raise invalid(**{key: [f"Must be at most {INTEGER_MAX}"]})
+        if value > INT_MAX:  # databases refuse an OFFSET beyond their integers (SQLite: 64 bits)
+            raise invalid(**{key: [f"Must be at most {INT_MAX}"]})
         return min(value, maximum) if maximum is not None else value
 
     def text(self, key: str) -> str:
@@ -202,7 +201,7 @@ def current_package_list_with_resources(call: Call) -> Any:
     offset = call.integer("offset", 0)
     page = call.integer("page", 0)
     if page:
-        offset = min((page - 1) * limit, INTEGER_MAX)
+        offset = min((page - 1) * limit, INT_MAX)
     return store.packages(published().order_by("-metadata_modified", "id")[offset:offset + limit])
 
 
