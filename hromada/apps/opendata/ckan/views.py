@@ -335,7 +335,7 @@ def _save_package(call: Call, dataset: Dataset | None) -> Any:
     wrong = [key for key in CKAN_TO_FIELDS if isinstance(call.params.get(key), dict | list)]
     if wrong:
         raise invalid(**{key: ["Must be a string"] for key in wrong})
-    fields = {model_field: "" if call.params[key] is None else str(call.params[key])
+    fields: dict[str, Any] = {model_field: "" if call.params[key] is None else str(call.params[key])
               for key, model_field in CKAN_TO_FIELDS.items() if key in call.params}
     for key in ("temporal_start", "temporal_end"):  # an empty date is no date
         if fields.get(key) == "":
