@@ -45,6 +45,7 @@ from hromada.apps.appeals.views import COUNT_CAP, PAGE_SIZE, _add_error, _page
 from hromada.apps.communities.models import Department
 from hromada.core import private_files
 from hromada.core.api.errors import DomainError
+from hromada.core.inputs import bounded_int
 from hromada.core.streaming import ScopedStreamingResponse
 
 EXPORT_COLUMNS = ["number", "registered_at", "type", "channel", "status", "category", "department", "district",
@@ -126,8 +127,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _drill(request: HttpRequest):
     def number(name: str) -> int | None:
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
+        return bounded_int(request.GET.get(name, ""))
     return selectors.drilldown(request.GET.get("kind", "open"), department=number("department"),
                                category=number("category"))
 

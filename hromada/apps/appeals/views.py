@@ -32,6 +32,7 @@ from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import District
 from hromada.core import private_files
 from hromada.core.api.errors import DomainError
+from hromada.core.inputs import bounded_int
 
 PAGE_SIZE = 25
 
@@ -77,10 +78,7 @@ PUBLIC_STATUSES = [("open", gettext_lazy("Open")), (AppealStatus.ANSWERED, Appea
 
 def _public_filters(request: HttpRequest) -> dict[str, Any]:
     """The category and status filters shared by the problem map, its data and its text list."""
-    try:
-        category = int(request.GET.get("category", "") or 0) or None
-    except ValueError:
-        category = None
+    category = bounded_int(request.GET.get("category", ""), minimum=1)
     status = request.GET.get("status", "")
     if status not in dict(PUBLIC_STATUSES):
         status = ""

@@ -33,6 +33,7 @@ from hromada.apps.budgeting.models import (
 )
 from hromada.core.api.errors import DomainError
 from hromada.core.errors import error_page
+from hromada.core.inputs import bounded_int
 from hromada.core.streaming import ScopedStreamingResponse
 
 PAGE_SIZE = 30
@@ -49,10 +50,10 @@ def index(request: HttpRequest) -> HttpResponse:
 def cycle_detail(request: HttpRequest, cycle: str) -> HttpResponse:
     current = load_cycle(request, cycle=cycle)
     projects = selectors.public_projects(current)
-    category_id = request.GET.get("category") or ""
+    category_id = bounded_int(request.GET.get("category"))
     status = request.GET.get("status") or ""
-    if category_id.isdigit():
-        projects = projects.filter(category_id=int(category_id))
+    if category_id is not None:
+        projects = projects.filter(category_id=category_id)
     if status in ProjectStatus.values:
         projects = projects.filter(status=status)
     query = (request.GET.get("q") or "").strip()

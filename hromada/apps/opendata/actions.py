@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -35,6 +37,8 @@ from hromada.core import tenancy
 from hromada.core.audit.services import audit_record
 from hromada.core.keys import new_key
 from hromada.core.text import strip_controls
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
@@ -196,7 +200,15 @@ def platform_datasets_refresh(*, community: Any, only_due: bool = False) -> list
         if only_due:
             qs = qs.filter(next_update_at__lte=timezone.now())
         keys = [d.platform_key for d in qs if registry.get(d.platform_key) is not None]
-    return [platform_dataset_refresh(community=community, key=key) for key in keys]
+    refreshed = []
+    for key in keys:
+        # One data set that cannot be written (bad data in its source) must not hold back the others;
+        # it keeps its previous file and stays due, so the next run tries it again.
+        try:
+            refreshed.append(platform_dataset_refresh(community=community, key=key))
+        except Exception:
+            logger.exception("open data: refreshing %s of %s failed", key, community.slug)
+    return refreshed
 
 
 # ---------------------------------------------------------------- CKAN API tokens
@@ -225,6 +237,9 @@ def api_token_rotate(*, community: Any, by: Any) -> str:
 
 # ---------------------------------------------------------------- staff writes (office and CKAN API)
 
+# C0 controls other than tab and line breaks: no real title or description holds one, and XML cannot.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
 PASSPORT_FIELDS = (
     "name", "identifier", "title_uk", "title_en", "description_uk", "description_en", "responsible_person",
     "responsible_email", "legal_basis", "purpose", "frequency", "license_id", "language", "spatial",
@@ -237,6 +252,10 @@ def dataset_save(*, community: Any, by: Any, fields: dict[str, Any], publisher: 
                  themes: Sequence[Theme] | None = None) -> Dataset:
     """Create or update a data set's passport. Raises ValidationError (by field) and changes nothing then."""
     creating = dataset is None
+    controls = {key: [_("Remove the control characters (such as NUL) from this text.")]
+                for key, value in fields.items() if isinstance(value, str) and CONTROL_CHARACTERS.search(value)}
+    if controls:
+        raise ValidationError(controls)
     with tenancy.scope(community), transaction.atomic():
         if dataset is None:
             dataset = Dataset(community=community)
@@ -293,6 +312,10 @@ def resource_upload(*, dataset: Dataset, by: Any, fmt: str, raw: bytes | None = 
         except files.UploadError as exc:
             raise ValidationError({"upload": [_("The file's encoding could not be read: use UTF-8 or Windows-1251.")
                                               ]}) from exc
+    try:
+        files.check_content(fmt, raw)
+    except files.UploadError as exc:
+        raise ValidationError({"upload": [str(exc)]}) from exc
     community = dataset.community
     with tenancy.scope(community), transaction.atomic():
         creating = resource is None

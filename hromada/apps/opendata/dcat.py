@@ -4,6 +4,7 @@ the all-in-one SHACL file of DCAT-AP 3.0.1 as well as the mandatory shapes."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,16 @@ FILE_TYPES = {Format.CSV: "CSV", Format.JSON: "JSON", Format.XLSX: "XLSX", Forma
 LANGUAGES = {"uk": "UKR", "en": "ENG"}
 FORMATS = {"ttl": ("turtle", "text/turtle"), "rdf": ("xml", "application/rdf+xml"),
            "jsonld": ("json-ld", "application/ld+json")}
+
+
+# Characters XML 1.0 cannot carry (C0 controls but tab and line breaks, lone surrogates, U+FFFE/FFFF).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text(value: Any, lang: str | None = None) -> Literal:
+    """A text literal without the characters XML cannot carry, so one bad title cannot break the
+    RDF/XML catalogue."""
+    return Literal(NOT_XML.sub("", str(value)), lang=lang)
 
 
 def _time(value: dt.datetime) -> Literal:
@@ -55,11 +66,11 @@ class _Builder:
             self.g.add((ref, RDF.type, FOAF.Agent))
             self.g.add((ref, RDF.type, FOAF.Organization))
             self.typed.add(ref)
-            self.g.add((ref, FOAF.name, Literal(publisher.title_uk, lang="uk")))
+            self.g.add((ref, FOAF.name, _text(publisher.title_uk, lang="uk")))
             if publisher.title_en:
-                self.g.add((ref, FOAF.name, Literal(publisher.title_en, lang="en")))
+                self.g.add((ref, FOAF.name, _text(publisher.title_en, lang="en")))
             if publisher.edrpou:
-                self.g.add((ref, DCTERMS.identifier, Literal(publisher.edrpou)))
+                self.g.add((ref, DCTERMS.identifier, _text(publisher.edrpou)))
             kind = self.node("http://purl.org/adms/publishertype/LocalAuthority", SKOS.Concept,
                              prefLabel=Literal("Local Authority", lang="en"))
             self.g.add((ref, DCTERMS.type, kind))
@@ -82,13 +93,13 @@ class _Builder:
         page = self.urls.dataset(dataset.name)
         ref = URIRef(page.rstrip("/"))
         g.add((ref, RDF.type, DCAT.Dataset))
-        g.add((ref, DCTERMS.title, Literal(dataset.title_uk, lang="uk")))
+        g.add((ref, DCTERMS.title, _text(dataset.title_uk, lang="uk")))
         if dataset.title_en:
-            g.add((ref, DCTERMS.title, Literal(dataset.title_en, lang="en")))
-        g.add((ref, DCTERMS.description, Literal(dataset.description_uk, lang="uk")))
+            g.add((ref, DCTERMS.title, _text(dataset.title_en, lang="en")))
+        g.add((ref, DCTERMS.description, _text(dataset.description_uk, lang="uk")))
         if dataset.description_en:
-            g.add((ref, DCTERMS.description, Literal(dataset.description_en, lang="en")))
-        g.add((ref, DCTERMS.identifier, Literal(dataset.identifier)))
+            g.add((ref, DCTERMS.description, _text(dataset.description_en, lang="en")))
+        g.add((ref, DCTERMS.identifier, _text(dataset.identifier)))
         g.add((ref, DCTERMS.publisher, self.publisher(dataset.publisher)))
         g.add((ref, DCTERMS.issued, _time(dataset.created_at)))
         g.add((ref, DCTERMS.modified, _time(dataset.metadata_modified)))
@@ -98,17 +109,17 @@ class _Builder:
             if dataset.frequency in Frequency.values else "IRREG"
         g.add((ref, DCTERMS.accrualPeriodicity, self.node(f"{EU}frequency/{frequency}", DCTERMS.Frequency)))
         contact = self.node(f"{ref}#contact", VCARD.Kind)
-        g.add((contact, VCARD.fn, Literal(dataset.responsible_person)))
+        g.add((contact, VCARD.fn, _text(dataset.responsible_person)))
         g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{dataset.responsible_email}")))
         g.add((ref, DCAT.contactPoint, contact))
         tags, themes, resources = related(dataset)
         for tag in tags:
-            g.add((ref, DCAT.keyword, Literal(tag.name, lang="uk")))
+            g.add((ref, DCAT.keyword, _text(tag.name, lang="uk")))
         for theme in themes:
             g.add((ref, DCAT.theme, self.theme(theme.eu_theme)))
         if dataset.spatial:
             place = self.node(f"{ref}#spatial", DCTERMS.Location)
-            g.add((place, SKOS.prefLabel, Literal(dataset.spatial, lang="uk")))
+            g.add((place, SKOS.prefLabel, _text(dataset.spatial, lang="uk")))
             g.add((ref, DCTERMS.spatial, place))
         if dataset.temporal_start or dataset.temporal_end:
             period = self.node(f"{ref}#temporal", DCTERMS.PeriodOfTime)
@@ -123,7 +134,7 @@ class _Builder:
             url = self.urls.download(dataset.name, resource)
             dist = self.node(f"{page}resource/{resource.pk}", DCAT.Distribution)
             g.add((ref, DCAT.distribution, dist))
-            g.add((dist, DCTERMS.title, Literal(resource.name_uk, lang="uk")))
+            g.add((dist, DCTERMS.title, _text(resource.name_uk, lang="uk")))
             download = self.node(url, FOAF.Document)
             g.add((dist, DCAT.accessURL, download))
             g.add((dist, DCAT.downloadURL, download))
@@ -154,8 +165,8 @@ def catalogue_graph(community: Any, urls: Urls) -> Graph:
     g = b.g
     catalog = URIRef(f"{urls.portal}catalog")
     g.add((catalog, RDF.type, DCAT.Catalog))
-    g.add((catalog, DCTERMS.title, Literal(f"Відкриті дані: {community.name_uk}", lang="uk")))
-    g.add((catalog, DCTERMS.title, Literal(f"Open data: {community.name_en or community.name_uk}", lang="en")))
+    g.add((catalog, DCTERMS.title, _text(f"Відкриті дані: {community.name_uk}", lang="uk")))
+    g.add((catalog, DCTERMS.title, _text(f"Open data: {community.name_en or community.name_uk}", lang="en")))
     g.add((catalog, DCTERMS.description, Literal(
         f"Набори відкритих даних, які оприлюднює {community.name_uk}.", lang="uk")))
     g.add((catalog, DCTERMS.publisher, b.publisher(council_publisher(community))))

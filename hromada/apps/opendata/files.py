@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -104,8 +105,16 @@ def write_xlsx(rows: Iterable[Sequence[Any]], header: Sequence[str], out: IO[byt
     sheet = workbook.create_sheet("data")
     sheet.append(list(header))
     for row in rows:
-        sheet.append([v if isinstance(v, int | float) and not isinstance(v, bool) else cell(v) for v in row])
+        sheet.append([v if isinstance(v, int | float) and not isinstance(v, bool) else _xlsx_text(cell(v))
+                      for v in row])
     workbook.save(out)
+
+
+def _xlsx_text(value: Any) -> Any:
+    """A cell's text without the control characters a workbook cannot hold (openpyxl refuses them)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 @dataclass
@@ -194,6 +203,44 @@ def decode_text_upload(raw: bytes) -> str:
     if _looks_like_mojibake(text):
         raise UploadError("The file's text is garbled (UTF-8 read as another encoding). Export it again as UTF-8.")
     return text
+
+
+GEOJSON_TYPES = {"FeatureCollection", "Feature", "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
+                 "MultiPolygon", "GeometryCollection"}
+XLSX_PARTS = {"[Content_Types].xml", "xl/workbook.xml"}
+
+
+def check_content(fmt: str, raw: bytes) -> None:
+    """Raise UploadError unless `raw` is what its declared format says: CSV is plain text that is not
+    markup, JSON and GeoJSON parse (GeoJSON as a GeoJSON object), XLSX is a workbook package.
+    A file sent under another format's name (an SVG or a web page as CSV) is refused."""
+    from django.utils.translation import gettext as _
+
+    if fmt == Format.XLSX:
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as package:
+                names = set(package.namelist())
+        except zipfile.BadZipFile:
+            names = set()
+        if not XLSX_PARTS <= names:
+            raise UploadError(_("The file is not an XLSX workbook."))
+        return
+    text = decode_text_upload(raw)
+    if "\x00" in text:
+        raise UploadError(_("The file contains NUL characters: it is not a text file."))
+    start = text.lstrip("\ufeff \t\r\n")[:1]
+    if fmt == Format.CSV:
+        if start == "<":
+            raise UploadError(_("The file is markup (HTML, XML or SVG), not CSV."))
+        return
+    try:
+        from hromada.core.inputs import loads_bounded
+
+        data = loads_bounded(text)
+    except ValueError as exc:
+        raise UploadError(_("The file is not valid JSON.")) from exc
+    if fmt == Format.GEOJSON and not (isinstance(data, dict) and data.get("type") in GEOJSON_TYPES):
+        raise UploadError(_("The file is JSON but not GeoJSON (no GeoJSON \"type\")."))
 
 
 _MOJIBAKE_MARKS = ("Ð°", "Ð¾", "Ñ\x96", "Ñ\x8f", "Р°", "Рѕ", "С–", "Рё", "Рµ")

@@ -25,6 +25,7 @@ from hromada.apps.petitions.models import (
     active_signatures,
 )
 from hromada.core.calendar import KYIV
+from hromada.core.inputs import INT_MAX
 from hromada.core.memo import MISSING, TimedMemory
 
 S = PetitionStatus
@@ -79,6 +80,8 @@ def forget_signing_snapshots() -> None:
 
 def petition_for_signing(pk: int, community) -> Petition | None:
     """The few columns signing needs (the hot path of a surge), or None; a private copy each call."""
+    if not 0 < pk <= INT_MAX:  # the raw query binds pk as is; SQLite refuses integers beyond 64 bits
+        return None
     remembered = _SIGNABLE.get(community.pk, pk)
     if remembered is not MISSING:
         petition = _clone(remembered)

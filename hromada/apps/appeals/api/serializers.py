@@ -48,8 +48,8 @@ class EventOutput(serializers.ModelSerializer):
 
 
 class AppealOutput(serializers.ModelSerializer):
-    category: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    department: Any = serializers.PrimaryKeyRelatedField(read_only=True)
+    category: Any = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    department: Any = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Appeal

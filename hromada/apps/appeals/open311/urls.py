@@ -14,4 +14,5 @@ urlpatterns = [
     re_path(r"^v2/requests/(?P<request_id>[-\w]+)" + FMT, views.request_detail, name="open311-request"),
     re_path(r"^v2/tokens/(?P<token>[-\w]+)" + FMT, views.token, name="open311-token"),
     path("v2/", views.discovery, {"fmt": "json"}, name="open311-root"),
+    re_path(r"^(?P<path>.*)$", views.unknown, name="open311-unknown"),
 ]

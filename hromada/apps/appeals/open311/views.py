@@ -12,16 +12,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET  # noqa: S405 - we only write XML here, never parse it
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from hromada.apps.accounts.actions import normalise_phone
 from hromada.apps.appeals import actions, limits, selectors
 from hromada.apps.appeals.models import OPEN_STATUSES, Appeal, AppealStatus, Category, Channel, Open311Client
 from hromada.core import memo
 from hromada.core.api.errors import DomainError
+from hromada.core.inputs import answers_bad_input, nul_field, nul_message
 
 DESCRIPTION_MAX = 4000
 PLACE_DECIMALS = 4  # about ten metres: where the problem is, not which house reported it
@@ -84,6 +87,15 @@ def _error(fmt: str, status: int, description: str) -> HttpResponse:
     return render([{"code": status, "description": description}], fmt, "errors", status)
 
 
+def _format_of(request: HttpRequest) -> str:
+    """The answer's format for a request the URLs could not parse: XML if the path asks for it."""
+    return "xml" if request.path_info.endswith(".xml") else "json"
+
+
+def _bad_input(request: HttpRequest, field: str, message: str) -> HttpResponse:
+    return _error(_format_of(request), 400, message)
+
+
 def endpoint(view):
     def wrapper(request: HttpRequest, *args: Any, fmt: str = "json", **kwargs: Any) -> HttpResponse:
         jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
@@ -95,7 +107,14 @@ def endpoint(view):
             return _error(fmt, error.status, error.description)
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
-    return csrf_exempt(wrapper)
+    return csrf_exempt(answers_bad_input(_bad_input)(wrapper))
+
+
+@csrf_exempt
+@answers_bad_input(_bad_input)
+def unknown(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other path under open311/: GeoReport's error list, in XML if the path ends in .xml."""
+    return _error(_format_of(request), 404, f"{request.path_info} is not a GeoReport v2 endpoint")
 
 
 def _public_categories(request: HttpRequest) -> list[Category]:
@@ -177,7 +196,18 @@ def _date_param(request: HttpRequest, name: str) -> datetime | None:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise Open311Error(400, f"{name} must be a W3C date-time with a time zone, e.g. 2026-01-01T00:00:00Z")
-    return parsed
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise Open311Error(400, f"{name} is out of range") from None
+
+
+def _shifted(moment: datetime, days: int) -> datetime:
+    """`moment` moved by `days`, stopping at the first and last instants a datetime can hold."""
+    try:
+        return moment + timedelta(days=days)
+    except OverflowError:
+        return datetime.max.replace(tzinfo=UTC) if days > 0 else datetime.min.replace(tzinfo=UTC)
 
 
 def _list(request: HttpRequest, name: str) -> list[str]:
@@ -201,9 +231,9 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         if start and end and start > end:
             raise Open311Error(400, "start_date is after end_date")
         if end is None:
-            end = (start + timedelta(days=DEFAULT_SPAN_DAYS)) if start else timezone.now()
+            end = _shifted(start, DEFAULT_SPAN_DAYS) if start else timezone.now()
         if start is None:
-            start = end - timedelta(days=DEFAULT_SPAN_DAYS)
+            start = _shifted(end, -DEFAULT_SPAN_DAYS)
         rows = qs.filter(registered_at__gte=start, registered_at__lte=end)
         codes = _list(request, "service_code")
         if codes:
@@ -258,6 +288,9 @@ def _client(request: HttpRequest, api_key: str) -> Open311Client | None:
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     post = request.POST
+    field = nul_field(post.lists())  # multipart fields: the middleware checks only url-encoded forms
+    if field is not None:
+        raise Open311Error(400, nul_message(field))
     client = _client(request, post.get("api_key", ""))
     if client is None:
         raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
@@ -282,10 +315,16 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if landmark:
         text += f"\n\nLANDMARK: {landmark[:300]}"
     name = " ".join(p for p in (post.get("first_name", "").strip(), post.get("last_name", "").strip()) if p)
+    phone = post.get("phone", "").strip()
+    if phone:
+        try:
+            phone = normalise_phone(phone)
+        except ValidationError as error:
+            raise Open311Error(400, f"phone: {' '.join(error.messages)}") from None
     try:
         appeal = actions.appeal_register(
             community=request.community, text=text, channel=Channel.OPEN311, category=category,  # type: ignore[attr-defined]
-            author=actions.Author(name=name, email=post.get("email", "").strip(), phone=post.get("phone", "")),
+            author=actions.Author(name=name, email=post.get("email", "").strip(), phone=phone),
             latitude=lat or None, longitude=lon or None, location_text=address[:300], open311_client=client,
             description_public=post.get("attribute[PUBLIC_DESCRIPTION]", "").strip().lower() in PUBLIC_DESCRIPTION_YES)
     except DomainError as error:

@@ -34,6 +34,7 @@ from hromada.apps.budgeting.models import (
     Review,
 )
 from hromada.core.api.errors import DomainError
+from hromada.core.inputs import bounded_int
 from hromada.core.streaming import ScopedStreamingResponse
 
 ERRORS = {
@@ -104,8 +105,9 @@ def _public_projects(request: Request) -> QuerySet[Project]:
                 .select_related("cycle", "author").order_by("cycle_id", "number"))
     if request.query_params.get("cycle"):
         projects = projects.filter(cycle__slug=request.query_params["cycle"])
-    if (request.query_params.get("category") or "").isdigit():
-        projects = projects.filter(category_id=int(request.query_params["category"]))
+    category = bounded_int(request.query_params.get("category"))
+    if category is not None:
+        projects = projects.filter(category_id=category)
     if request.query_params.get("status"):
         projects = projects.filter(status=request.query_params["status"])
     return projects
@@ -262,10 +264,12 @@ class ImplementationCsv(APIView):
     permission_classes: list = []
 
     def get(self, request: Request) -> ScopedStreamingResponse:
+        items = _implementation(request)  # an unknown cycle is a 404 now, not an error half-way through the stream
+
         def rows() -> Any:
             yield results._csv_line(["cycle", "project_number", "title", "department", "progress", "spent", "cost",
                                      "completed_at"], ",")
-            for item in _implementation(request):
+            for item in items:
                 yield results._csv_line([item.project.cycle.slug, item.project.number, item.project.title,
                                          item.department.name_uk, item.progress, item.spent, item.project.cost,
                                          item.completed_at.isoformat() if item.completed_at else ""], ",")

@@ -13,7 +13,7 @@ class CommunityOutput(serializers.Serializer):
     name_en = serializers.CharField()
     kind = serializers.CharField()
     edrpou = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="E-mail address; empty when the community has none.")
     phone = serializers.CharField()
     address = serializers.CharField()
     website = serializers.CharField()
@@ -50,6 +50,8 @@ class DistrictList(generics.ListAPIView):
 
 
 class DepartmentOutput(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="E-mail address; empty when the department has none.")
+
     class Meta:
         model = Department
         fields = ["id", "name_uk", "name_en", "code", "email", "phone"]

@@ -42,11 +42,16 @@ class Clause:
     value: str
 
 
+MAX_TERMS = 100  # more words or clauses than any real search; each is a condition in the SQL statement
+
+
 def parse_query(text: str) -> list[Clause]:
     clauses: list[Clause] = []
     pos = 0
     text = text.strip()
     while pos < len(text):
+        if len(clauses) >= MAX_TERMS:
+            raise SearchQueryError(f"more than {MAX_TERMS} clauses")
         match = TOKEN_RE.match(text, pos)
         if match is None or match.end() == pos:
             raise SearchQueryError(f"cannot parse the filter at: {text[pos:pos + 40]!r}")
@@ -142,7 +147,10 @@ def clause_q(clause: Clause) -> Q | None:
         return None if values[0] in ("public", "active") else Q(pk__in=[])
     elif field in ("text", "title", "notes"):
         q = Q()
-        for word in " ".join(values).lower().split():
+        words = " ".join(values).lower().split()
+        if len(words) > MAX_TERMS:
+            raise SearchQueryError(f"more than {MAX_TERMS} words")
+        for word in words:
             q &= Q(search_text__contains=word)
     else:
         raise SearchQueryError(f"unknown field {field!r}")
@@ -173,9 +181,10 @@ def apply_q(qs: QuerySet[Dataset], q: str) -> QuerySet[Dataset]:
             return apply_filters(qs, parse_query(q))
         except SearchQueryError:
             pass
-    for word in q.lower().replace('"', " ").split():
-        if word in ("and", "or"):
-            continue
+    words = [word for word in q.lower().replace('"', " ").split() if word not in ("and", "or")]
+    if len(words) > MAX_TERMS:
+        raise SearchQueryError(f"more than {MAX_TERMS} words")
+    for word in words:
         qs = qs.filter(search_text__contains=word)
     return qs
 

@@ -7,7 +7,6 @@ Answers in CKAN's envelope ``{"help", "success", "result"}``; errors carry CKAN'
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from hromada.apps.opendata import actions, selectors
 from hromada.apps.opendata.ckan import search, serialize, store
 from hromada.apps.opendata.models import Dataset, Publisher, Resource, Tag, Theme
+from hromada.core.inputs import INT_MAX, answers_bad_input, has_nul, loads_bounded, nul_message
 from hromada.core.text import strip_controls
 
 CKAN_VERSION = "2.10.4"
@@ -69,12 +69,21 @@ class Call:
         if raw is None or raw == "":
             return default
         try:
-            value = int(raw)
+            value = int(raw) if len(str(raw)) <= 20 else INT_MAX + 1
         except (TypeError, ValueError) as exc:
             raise invalid(**{key: ["Invalid integer"]}) from exc
         if value < 0:
             raise invalid(**{key: ["Must be a natural number"]})
+        if value > INT_MAX:  # databases refuse an OFFSET beyond their integers (SQLite: 64 bits)
+            raise invalid(**{key: [f"Must be at most {INT_MAX}"]})
         return min(value, maximum) if maximum is not None else value
+
+    def text(self, key: str) -> str:
+        """A parameter that must be a string (or a number): a list or an object is refused."""
+        value = self.get(key, "")
+        if isinstance(value, dict | list):
+            raise invalid(**{key: ["Must be a string"]})
+        return str(value)
 
     def boolean(self, key: str, default: bool = False) -> bool:
         raw = self.params.get(key)
@@ -141,7 +150,7 @@ def _facet_fields(call: Call) -> list[str]:
     if isinstance(raw, list):
         return [str(x) for x in raw]
     try:
-        value = json.loads(raw)
+        value = loads_bounded(raw)
     except (TypeError, ValueError) as exc:
         raise invalid(**{"facet.field": ["Not a JSON list"]}) from exc
     if isinstance(value, str):
@@ -154,16 +163,17 @@ def _facet_fields(call: Call) -> list[str]:
 def package_search(call: Call) -> Any:
     rows = call.integer("rows", ROWS_DEFAULT, maximum=ROWS_MAX)
     start = call.integer("start", 0)
-    fq = call.get("fq", "")
     fq_list = call.get("fq_list", [])
     if isinstance(fq_list, str):
         fq_list = [fq_list]
     facet_limit = call.integer("facet.limit", 50) if str(call.get("facet.limit", "")) != "-1" else -1
     facet_mincount = call.integer("facet.mincount", 1)
     facet_fields = _facet_fields(call) if call.boolean("facet", True) else []
+    if not isinstance(fq_list, list):
+        raise invalid(fq_list=["Must be a list of strings"])
     try:
-        qs = search.apply_q(published(), str(call.get("q", "")))
-        for text in [str(fq), *[str(x) for x in fq_list]]:
+        qs = search.apply_q(published(), call.text("q"))
+        for text in [call.text("fq"), *[str(x) for x in fq_list]]:
             qs = search.apply_filters(qs, search.parse_query(text))
         order = search.parse_sort(str(call.get("sort", "")))
     except search.SearchQueryError as exc:
@@ -186,7 +196,7 @@ def current_package_list_with_resources(call: Call) -> Any:
     offset = call.integer("offset", 0)
     page = call.integer("page", 0)
     if page:
-        offset = (page - 1) * limit
+        offset = min((page - 1) * limit, INT_MAX)
     return store.packages(published().order_by("-metadata_modified", "id")[offset:offset + limit])
 
 
@@ -317,8 +327,14 @@ def _save_package(call: Call, dataset: Dataset | None) -> Any:
             raise invalid(id=["This data set is produced by the platform and cannot be edited through the API"])
     if not allowed:
         raise denied("your API token has no right to publish data sets of this publisher in this community")
-    fields = {model_field: strip_controls(call.params[key]) if isinstance(call.params[key], str) else call.params[key]
-              for key, model_field in CKAN_TO_FIELDS.items() if key in call.params}
+    wrong = [key for key in CKAN_TO_FIELDS if isinstance(call.params.get(key), dict | list)]
+    if wrong:
+        raise invalid(**{key: ["Must be a string"] for key in wrong})
+    fields: dict[str, Any] = {model_field: "" if call.params[key] is None else strip_controls(str(call.params[key]))
+                              for key, model_field in CKAN_TO_FIELDS.items() if key in call.params}
+    for key in ("temporal_start", "temporal_end"):  # an empty date is no date
+        if fields.get(key) == "":
+            fields[key] = None
     if "private" in call.params:
         fields["is_published"] = not call.boolean("private")
     tags = None
@@ -329,8 +345,10 @@ def _save_package(call: Call, dataset: Dataset | None) -> Any:
         tags = [strip_controls(t.get("name", "") if isinstance(t, dict) else t, single_line=True) for t in raw_tags]
     themes = None
     if "groups" in call.params:
-        names = [str(g.get("name") or g.get("id") or "") if isinstance(g, dict) else str(g)
-                 for g in (call.params["groups"] or [])]
+        raw_groups = call.params["groups"] or []
+        if not isinstance(raw_groups, list) or any(isinstance(g, list) for g in raw_groups):
+            raise invalid(groups=["Must be a list of {\"name\": ...}"])
+        names = [str(g.get("name") or g.get("id") or "") if isinstance(g, dict) else str(g) for g in raw_groups]
         themes = list(Theme.objects.filter(name__in=names))
         if len(themes) != len(set(names)):
             raise invalid(groups=["Group does not exist"])
@@ -405,22 +423,28 @@ def _params(request: HttpRequest) -> dict[str, Any]:
         params[key] = values if len(values) > 1 else values[0]
     if request.method == "POST":
         content_type = request.content_type or ""
-        if content_type.startswith("application/json") or (request.body and not content_type.startswith(
-                ("multipart/", "application/x-www-form-urlencoded"))):
-            body = request.body.decode("utf-8") if request.body else ""
-            if body.strip():
-                data = json.loads(body)
-                if not isinstance(data, dict):
-                    raise ValueError("the body must be a JSON object")
-                params.update(data)
-        else:
+        # A form (and an upload's multipart body) is never read whole here: Django parses it, files on disk.
+        if content_type.startswith(("multipart/", "application/x-www-form-urlencoded")):
             for key in request.POST:
                 values = request.POST.getlist(key)
                 params[key] = values if len(values) > 1 else values[0]
             for key in ("tags", "groups", "resources", "extras"):
                 if isinstance(params.get(key), str) and params[key].startswith("["):
-                    params[key] = json.loads(params[key])
+                    params[key] = loads_bounded(params[key])
+        else:
+            body = request.body.decode("utf-8") if request.body else ""
+            if body.strip():
+                data = loads_bounded(body)
+                if not isinstance(data, dict):
+                    raise ValueError("the body must be a JSON object")
+                params.update(data)
     return params
+
+
+def _bad_request(request: HttpRequest, field: str, message: str) -> HttpResponse:
+    name = request.resolver_match.kwargs.get("action_name", "") if request.resolver_match else ""
+    return _response(request, name, 400, {"success": False, "error": {
+        "__type": "Bad Request", "message": f"Bad request - {message}", "field": field}})
 
 
 def _response(request: HttpRequest, name: str, status: int, payload: dict[str, Any]) -> HttpResponse:
@@ -434,6 +458,7 @@ def _response(request: HttpRequest, name: str, status: int, payload: dict[str, A
 
 
 @csrf_exempt
+@answers_bad_input(_bad_request)
 def action(request: HttpRequest, action_name: str) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         return _response(request, action_name, 400, {"success": False, "error": {
@@ -454,6 +479,9 @@ def action(request: HttpRequest, action_name: str) -> HttpResponse:
     except (ValueError, UnicodeDecodeError) as exc:
         return _response(request, action_name, 400, {"success": False, "error": {
             "__type": "Bad Request", "message": f"Bad request - JSON Error: {exc}"}})
+    field = next((key.replace("\x00", "") for key, value in params.items() if has_nul(key) or has_nul(value)), None)
+    if field is not None:  # JSON and multipart bodies; the middleware has checked the query and url-encoded forms
+        return _bad_request(request, field, nul_message(field))
     if request.method == "GET" and action_name in WRITE_ACTIONS:
         return _response(request, action_name, 400, {"success": False, "error": {
             "__type": "Bad Request", "message": "Bad request - write actions need POST"}})

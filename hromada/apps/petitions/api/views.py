@@ -26,6 +26,7 @@ from hromada.apps.petitions.api.serializers import (
 )
 from hromada.apps.petitions.models import Petition, PetitionPolicy
 from hromada.core.api.errors import DomainError
+from hromada.core.inputs import bounded_int
 from hromada.core.streaming import ScopedStreamingResponse
 
 SIGN_ERRORS = {
@@ -65,10 +66,7 @@ class PetitionList(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        try:
-            category = int(params["category"]) if params.get("category") else None
-        except ValueError:
-            category = None
+        category = bounded_int(params.get("category"), minimum=1)
         return selectors.filter_petitions(
             selectors.public_petitions(), q=params.get("q", "").strip()[:200], status=params.get("status", ""),
             category=category, period=params.get("period", ""), sort=params.get("sort", "newest"))
