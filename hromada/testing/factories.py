@@ -52,3 +52,13 @@ def make_staff(community: Community, role: str, department: Department | None = 
     with tenancy.scope(community):
         StaffRole.objects.create(community=community, user=user, role=role, department=department)
     return user
+
+
+def make_ckan_key(user: User) -> str:
+    """A CKAN API key for `user`, stored as the office issues it (only its hash); returns the key."""
+    from hromada.apps.opendata.models import ApiToken
+    from hromada.core.keys import new_key
+
+    key, digest, prefix = new_key()
+    ApiToken.objects.create(user=user, key_hash=digest, key_prefix=prefix)
+    return key

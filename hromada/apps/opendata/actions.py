@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -237,9 +236,6 @@ def api_token_rotate(*, community: Any, by: Any) -> str:
 
 # ---------------------------------------------------------------- staff writes (office and CKAN API)
 
-# C0 controls other than tab and line breaks: no real title or description holds one, and XML cannot.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
 PASSPORT_FIELDS = (
     "name", "identifier", "title_uk", "title_en", "description_uk", "description_en", "responsible_person",
     "responsible_email", "legal_basis", "purpose", "frequency", "license_id", "language", "spatial",
@@ -252,10 +248,6 @@ def dataset_save(*, community: Any, by: Any, fields: dict[str, Any], publisher: 
                  themes: Sequence[Theme] | None = None) -> Dataset:
     """Create or update a data set's passport. Raises ValidationError (by field) and changes nothing then."""
     creating = dataset is None
-    controls = {key: [_("Remove the control characters (such as NUL) from this text.")]
-                for key, value in fields.items() if isinstance(value, str) and CONTROL_CHARACTERS.search(value)}
-    if controls:
-        raise ValidationError(controls)
     with tenancy.scope(community), transaction.atomic():
         if dataset is None:
             dataset = Dataset(community=community)

@@ -8,10 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hromada.apps.opendata import actions
-from hromada.apps.opendata.models import ApiToken, Dataset, Publisher, ResourceVersion
+from hromada.apps.opendata.models import Dataset, Publisher, ResourceVersion
 from hromada.core import tenancy
 from hromada.core.audit.models import AuditRecord
-from hromada.core.keys import new_key
 from hromada.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -158,10 +157,7 @@ def test_other_communities_data_is_invisible(client, catalogue, other_community)
 
 
 def token_for(user):
-    # Stored the way the office issues it, also for people the office would refuse a token.
-    key, digest, prefix = new_key()
-    ApiToken.objects.create(user=user, key_hash=digest, key_prefix=prefix)
-    return key
+    return factories.make_ckan_key(user)
 
 
 def write(client, action, token=None, **params):

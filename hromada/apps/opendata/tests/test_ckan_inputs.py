@@ -8,17 +8,17 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 
 from hromada.apps.opendata.models import Dataset, ResourceVersion
 from hromada.core import tenancy
+from hromada.testing import factories
 
 pytestmark = pytest.mark.django_db
 API = "/c/kyiv/api/3/action/"
 
 
 def token_for(user):
-    return Token.objects.create(user=user).key
+    return factories.make_ckan_key(user)
 
 
 def write(client, action, token, **params):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from xml.etree import ElementTree as ET  # noqa: S405 - parsing our own catalogue in a test
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from rdflib import Graph
-from rest_framework.authtoken.models import Token
 
 from hromada.apps.opendata import actions, registry
 from hromada.apps.opendata.models import Dataset, Format, Frequency
@@ -63,16 +61,3 @@ def test_one_failing_platform_data_set_does_not_stop_the_others(community):
             assert Dataset.objects.get(platform_key="broken-module").last_updated_at is None
     finally:
         registry._registry.pop("broken-module")
-
-
-@pytest.mark.parametrize("field", ["title", "notes", "maintainer"])
-def test_a_control_character_in_a_written_passport_is_refused(client, community, staff, field):
-    token = Token.objects.create(user=staff("admin")).key
-    params = {"name": "bus-stops", "title": "Зупинки", "notes": "Усі зупинки", "identifier": "5.1",
-              "maintainer": "Петро", "maintainer_email": "p@rada.test", "legal_basis": "835",
-              "update_frequency": "yearly", field: "Текст\x0bз вертикальною табуляцією"}
-    response = client.post("/c/kyiv/api/3/action/package_create", json.dumps(params),
-                           content_type="application/json", HTTP_AUTHORIZATION=token)
-    assert response.status_code == 409 and field in response.json()["error"]
-    with tenancy.scope(community):
-        assert not Dataset.objects.exists()

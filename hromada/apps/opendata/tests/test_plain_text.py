@@ -8,7 +8,7 @@ from hromada.core import tenancy
 def test_ckan_package_create_stores_clean_text(client, community, staff):
     token = token_for(staff("admin"))
     response, body = write(client, "package_create", token, name="bus-stops", title="Зупинки\x01\u202e",
-                           notes="Усі\x1b зупинки\r\nміста\x7f", maintainer="Петро\x00",
+                           notes="Усі\x1b зупинки\r\nміста\x7f", maintainer="Петро\x1f",
                            identifier="5.1", maintainer_email="p@rada.test", legal_basis="835",
                            update_frequency="yearly",
                            tags=[{"name": "тран\x02спорт"}])
