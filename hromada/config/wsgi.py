@@ -4,6 +4,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hromada.config.settings")
 
-from hromada.core.edge import EdgeApplication  # noqa: E402  (settings first)
+from hromada.core.bodylimit import BodyLimitApplication  # noqa: E402  (settings first)
+from hromada.core.edge import EdgeApplication  # noqa: E402
 
-application = EdgeApplication(get_wsgi_application())
+# Outermost: a body sent in chunks is counted (and refused past its ceiling) before the edge or Django.
+application = BodyLimitApplication(EdgeApplication(get_wsgi_application()))

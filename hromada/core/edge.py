@@ -238,6 +238,17 @@ def _headers(body: bytes, response: EdgeResponse) -> list[tuple[str, str]]:
     return headers
 
 
+# The edge reads small bodies only: a larger one (or one refused by `bodylimit.BodyLimitApplication`)
+# goes to Django, whose body limit answers it before reading it.
+MAX_BODY = 64 * 1024
+
+
+def _small_body(environ: dict[str, Any]) -> bool:
+    from hromada.core.bodylimit import REFUSED, declared_length
+
+    return REFUSED not in environ and declared_length(environ) <= MAX_BODY
+
+
 class EdgeApplication:
     """Wraps Django's WSGI application; see the module's text."""
 
@@ -245,7 +256,7 @@ class EdgeApplication:
         self.django = django
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if _ROUTES and not environ.get("QUERY_STRING"):
+        if _ROUTES and not environ.get("QUERY_STRING") and _small_body(environ):
             answer = self._edge(environ, start_response)
             if answer is not None:
                 return answer

@@ -22,7 +22,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hromada.apps.appeals import actions, selectors, workflow
+from hromada.apps.appeals import actions, media, selectors, workflow
 from hromada.apps.appeals import receipt as receipt_document
 from hromada.apps.appeals.forms import MAP_MEDIA, AppealForm, RateForm, ReasonForm, map_options
 from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Channel
@@ -30,6 +30,7 @@ from hromada.apps.appeals.rows import PUBLIC_COLUMNS, public_rows
 from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import District
 from hromada.core.api.errors import DomainError
+from hromada.core.bodylimit import body_limit, files_limit
 
 PAGE_SIZE = 25
 
@@ -178,6 +179,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "appeals/statistics.html", {"stats": selectors.statistics()})
 
 
+@body_limit(files_limit(media.MAX_PHOTOS, media.MAX_PHOTO_BYTES))
 @login_required
 def appeal_create(request: HttpRequest) -> HttpResponse:
     community = request.community  # type: ignore[attr-defined]

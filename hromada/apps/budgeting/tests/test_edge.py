@@ -78,7 +78,7 @@ def test_ballot_errors_at_the_edge_are_the_apis_in_the_voters_language(at, commu
 
 
 @pytest.mark.parametrize(("case", "status", "code"), [
-    ("wrong token", 403, "permission_denied"),
+    ("wrong token", 403, "csrf_failed"),
     ("no session", 401, "not_authenticated"),
     ("voting closed", 403, "permission_denied"),
     ("not a resident", 403, "permission_denied"),

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from hromada.apps.opendata import actions
 from hromada.apps.opendata.ckan import search, serialize, store
 from hromada.apps.opendata.models import Dataset, Publisher, Resource, Tag, Theme
+from hromada.core.bodylimit import body_limit, files_limit
 
 CKAN_VERSION = "2.10.4"
 ROWS_DEFAULT, ROWS_MAX = 10, 1000
@@ -437,6 +438,14 @@ def _response(request: HttpRequest, name: str, status: int, payload: dict[str, A
     return HttpResponse(store.dumps(body, portal, raws), status=status, content_type="application/json")
 
 
+def _too_large(request: HttpRequest, action_name: str = "resource_create") -> HttpResponse:
+    limit = actions.max_upload_bytes()
+    return _response(request, action_name, 409, {"success": False, "error": {
+        "__type": "Validation Error", "upload": [f"The file is too large: at most {limit // (1024 * 1024)} MB."]}})
+
+
+# Every action takes at most one upload's body; a larger one is refused before it is read, in CKAN's error shape.
+@body_limit(lambda: files_limit(1, actions.max_upload_bytes()), refusal=_too_large)
 @csrf_exempt
 def action(request: HttpRequest, action_name: str) -> HttpResponse:
     if request.method not in ("GET", "POST"):
@@ -446,13 +455,6 @@ def action(request: HttpRequest, action_name: str) -> HttpResponse:
     if handler is None:
         return _response(request, action_name, 400, {"success": False, "error": {
             "__type": "Bad Request", "message": f"Bad request - Action name not known: {action_name}"}})
-    if action_name == "resource_create":
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        limit = actions.max_upload_bytes()
-        if length > limit + 1024 * 1024:  # refuse before reading a byte of the body
-            return _response(request, action_name, 409, {"success": False, "error": {
-                "__type": "Validation Error",
-                "upload": [f"The file is too large: at most {limit // (1024 * 1024)} MB."]}})
     try:
         params = _params(request)
     except (ValueError, UnicodeDecodeError) as exc:
