@@ -225,12 +225,18 @@ def database_lifecycle() -> Iterator[None]:
 def _headers(body: bytes, response: EdgeResponse) -> list[tuple[str, str]]:
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                ("X-Frame-Options", settings.X_FRAME_OPTIONS), ("Cross-Origin-Opener-Policy", "same-origin")]
-    if response.cache_control:
-        headers.append(("Cache-Control", response.cache_control))
+    # Answers that are not public are for the signed-in person who asked (as the API's, hromada/core/api/headers.py).
+    cache_control = response.cache_control or ("" if response.public else "private")
+    if cache_control:
+        headers.append(("Cache-Control", cache_control))
     if response.public:
         headers.append(("Access-Control-Allow-Origin", "*"))
+    vary = [] if response.public else ["Cookie", "Authorization"]
     if response.language:
-        headers += [("Content-Language", response.language), ("Vary", "Accept-Language, Cookie")]
+        headers.append(("Content-Language", response.language))
+        vary = ["Accept-Language", "Cookie", *vary[1:]]
+    if vary:
+        headers.append(("Vary", ", ".join(vary)))
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
         headers.append(("X-Content-Type-Options", "nosniff"))
     if settings.SECURE_REFERRER_POLICY:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 
 API_MARKERS = ("/api/", "/open311/")
 
@@ -23,7 +25,17 @@ class PrivateApiAnswersMiddleware:
         if not any(marker in request.path for marker in API_MARKERS):
             return response
         patch_vary_headers(response, ("Authorization",))
-        user = getattr(request, "user", None)  # DRF puts the token's account here too
-        if "HTTP_AUTHORIZATION" in request.META or (user is not None and user.is_authenticated):
+        if _signed_in(request):
             patch_cache_control(response, private=True)
         return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    if "HTTP_AUTHORIZATION" in request.META:
+        return True
+    user = request.__dict__.get("user")
+    if isinstance(user, SimpleLazyObject):
+        # Not a DRF view (DRF puts the account it authenticated here): a session cookie may sign the
+        # request in, and reading the session here would make every answer vary by Cookie.
+        return settings.SESSION_COOKIE_NAME in request.COOKIES
+    return user is not None and user.is_authenticated

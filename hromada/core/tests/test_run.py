@@ -78,7 +78,7 @@ def test_hromada_run_serves_and_delivers_the_confirmation_email_then_stops_both(
     hromada = [sys.executable, "-m", "hromada.cli"]
     subprocess.run([*hromada, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=tmp_path, timeout=300)
     log = (tmp_path / "run.log").open("w")
-    run = subprocess.Popen([*hromada, "run", f"127.0.0.1:{port}", "--noreload"], env=env, cwd=tmp_path,
+    run = subprocess.Popen([*hromada, "run", f"127.0.0.1:{port}"], env=env, cwd=tmp_path,
                            stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -106,12 +106,13 @@ def test_hromada_run_serves_and_delivers_the_confirmation_email_then_stops_both(
         assert "oksana@example.test" in (tmp_path / "run.log").read_text()
         children = _children(run.pid)
         assert len(children) == 2  # the server and the worker
+        children += [pid for child in children for pid in _children(child)]  # the server under its reloader
     finally:
-        run.send_signal(signal.SIGINT)
+        run.send_signal(signal.SIGINT)  # Ctrl+C
         run.wait(timeout=60)
         log.close()
     time.sleep(0.5)
-    assert not [pid for pid in children if _alive(pid)]
+    assert len(children) == 3 and not [pid for pid in children if _alive(pid)]
 
 
 def test_a_media_file_is_served_when_running_on_one_machine(client, settings, tmp_path):

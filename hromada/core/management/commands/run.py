@@ -49,10 +49,11 @@ class Command(BaseCommand):
         server_args = [*command, "runserver", address]
         if options["noreload"]:
             server_args.append("--noreload")
-        children = [
-            subprocess.Popen([*command, "worker"], env=environment),  # noqa: S603
-            subprocess.Popen(server_args, env=environment),  # noqa: S603
-        ]
+        # The server runs in its own process group: with its reloader it is two processes, and both
+        # must stop. The worker finishes its running job on SIGTERM.
+        worker = subprocess.Popen([*command, "worker"], env=environment)  # noqa: S603
+        server = subprocess.Popen(server_args, env=environment, start_new_session=True)  # noqa: S603
+        children = [worker, server]
         self.stdout.write(f"Links in messages: {environment['SITE_URL']}; background worker started.")
         stopping: list[int] = []
 
@@ -65,9 +66,12 @@ class Command(BaseCommand):
             while not stopping and all(child.poll() is None for child in children):
                 time.sleep(0.2)
         finally:
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGINT)  # the worker finishes its job; the server stops
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+            try:
+                os.killpg(server.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
             for child in children:
                 try:
                     child.wait(timeout=20)
