@@ -49,3 +49,18 @@ def _forget_process_memory():
     memo.clear_local()
     yield
     memo.clear_local()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_by_plain_name():
+    # A manifest left in var/static by `make run` must not decide which files the tests see:
+    # the tests read the apps' static files by their plain names (docs/decisions.md).
+    from django.test import override_settings
+
+    plain = override_settings(STORAGES={
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    })
+    plain.enable()
+    yield
+    plain.disable()

@@ -135,6 +135,9 @@ def test_the_favicon_is_linked_and_answers(client, db):
 
 
 def test_collected_static_files_are_compressed_and_served_compressed(settings, tmp_path):
+    from hromada.config.settings import STORAGES
+
+    settings.STORAGES = STORAGES  # the suite reads plain names (conftest); this is what make run collects with
     settings.STATIC_ROOT = tmp_path
     # Only the project's own and npm's files, so the test collects in seconds.
     settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
