@@ -51,6 +51,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from hromada.core import cache, tenancy
+from hromada.core.bodylimit import REFUSED, declared_length
 
 logger = logging.getLogger("django.request")
 
@@ -250,8 +251,6 @@ MAX_BODY = 64 * 1024
 
 
 def _small_body(environ: dict[str, Any]) -> bool:
-    from hromada.core.bodylimit import REFUSED, declared_length
-
     return REFUSED not in environ and declared_length(environ) <= MAX_BODY
 
 
