@@ -1,5 +1,5 @@
 # Two commands set everything up on a fresh machine with Python 3.11:
-#   make run    install, migrate SQLite, load the demo community, serve on 127.0.0.1:$(PORT)
+#   make run    install, migrate SQLite, load the demo community, serve on 127.0.0.1:$(PORT) with the worker
 #   make test   install with dev extras, lint, type-check, run the suite on SQLite, then PostgreSQL
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -37,11 +37,16 @@ system-deps:
 	  apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-ukr fonts-dejavu-core nginx; \
 	fi
 
+# Links in messages (receipts, QR codes, notices) point at the address served, unless SITE_URL is set.
+RUN_SITE_URL = $(or $(SITE_URL),http://127.0.0.1:$(PORT))
+
+# The server and the worker that delivers notifications, stopped together by Ctrl+C (`hromada run`).
 run: install
 	$(BIN)/hromada migrate --noinput -v 0
-	$(BIN)/hromada demo
+	$(BIN)/hromada collectstatic --noinput -v 0
+	SITE_URL=$(RUN_SITE_URL) $(BIN)/hromada demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/c/demo/  (Ctrl+C to stop)"
-	$(BIN)/hromada runserver 127.0.0.1:$(PORT)
+	SITE_URL=$(RUN_SITE_URL) $(BIN)/hromada run 127.0.0.1:$(PORT)
 
 test: install-dev lint test-sqlite test-postgres
 

@@ -65,3 +65,18 @@ def _forget_process_memory():
 def _private_media(settings, tmp_path_factory):
     # Private uploads (appeal photos, scans) go to a directory of the test run, never to var/private.
     settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_by_plain_name():
+    # A manifest left in var/static by `make run` must not decide which files the tests see:
+    # the tests read the apps' static files by their plain names (docs/decisions.md).
+    from django.test import override_settings
+
+    plain = override_settings(STORAGES={
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    })
+    plain.enable()
+    yield
+    plain.disable()

@@ -323,3 +323,66 @@ LOGGING = {
     "loggers": {"django.request": {"filters": ["forbidden_without_traceback"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
 }
+
+# ---------------------------------------------------------------- response headers and request bodies
+# Content-Security-Policy (django-csp): scripts, styles and fonts only from the site itself, so an
+# injected <script> or inline handler does not run; map tiles from the MAP_TILE_URL server.
+
+
+def _tile_origin(url: str) -> str:
+    """`https://{s}.tile.example.org/{z}/{x}/{y}.png` -> `https://*.tile.example.org`."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}" if host else ""
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *filter(None, [_tile_origin(MAP_TILE_URL)])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# django-permissions-policy: no page uses the camera, microphone or payments; the problem map may
+# ask for the visitor's location on the site itself.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "camera": [], "microphone": [], "geolocation": ["self"], "payment": [], "usb": [], "serial": [],
+    "bluetooth": [], "midi": [], "magnetometer": [], "gyroscope": [], "accelerometer": [],
+    "display-capture": [], "browsing-topics": [],
+}
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "django_permissions_policy.PermissionsPolicyMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+# Request bodies are refused by their declared size before a byte is read (hromada/core/bodylimit.py);
+# views that take files declare their own limit with @body_limit. Placed before anything reads a body.
+BODY_LIMIT_DEFAULT_BYTES = env.int("BODY_LIMIT_DEFAULT_BYTES", default=4 * 1024 * 1024)
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+                  "hromada.core.bodylimit.BodyLimitMiddleware")
+# Answers of the APIs to a signed-in request are for that person only (Cache-Control: private).
+MIDDLEWARE.append("hromada.core.api.headers.PrivateApiAnswersMiddleware")
+CSRF_FAILURE_VIEW = "hromada.core.errors.csrf_failure"
+INSTALLED_APPS.append("csp")
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "rest_framework.authentication.TokenAuthentication",
+    "hromada.core.api.authentication.SessionAuthentication",  # the CSRF refusal in the user's language
+]
+# A body sent in chunks (no Content-Length) is read up to this many bytes, then its view's limit applies.
+BODY_LIMIT_CHUNKED_BYTES = env.int("BODY_LIMIT_CHUNKED_BYTES", default=128 * 1024 * 1024)
+
+# ---------------------------------------------------------------- static files and media on one machine
+# `collectstatic` (make run, deployments) writes hashed names with gzip and Brotli copies that WhiteNoise
+# serves with Content-Encoding; without a manifest (tests, a fresh checkout) the plain names are served
+# from the apps (WHITENOISE_USE_FINDERS).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "hromada.core.staticfiles.CompressedStaticFilesStorage"},
+}
+# `hromada run` serves MEDIA_ROOT itself (public uploads: coats of arms, project photos); in production
+# the web server or the object store does.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)

@@ -1,10 +1,13 @@
 """Platform URLs: the list of communities, platform admin, and `/c/<slug>/` (see tenancy middleware)."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.templatetags.static import static
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from hromada.apps.accounts import views as account_views
 from hromada.apps.communities import views as community_views
+from hromada.core.media import serve_media
 
 handler400 = "hromada.core.errors.handler400"
 handler403 = "hromada.core.errors.handler403"
@@ -19,4 +22,6 @@ urlpatterns = [
     path("audit/", include("hromada.core.audit.urls")),
     path("admin/login/", account_views.admin_login),  # the admin's own sign-in, with the sign-in limits
     path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
 ]

@@ -51,6 +51,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from hromada.core import cache, tenancy
+from hromada.core.bodylimit import REFUSED, declared_length
 
 logger = logging.getLogger("django.request")
 
@@ -232,17 +233,32 @@ def _headers(body: bytes, response: EdgeResponse, *, secure: bool) -> list[tuple
         if settings.SECURE_HSTS_PRELOAD:
             hsts += "; preload"
         headers.append(("Strict-Transport-Security", hsts))
-    if response.cache_control:
-        headers.append(("Cache-Control", response.cache_control))
+    # Answers that are not public are for the signed-in person who asked (as the API's, hromada/core/api/headers.py).
+    cache_control = response.cache_control or ("" if response.public else "private")
+    if cache_control:
+        headers.append(("Cache-Control", cache_control))
     if response.public:
         headers.append(("Access-Control-Allow-Origin", "*"))
+    vary = [] if response.public else ["Cookie", "Authorization"]
     if response.language:
-        headers += [("Content-Language", response.language), ("Vary", "Accept-Language, Cookie")]
+        headers.append(("Content-Language", response.language))
+        vary = ["Accept-Language", "Cookie", *vary[1:]]
+    if vary:
+        headers.append(("Vary", ", ".join(vary)))
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
         headers.append(("X-Content-Type-Options", "nosniff"))
     if settings.SECURE_REFERRER_POLICY:
         headers.append(("Referrer-Policy", str(settings.SECURE_REFERRER_POLICY)))
     return headers
+
+
+# The edge reads small bodies only: a larger one (or one refused by `bodylimit.BodyLimitApplication`)
+# goes to Django, whose body limit answers it before reading it.
+MAX_BODY = 64 * 1024
+
+
+def _small_body(environ: dict[str, Any]) -> bool:
+    return REFUSED not in environ and declared_length(environ) <= MAX_BODY
 
 
 class EdgeApplication:
@@ -253,7 +269,7 @@ class EdgeApplication:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         # HTTPS only (SECURE): a plain-HTTP request goes to Django, whose SecurityMiddleware redirects it.
-        if _ROUTES and not environ.get("QUERY_STRING") and (
+        if _ROUTES and not environ.get("QUERY_STRING") and _small_body(environ) and (
                 environ.get("wsgi.url_scheme") == "https" or not settings.SECURE_SSL_REDIRECT):
             answer = self._edge(environ, start_response)
             if answer is not None:

@@ -11,8 +11,10 @@ from django.urls import NoReverseMatch, reverse
 
 
 def wants_json(request: HttpRequest) -> bool:
+    """An API path, a client that asks for JSON, or a request that sends JSON."""
     accept = request.headers.get("Accept", "")
-    return "/api/" in request.path or ("application/json" in accept and "text/html" not in accept)
+    return ("/api/" in request.path or ("application/json" in accept and "text/html" not in accept)
+            or request.content_type == "application/json")
 
 
 def _home_url(request: HttpRequest) -> str:
@@ -77,3 +79,16 @@ class ForbiddenWithoutTraceback(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form or script whose CSRF check failed, told in the user's language.
+
+    JSON requests get the API's error envelope; the reason Django gives (for the log) is not shown."""
+    from django.utils.translation import gettext as _
+
+    return error_page(
+        request, 403, _("The form has expired"),
+        _("The page was open too long or cookies are off. Nothing was changed: reload the page and try again."),
+        code="csrf_failed",
+    )

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hromada.apps.appeals import actions, selectors, workflow
+from hromada.apps.appeals import actions, media, selectors, workflow
 from hromada.apps.appeals.forms import (
     AnswerForm,
     CategoryForm,
@@ -45,6 +45,7 @@ from hromada.apps.appeals.views import COUNT_CAP, PAGE_SIZE, _add_error, _page
 from hromada.apps.communities.models import Department
 from hromada.core import private_files
 from hromada.core.api.errors import DomainError
+from hromada.core.bodylimit import body_limit, files_limit
 from hromada.core.inputs import bounded_int
 from hromada.core.streaming import ScopedStreamingResponse
 
@@ -201,6 +202,7 @@ def _register_from_form(request: HttpRequest, form, channel: str, scan: PaperSca
                                    author=actions.Author(user=resident, address=data["address"]), **fields)
 
 
+@body_limit(files_limit(media.MAX_PHOTOS, media.MAX_PHOTO_BYTES))
 def operator_entry(request: HttpRequest) -> HttpResponse:
     """Call centre / CNAP desk: an appeal entered on the resident's behalf."""
     _need(request, "appeals.intake_appeal")
@@ -221,6 +223,7 @@ def operator_entry(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+@body_limit(files_limit(1, media.MAX_SCAN_BYTES))
 def scan_upload(request: HttpRequest) -> HttpResponse:
     """Processing centre: upload a scanned letter; it is OCR'd in Ukrainian for the operator to correct."""
     _need(request, "appeals.intake_appeal")
@@ -241,6 +244,7 @@ def scan_upload(request: HttpRequest) -> HttpResponse:
 SCAN_REFRESH_SECONDS = 3
 
 
+@body_limit(files_limit(media.MAX_PHOTOS, media.MAX_PHOTO_BYTES))
 def scan_register(request: HttpRequest, pk: int) -> HttpResponse:
     _need(request, "appeals.intake_appeal")
     scan = get_object_or_404(PaperScan, pk=pk)
@@ -314,6 +318,7 @@ def office_appeal(request: HttpRequest, pk: int) -> HttpResponse:
         "suggestions": suggest(appeal.community_id, appeal.text) if appeal.status == "registered" else []})
 
 
+@body_limit(files_limit(1, actions.MAX_ATTACHMENT_BYTES))
 def office_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One POST endpoint per operation on an appeal; the action checks the permission and the state."""
     if request.method != "POST":

@@ -23,7 +23,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hromada.apps.appeals import actions, limits, selectors, workflow
+from hromada.apps.appeals import actions, limits, media, selectors, workflow
 from hromada.apps.appeals import receipt as receipt_document
 from hromada.apps.appeals.forms import MAP_MEDIA, AppealForm, RateForm, ReasonForm, map_options
 from hromada.apps.appeals.models import Appeal, AppealPhoto, AppealStatus, Category, Channel
@@ -32,6 +32,7 @@ from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import District
 from hromada.core import private_files
 from hromada.core.api.errors import DomainError
+from hromada.core.bodylimit import body_limit, files_limit
 from hromada.core.inputs import bounded_int
 
 PAGE_SIZE = 25
@@ -185,6 +186,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "appeals/statistics.html", {"stats": selectors.statistics()})
 
 
+@body_limit(files_limit(media.MAX_PHOTOS, media.MAX_PHOTO_BYTES))
 @login_required
 def appeal_create(request: HttpRequest) -> HttpResponse:
     community = request.community  # type: ignore[attr-defined]

@@ -46,6 +46,7 @@ from hromada.apps.budgeting.models import (
     Taxpayer,
 )
 from hromada.core.api.errors import DomainError
+from hromada.core.bodylimit import body_limit, files_limit
 from hromada.core.errors import error_page
 
 
@@ -262,6 +263,7 @@ def comments(request: HttpRequest, community: Any) -> HttpResponse:
     return render(request, "budgeting/office/comments.html", {"page": page})
 
 
+@body_limit(files_limit(actions.MAX_PHOTOS, actions.MAX_PHOTO_BYTES))
 @requires("budgeting.update_implementation", load_item)
 def implementation_item(request: HttpRequest, item: ImplementationItem) -> HttpResponse:
     form = ImplementationForm(request.POST or None, request.FILES or None,
@@ -362,6 +364,7 @@ def categories(request: HttpRequest, cycle: Cycle) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+@body_limit(files_limit(1, actions.MAX_TAXPAYER_FILE_BYTES))
 @requires("budgeting.import_taxpayers", load_community)
 def taxpayers(request: HttpRequest, community: Any) -> HttpResponse:
     """The register of taxpayers: its size, and an import that replaces it from a CSV file of tax numbers."""

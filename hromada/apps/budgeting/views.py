@@ -32,6 +32,7 @@ from hromada.apps.budgeting.models import (
     VotingRule,
 )
 from hromada.core.api.errors import DomainError
+from hromada.core.bodylimit import body_limit, files_limit
 from hromada.core.errors import error_page
 from hromada.core.inputs import bounded_int
 from hromada.core.streaming import ScopedStreamingResponse
@@ -159,16 +160,19 @@ def _project_form_page(request: HttpRequest, cycle: Cycle, project: Project | No
                   status=400 if (form.errors or formset.total_error_count()) else 200)
 
 
+@body_limit(files_limit(actions.MAX_PHOTOS, actions.MAX_PHOTO_BYTES))
 @requires("budgeting.propose_project", load_cycle)
 def propose(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     return _project_form_page(request, cycle, None, "new")
 
 
+@body_limit(files_limit(actions.MAX_PHOTOS, actions.MAX_PHOTO_BYTES))
 @requires("budgeting.change_project", load_project)
 def project_edit(request: HttpRequest, project: Project) -> HttpResponse:
     return _project_form_page(request, project.cycle, project, "edit")
 
 
+@body_limit(files_limit(actions.MAX_PHOTOS, actions.MAX_PHOTO_BYTES))
 @requires("budgeting.revise_project", load_project)
 def project_revise(request: HttpRequest, project: Project) -> HttpResponse:
     if project.status not in workflow.TRANSITIONS["revise"].sources:

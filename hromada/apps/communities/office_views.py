@@ -18,6 +18,7 @@ from hromada.apps.communities.forms import (
     StaffAppointForm,
 )
 from hromada.apps.communities.models import Address, Department, District
+from hromada.core.bodylimit import body_limit, files_limit
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -25,6 +26,7 @@ def _require_admin(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+@body_limit(files_limit(1, 10 * 1024 * 1024))  # the coat of arms
 @login_required
 def settings_edit(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
@@ -69,6 +71,7 @@ def districts(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _edit_list(request, District, DistrictForm, _("Districts"), "district", pk)
 
 
+@body_limit(files_limit(1, actions.ADDRESS_IMPORT_MAX_BYTES))
 @login_required
 def addresses(request: HttpRequest) -> HttpResponse:
     """The address register: search it, and load it from a CSV file (all rows or none)."""

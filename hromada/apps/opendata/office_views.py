@@ -17,6 +17,7 @@ from hromada.apps.accounts.models import Role, StaffRole
 from hromada.apps.opendata import actions
 from hromada.apps.opendata.forms import DatasetForm, ResourceForm
 from hromada.apps.opendata.models import ApiToken, Dataset, Publisher
+from hromada.core.bodylimit import body_limit, files_limit
 
 
 def _publishers_for(request: HttpRequest):
@@ -75,6 +76,7 @@ def dataset_edit(request: HttpRequest, name: str | None = None) -> HttpResponse:
     return render(request, "opendata/office/dataset_form.html", {"form": form, "dataset": dataset})
 
 
+@body_limit(lambda: files_limit(1, actions.max_upload_bytes()))
 @login_required
 def resource_add(request: HttpRequest, name: str) -> HttpResponse:
     dataset = get_object_or_404(Dataset, name=name)

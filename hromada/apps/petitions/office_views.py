@@ -28,6 +28,7 @@ from hromada.apps.petitions.forms import (
 )
 from hromada.apps.petitions.models import Petition, PetitionCategory, PetitionEvent, PetitionPolicy
 from hromada.core.api.errors import DomainError
+from hromada.core.bodylimit import body_limit, files_limit
 
 
 def permission_required(permission: str, *, on_petition: bool = False) -> Callable:
@@ -126,6 +127,7 @@ def office_start_consideration(request: HttpRequest, pk: int, petition: Petition
     return _done(request, petition, _("Consideration started; signing is closed."))
 
 
+@body_limit(files_limit(actions.MAX_DOCUMENTS, actions.MAX_DOCUMENT_BYTES))
 @require_POST
 @permission_required("petitions.answer_petition", on_petition=True)
 def office_answer(request: HttpRequest, pk: int, petition: Petition) -> HttpResponse:

@@ -54,6 +54,7 @@ def test_a_ballot_at_the_edge_is_stored_and_answered_as_the_api_shows_it(at, com
                                    session=session)
 
     assert status == 201 and at_edge(headers)
+    assert headers["Cache-Control"] == "private" and "Authorization" in headers["Vary"]  # the voter's own answer
     assert ballots(community) == [(answer["id"], sorted([on_ballot[0].pk, on_ballot[1].pk]))]
     client = Client()
     client.force_login(voter)
@@ -78,7 +79,7 @@ def test_ballot_errors_at_the_edge_are_the_apis_in_the_voters_language(at, commu
 
 
 @pytest.mark.parametrize(("case", "status", "code"), [
-    ("wrong token", 403, "permission_denied"),
+    ("wrong token", 403, "csrf_failed"),
     ("no session", 401, "not_authenticated"),
     ("voting closed", 403, "permission_denied"),
     ("not a resident", 403, "permission_denied"),

@@ -63,8 +63,8 @@ def test_results_page_shows_votes_cost_decision_and_bars(client, cycle, at, staf
     assert "Counted on" in page and "5 ballots" in page
     assert "№3. Малий 3" in page
     assert "Not funded: did not fit the fund left when its turn came (50,000 UAH were left)" in page
-    assert 'class="bar funded" style="width: 100%"' in page  # №1: the most votes
-    assert 'class="bar not-funded" style="width: 60%"' in page  # №3: 3 of 5
+    assert '<rect class="funded" width="100%"' in page  # №1: the most votes
+    assert '<rect class="not-funded" width="60%"' in page  # №3: 3 of 5
     assert "Fund 600,000 UAH; funded projects cost 600,000 UAH." in page
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from hromada.apps.opendata import actions, selectors
 from hromada.apps.opendata.ckan import search, serialize, store
 from hromada.apps.opendata.models import Dataset, Publisher, Resource, Tag, Theme
+from hromada.core.bodylimit import body_limit, files_limit
 from hromada.core.inputs import INT_MAX, answers_bad_input, has_nul, loads_bounded, nul_message
 from hromada.core.text import strip_controls
 
@@ -457,6 +458,14 @@ def _response(request: HttpRequest, name: str, status: int, payload: dict[str, A
     return HttpResponse(store.dumps(body, portal, raws), status=status, content_type="application/json")
 
 
+def _too_large(request: HttpRequest, action_name: str = "resource_create") -> HttpResponse:
+    limit = actions.max_upload_bytes()
+    return _response(request, action_name, 409, {"success": False, "error": {
+        "__type": "Validation Error", "upload": [f"The file is too large: at most {limit // (1024 * 1024)} MB."]}})
+
+
+# Every action takes at most one upload's body; a larger one is refused before it is read, in CKAN's error shape.
+@body_limit(lambda: files_limit(1, actions.max_upload_bytes()), refusal=_too_large)
 @csrf_exempt
 @answers_bad_input(_bad_request)
 def action(request: HttpRequest, action_name: str) -> HttpResponse:
@@ -467,13 +476,6 @@ def action(request: HttpRequest, action_name: str) -> HttpResponse:
     if handler is None:
         return _response(request, action_name, 400, {"success": False, "error": {
             "__type": "Bad Request", "message": f"Bad request - Action name not known: {action_name}"}})
-    if action_name == "resource_create":
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        limit = actions.max_upload_bytes()
-        if length > limit + 1024 * 1024:  # refuse before reading a byte of the body
-            return _response(request, action_name, 409, {"success": False, "error": {
-                "__type": "Validation Error",
-                "upload": [f"The file is too large: at most {limit // (1024 * 1024)} MB."]}})
     try:
         params = _params(request)
     except (ValueError, UnicodeDecodeError) as exc:
