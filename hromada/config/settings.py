@@ -223,7 +223,7 @@ API_TOKEN_TTL_DAYS = env("API_TOKEN_TTL_DAYS")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "hromada.apps.accounts.authentication.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "hromada.core.api.authentication.SessionAuthentication",  # the CSRF refusal in the user's language
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PARSER_CLASSES": [
@@ -362,16 +362,12 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
 # Request bodies are refused by their declared size before a byte is read (hromada/core/bodylimit.py);
 # views that take files declare their own limit with @body_limit. Placed before anything reads a body.
 BODY_LIMIT_DEFAULT_BYTES = env.int("BODY_LIMIT_DEFAULT_BYTES", default=4 * 1024 * 1024)
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+MIDDLEWARE.insert(MIDDLEWARE.index("hromada.core.inputs.MalformedInputMiddleware"),
                   "hromada.core.bodylimit.BodyLimitMiddleware")
 # Answers of the APIs to a signed-in request are for that person only (Cache-Control: private).
 MIDDLEWARE.append("hromada.core.api.headers.PrivateApiAnswersMiddleware")
 CSRF_FAILURE_VIEW = "hromada.core.errors.csrf_failure"
 INSTALLED_APPS.append("csp")
-REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
-    "rest_framework.authentication.TokenAuthentication",
-    "hromada.core.api.authentication.SessionAuthentication",  # the CSRF refusal in the user's language
-]
 # A body sent in chunks (no Content-Length) is read up to this many bytes, then its view's limit applies.
 BODY_LIMIT_CHUNKED_BYTES = env.int("BODY_LIMIT_CHUNKED_BYTES", default=128 * 1024 * 1024)
 
