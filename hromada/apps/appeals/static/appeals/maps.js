@@ -165,6 +165,13 @@
       line.textContent = text;
       box.appendChild(line);
     });
+    // What the resident agreed to publish, and the official's public summary of the answer (never the letter).
+    [p.description, p.answer].forEach(function (text) {
+      if (!text) { return; }
+      var paragraph = document.createElement("p");
+      paragraph.textContent = text;
+      box.appendChild(paragraph);
+    });
     var link = document.createElement("a");
     link.href = listUrl;
     link.textContent = more;
