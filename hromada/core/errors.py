@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,6 +16,26 @@ def wants_json(request: HttpRequest) -> bool:
     accept = request.headers.get("Accept", "")
     return ("/api/" in request.path or ("application/json" in accept and "text/html" not in accept)
             or request.content_type == "application/json")
+
+
+# Standard APIs (Open311, ...) answer errors in their own format even where no community answers:
+# the path below the community ("open311/v2/requests.json") -> the renderer its app registered.
+StandardErrorRenderer = Callable[[HttpRequest, int, str], HttpResponse]
+_standard_api_errors: dict[str, StandardErrorRenderer] = {}
+
+
+def register_standard_api_errors(prefix: str, render: StandardErrorRenderer) -> None:
+    """Errors of paths below a community that start with `prefix` are answered by `render`."""
+    _standard_api_errors[prefix] = render
+
+
+def standard_api_error(request: HttpRequest, rest: str, status: int, message: str) -> HttpResponse | None:
+    """The standard API's own error answer for `rest` (the path below the community), or None."""
+    rest = rest.lstrip("/")
+    for prefix, render in _standard_api_errors.items():
+        if rest.startswith(prefix):
+            return render(request, status, message)
+    return None
 
 
 def _home_url(request: HttpRequest) -> str:

@@ -12,7 +12,11 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Citizens' appeals")
 
     def ready(self) -> None:
+        from hromada.apps.appeals.open311.views import error_for_path
+        from hromada.core.errors import register_standard_api_errors
         from hromada.core.ui import Section, cabinet_sections, office_sections
+
+        register_standard_api_errors("open311/", error_for_path)
 
         cabinet_sections.register(Section(
             key="appeals", title=_("My appeals"), url_name="appeals:mine",

@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hromada.core import tenancy
-from hromada.core.errors import error_page
+from hromada.core.errors import error_page, standard_api_error
 
 PREFIX_RE = re.compile(r"^/c/(?P<slug>[a-z0-9][a-z0-9-]{0,62})(?P<rest>/.*)?$")
 
@@ -110,20 +110,19 @@ class CommunityMiddleware:
         elif not is_platform_host:
             # LocaleMiddleware has not run yet: answer in the visitor's language ourselves.
             with translation.override(translation.get_language_from_request(request)):
-                return error_page(
-                    request, 404, _("Unknown community"),
-                    _("No community is served at this address. Check the address or open the list of communities."),
-                )
+                message = _("No community is served at this address. "
+                            "Check the address or open the list of communities.")
+                return (standard_api_error(request, request.path_info, 404, message)
+                        or error_page(request, 404, _("Unknown community"), message))
         else:
             match = PREFIX_RE.match(request.path_info)
             if match:
                 community = _lookup("slug", match["slug"])
                 if community is None:
                     with translation.override(translation.get_language_from_request(request)):
-                        return error_page(
-                            request, 404, _("Unknown community"),
-                            _("There is no community “%(slug)s” on this platform.") % {"slug": match["slug"]},
-                        )
+                        message = _("There is no community “%(slug)s” on this platform.") % {"slug": match["slug"]}
+                        return (standard_api_error(request, match["rest"] or "", 404, message)
+                                or error_page(request, 404, _("Unknown community"), message))
                 old_prefix = get_script_prefix()
                 prefix = old_prefix.rstrip("/") + f"/c/{community.slug}/"
                 request.path_info = match["rest"] or "/"

@@ -92,6 +92,11 @@ def _format_of(request: HttpRequest) -> str:
     return "xml" if request.path_info.endswith(".xml") else "json"
 
 
+def error_for_path(request: HttpRequest, status: int, description: str) -> HttpResponse:
+    """GeoReport's error list for a request that never reached these views (an unknown community)."""
+    return _error(_format_of(request), status, description)
+
+
 def _bad_input(request: HttpRequest, field: str, message: str) -> HttpResponse:
     return _error(_format_of(request), 400, message)
 

@@ -105,6 +105,21 @@ def test_unknown_paths_answer_the_spec_error_list(client, world, path):
     spec_error(client.get(f"/c/kyiv/open311/v2/{path}" if path else "/c/kyiv/open311/"), 404)
 
 
+@pytest.mark.parametrize("address", [
+    {"path": "/c/nowhere/open311/v2/requests.json"},
+    {"path": "/open311/v2/requests.json", "HTTP_HOST": "nowhere.example.org"},
+])
+def test_an_unknown_community_answers_open311_with_the_spec_error_list(client, world, address):
+    spec_error(client.get(**address), 404)
+
+
+def test_an_unknown_community_answers_open311_xml_in_xml(client, world):
+    response = client.get("/c/nowhere/open311/v2/services.xml")
+    assert response.status_code == 404
+    root = ET.fromstring(response.content)  # noqa: S314
+    assert root.tag == "errors" and root.find("error/code").text == "404"
+
+
 def test_unknown_xml_path_answers_the_spec_error_list_in_xml(client, world):
     response = client.get(f"{BASE}/nothing.xml")
     assert response.status_code == 404
