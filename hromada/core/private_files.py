@@ -16,6 +16,7 @@ import mimetypes
 import os
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -89,7 +90,8 @@ def serve(field_file: Any, *, download_name: str = "") -> HttpResponseBase:
     response: HttpResponseBase
     if prefix:
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + name
+        # nginx decodes the URI; old files keep uploaders' names (Cyrillic, spaces, "#", "%"), so quote them.
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(name)
     else:
         try:
             handle = field_file.storage.open(name, "rb")

@@ -708,7 +708,8 @@ def appeal_reopen(*, appeal: Appeal, reason: str, by: User) -> Appeal:
         now = timezone.now()
         due = compute_due_date(locked.community, now, needs_study=locked.needs_study)
         _apply(locked, "reopen", by=by, note=reason, due_date=due, due_at=end_of_day(due), closed_at=None,
-               rating=None, rating_comment="", extended_at=None, extension_reason="")
+               rating=None, rating_comment="", extended_at=None, extension_reason="",
+               public_answer="")  # the summary said it was done; the resident disputes it
         _tell_author(locked, kind="appeals.reopened", subject=gettext_noop("Appeal %(number)s reopened"),
                      body=gettext_noop("Your appeal %(number)s is reopened; the answer is due by %(due)s. %(link)s"))
     _sync(appeal, locked)

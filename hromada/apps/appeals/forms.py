@@ -100,11 +100,12 @@ class AppealForm(forms.Form):
         help_text=_("Tick this to use the place stored in the photo as the problem's place: it is then shown on "
                     "the public map. Without it, that place is seen only by the staff handling the appeal."))
     description_public = forms.BooleanField(
-        label=_("Show my description publicly"), required=False,
-        help_text=_("Problems of public categories appear on the public map, in open data and in Open311 with "
-                    "their category, status, approximate place and dates. Your name, contacts and place of "
-                    "residence never do. The description above is shown only if you tick this: then write no "
-                    "names, phone numbers or home addresses in it."))
+        label=_("Show my description and photos publicly"), required=False,
+        help_text=_("Problems of public categories appear on the public map and in Open311 with their category, "
+                    "status, approximate place and dates, and in open data with their category, status and dates. "
+                    "Your name, contacts and place of residence never do. The description above and your photos "
+                    "are shown only if you tick this: then write no names, phone numbers or home addresses in it, "
+                    "and show no faces or car numbers in the photos."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,8 +150,8 @@ class AnswerForm(forms.Form):
                             max_length=ANSWER_MAX, help_text=_("Sent to the resident only; never published."))
     public_answer = PlainTextField(
         label=_("Public summary of the answer"), widget=forms.Textarea, max_length=PUBLIC_ANSWER_MAX, required=False,
-        help_text=_("Published on the problem map, in open data and in Open311. Say what was done, without names, "
-                    "addresses or phone numbers."))
+        help_text=_("Published on the problem map and in Open311. Say what was done, without names, addresses or "
+                    "phone numbers."))
 
 
 class RateForm(forms.Form):

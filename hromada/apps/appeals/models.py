@@ -177,8 +177,8 @@ class Appeal(TenantModel):
     answer_text = models.TextField(_("answer"), blank=True)  # the letter to the resident: never published
     public_answer = models.TextField(
         _("public summary of the answer"), blank=True,
-        help_text=_("Published on the problem map, in open data and in Open311, apart from the letter to the "
-                    "resident. Write what was done, without names, addresses or phone numbers."))
+        help_text=_("Published on the problem map and in Open311, apart from the letter to the resident. "
+                    "Write what was done, without names, addresses or phone numbers."))
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("answered by"))

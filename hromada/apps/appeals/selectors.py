@@ -238,13 +238,21 @@ def published_appeals() -> QuerySet[Appeal]:
     return Appeal.objects.filter(category__is_public=True, duplicate_of__isnull=True).exclude(status__in=HIDDEN_PUBLIC)
 
 
+# Public places are rounded to about a hundred metres on every surface (list, map, GeoJSON, Open311):
+# where the problem is, not which house reported it (the point is often the resident's own address).
+PUBLIC_PLACE_DECIMALS = 3
+
+
 def public_description(appeal: Appeal) -> str | None:
     """The resident's text if they chose to show it, else None."""
     return appeal.text if appeal.description_public else None
 
 
 def public_answer(appeal: Appeal) -> str | None:
-    """The official's public summary of the answer (never the letter to the resident), or None."""
+    """The official's public summary of the answer (never the letter to the resident), or None. Only while
+    the appeal stands answered or closed: a reopened one is disputed, whatever the summary said."""
+    if appeal.status not in (AppealStatus.ANSWERED, AppealStatus.CLOSED):
+        return None
     return appeal.public_answer or None
 
 

@@ -146,7 +146,8 @@ def public_geojson(request: HttpRequest) -> JsonResponse:
     qs = selectors.public_appeals(**_public_filters(request)).filter(latitude__isnull=False)[:1000]
     features = [{
         "type": "Feature", "id": a.number,
-        "geometry": {"type": "Point", "coordinates": [round(a.longitude or 0, 4), round(a.latitude or 0, 4)]},
+        "geometry": {"type": "Point", "coordinates": [round(a.longitude or 0, selectors.PUBLIC_PLACE_DECIMALS),
+                                                     round(a.latitude or 0, selectors.PUBLIC_PLACE_DECIMALS)]},
         "properties": {"number": a.number, "status": a.status, "status_label": a.get_status_display(),
                        "category": a.category.name if a.category else "",
                        "icon": a.category.icon if a.category else "",

@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='appeal',
             name='public_answer',
-            field=models.TextField(blank=True, help_text='Published on the problem map, in open data and in Open311, apart from the letter to the resident. Write what was done, without names, addresses or phone numbers.', verbose_name='public summary of the answer'),
+            field=models.TextField(blank=True, help_text='Published on the problem map and in Open311, apart from the letter to the resident. Write what was done, without names, addresses or phone numbers.', verbose_name='public summary of the answer'),
         ),
     ]

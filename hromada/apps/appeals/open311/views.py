@@ -27,7 +27,7 @@ from hromada.core.api.errors import DomainError
 from hromada.core.inputs import answers_bad_input, nul_field, nul_message
 
 DESCRIPTION_MAX = 4000
-PLACE_DECIMALS = 4  # about ten metres: where the problem is, not which house reported it
+PLACE_DECIMALS = selectors.PUBLIC_PLACE_DECIMALS
 MAX_RESULTS = 1000
 DEFAULT_SPAN_DAYS = 90
 ATTRIBUTES = [{
@@ -165,10 +165,8 @@ def _w3c(moment: datetime | None) -> str | None:
 def request_row(appeal: Appeal) -> dict[str, Any]:
     """One published appeal in GeoReport form, de-identified: the description only when the resident chose
     to show it, the official's public summary (never the letter to the resident) as the notes, the place
-    to about ten metres and no typed address (it is often the resident's own)."""
-    notes = ""
-    if appeal.status in (AppealStatus.ANSWERED, AppealStatus.CLOSED):
-        notes = (selectors.public_answer(appeal) or "")[:500]
+    to about a hundred metres and no typed address (it is often the resident's own)."""
+    notes = (selectors.public_answer(appeal) or "")[:500]  # answered or closed appeals only
     description = selectors.public_description(appeal)
     return {
         "service_request_id": appeal.number,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.conf import settings
@@ -109,3 +110,15 @@ def test_a_scan_is_stored_without_its_name_and_metadata_and_only_for_the_office(
     file_url = f"/c/kyiv/appeals/office/files/{attachment.pk}/"
     assert client.get(file_url).status_code == 200
     assert resident.get(file_url).status_code == 404
+
+
+def test_an_old_file_with_a_cyrillic_name_is_handed_to_the_proxy_by_a_path_nginx_can_find(world, settings):
+    from types import SimpleNamespace
+
+    from hromada.core import private_files
+
+    settings.MEDIA_ACCEL_REDIRECT_PREFIX = "/protected/"
+    old = SimpleNamespace(name="appeals/scans/2026/05/Лист Петренко #2.pdf", storage=None)
+    header = private_files.serve(old)["X-Accel-Redirect"]
+    assert header.isascii() and "=?utf-8?" not in header and " " not in header and "#" not in header
+    assert unquote(header) == "/protected/appeals/scans/2026/05/Лист Петренко #2.pdf"  # what nginx looks up

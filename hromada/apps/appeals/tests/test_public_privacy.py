@@ -150,7 +150,7 @@ def test_no_public_surface_shows_private_text_and_the_chosen_public_text_is_ther
 def test_the_forms_say_plainly_what_is_published(client, world):
     client.force_login(world.resident)
     form = client.get("/c/kyiv/appeals/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'name="description_public"' in form and "Show my description publicly" in form
+    assert 'name="description_public"' in form and "Show my description and photos publicly" in form
     assert "Your name, contacts and place of residence never do" in form
     with tenancy.scope(world.community):
         appeal = actions.appeal_register(community=world.community, category=world.pothole, text="Яма",
@@ -159,5 +159,29 @@ def test_the_forms_say_plainly_what_is_published(client, world):
     client.force_login(world.executor)
     office = client.get(f"/c/kyiv/appeals/office/{appeal.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'name="public_answer"' in office and "Sent to the resident only; never published." in office
-    assert "Published on the problem map, in open data and in Open311" in office
+    assert "Published on the problem map and in Open311" in office
     assert "The description is not public." in office
+
+
+def test_a_reopened_appeal_no_longer_shows_the_old_public_answer(client, world, filed):
+    with tenancy.scope(world.community):
+        chosen = Appeal.objects.get(number=filed["chosen"])
+        actions.appeal_reopen(appeal=chosen, reason="Яму не засипали", by=world.resident)
+    geojson = client.get("/c/kyiv/appeals/map.geojson").json()
+    answers = {f["properties"]["number"]: f["properties"]["answer"] for f in geojson["features"]}
+    assert answers[filed["chosen"]] is None and answers[filed["hidden"]] == "Яму засипано, покриття відновлено."
+    detail = client.get(f"/c/kyiv/open311/v2/requests/{filed['chosen']}.json").json()[0]
+    assert "Яму засипано" not in (detail.get("status_notes") or "")
+
+
+def test_every_public_surface_rounds_the_place_alike(client, world):
+    with tenancy.scope(world.community):
+        appeal = actions.appeal_register(
+            community=world.community, category=world.pothole, text="Яма", description_public=True,
+            author=actions.Author(user=world.resident, address="вул. Тиха, 77"), latitude=49.79137, longitude=30.12149)
+    feature = next(f for f in client.get("/c/kyiv/appeals/map.geojson").json()["features"]
+                   if f["properties"]["number"] == appeal.number)
+    assert feature["geometry"]["coordinates"] == [30.121, 49.791]
+    request = client.get(f"/c/kyiv/open311/v2/requests/{appeal.number}.json").json()[0]
+    assert (request["lat"], request["long"]) == (49.791, 30.121)
+    assert "49.7914" not in client.get("/c/kyiv/appeals/").content.decode()
