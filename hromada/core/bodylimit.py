@@ -101,9 +101,16 @@ class BodyLimitMiddleware:
         return refusal(request, **kwargs) if refusal is not None else too_large(request, limit)
 
 
+# Methods whose requests carry a body. Some servers (granian) mark every request's input as terminated,
+# so without a Content-Length only these are counted: a GET (the count polling) is never spooled.
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def _chunked(environ: dict[str, Any]) -> bool:
     encoding = str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower()
-    return "chunked" in encoding or bool(environ.get("wsgi.input_terminated"))
+    if "chunked" in encoding:
+        return True
+    return bool(environ.get("wsgi.input_terminated")) and environ.get("REQUEST_METHOD") in BODY_METHODS
 
 
 class BodyLimitApplication:

@@ -16,7 +16,6 @@ Errors of the action are the API's envelope.
 from __future__ import annotations
 
 import io
-import json
 import re
 
 from hromada.apps.budgeting import actions, limits, selectors
@@ -27,6 +26,7 @@ from hromada.apps.budgeting.models import Cycle
 # The session, CSRF and language checks of the petitions' edge (the same Django checks).
 from hromada.core import edge
 from hromada.core.api.errors import DomainError
+from hromada.core.inputs import loads_bounded
 
 BALLOT_PATH = re.compile(r"^/api/v1/budget/cycles/(?P<slug>[-a-zA-Z0-9_]{1,100})/ballot/$")
 MAX_BODY = 16 * 1024  # a ballot of 100 choices is under 4 KiB; larger bodies are Django's
@@ -50,7 +50,7 @@ def ballot(request: edge.EdgeRequest) -> edge.EdgeResponse | None:
     body = environ["wsgi.input"].read(request.content_length)
     environ["wsgi.input"] = io.BytesIO(body)  # Django reads the same body if the request is passed on
     try:
-        plain = plain_ballot(json.loads(body))
+        plain = plain_ballot(loads_bounded(body))  # too deep a document is a ValueError too
     except ValueError:
         return None
     if plain is None:

@@ -85,6 +85,7 @@ def test_ballot_errors_at_the_edge_are_the_apis_in_the_voters_language(at, commu
     ("not a resident", 403, "permission_denied"),
     ("numbers as text", 201, None),
     ("not json", 400, "parse_error"),
+    ("nested too deep", 400, "parse_error"),  # small enough for the edge, too deep for Python's parser
 ])
 def test_what_the_edge_cannot_decide_is_answered_by_the_api(at, community, voter, on_ballot, case, status, code):
     at("review" if case == "voting closed" else "voting")
@@ -103,6 +104,8 @@ def test_what_the_edge_cannot_decide_is_answered_by_the_api(at, community, voter
         body = {"choices": [{"project": str(on_ballot[0].pk)}]}
     elif case == "not json":
         body = b"{choices"
+    elif case == "nested too deep":
+        body = b"[" * 7000 + b"]" * 7000
 
     answered, headers, answer = post(body, **kwargs)
 
