@@ -45,6 +45,8 @@ def client_address(meta: Mapping[str, Any]) -> str:
         address = ipaddress.ip_address(raw)
     except ValueError:
         return raw or "unknown"
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)  # an IPv4 client on a dual-stack socket is that IPv4 address
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False).network_address)
     return str(address)

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from hromada.apps.accounts.credentials import revoke_api_credentials
 from hromada.apps.accounts.models import (
     EmailConfirmation,
     IdentityLevel,
@@ -364,11 +365,11 @@ def user_password_changed(*, user: User, keep_session_key: str | None, how: str,
         if previous_session_key and keep_session_key and previous_session_key != keep_session_key:
             UserSession.objects.filter(user=user, session_key=previous_session_key).update(
                 session_key=keep_session_key)
-        tokens = Token.objects.filter(user=user).delete()[0]
+        tokens = revoke_api_credentials(user)  # already done when the new password was saved; any made since
         others = list(UserSession.objects.select_for_update().filter(user=user)
                       .exclude(session_key=keep_session_key or ""))
         for session in others:
             _end_session(session.session_key)
         UserSession.objects.filter(pk__in=[s.pk for s in others]).delete()
         audit_record(actor=user, action=f"accounts.password_{how}", community=community, target=user,
-                     data={"tokens_revoked": tokens, "sessions_ended": len(others)})
+                     data={"sessions_ended": len(others), **({"tokens_revoked": tokens} if tokens else {})})

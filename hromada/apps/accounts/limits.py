@@ -21,8 +21,7 @@ def _email(value: Any) -> str:
 
 
 def sign_in_message() -> str:
-    return _("Too many wrong passwords. Sign-in is paused for a while; try again later "
-             "or reset your password.")
+    return _("Too many wrong passwords. Sign-in is paused for a while; try again later.")
 
 
 class SignInLimited(ValidationError):

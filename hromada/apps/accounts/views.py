@@ -98,6 +98,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:cabinet")
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The current password is a sign-in: guesses at it are counted and paused as at the sign-in form.
+        if limits.sign_in_refused(request, request.user.email):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, limits.sign_in_message())
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if form.has_error("old_password"):
+            limits.sign_in_failed(self.request, self.request.user.email)
+        return super().form_invalid(form)
+
     def form_valid(self, form: Any) -> HttpResponse:
         before = self.request.session.session_key
         response = super().form_valid(form)  # saves the password and keeps this session signed in

@@ -77,3 +77,12 @@ def test_an_ended_session_no_longer_signs_in_with_sessions_in_redis(redis_cache,
 
     assert phone.get(CABINET).status_code == 302
     assert laptop.get(CABINET).status_code == 200
+
+
+def test_ipv4_clients_on_a_dual_stack_socket_are_counted_apart():
+    from hromada.core.ratelimit import client_address
+
+    first = client_address({"REMOTE_ADDR": "::ffff:203.0.113.5"})
+    second = client_address({"REMOTE_ADDR": "::ffff:198.51.100.9"})
+    assert (first, second) == ("203.0.113.5", "198.51.100.9")
+    assert client_address({"REMOTE_ADDR": "2001:db8:1:2:3:4:5:6"}) == "2001:db8:1:2::"
