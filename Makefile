@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hromada
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test install install-dev system-deps lint test-sqlite test-postgres schema messages clean bench-tools
+.PHONY: run test install install-dev system-deps test-system-deps lint test-sqlite test-postgres schema messages clean bench-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,15 +27,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 install: system-deps $(VENV)/.installed node_modules/.package-lock.json
-install-dev: system-deps $(VENV)/.installed-dev node_modules/.package-lock.json
+install-dev: test-system-deps $(VENV)/.installed-dev node_modules/.package-lock.json
 
-# OCR of paper letters needs Tesseract with the Ukrainian pack (Debian packages); DejaVu for receipt PDFs;
-# nginx is the TLS-terminating proxy the suite puts in front of `hromada serve`.
+# OCR of paper letters needs Tesseract with the Ukrainian pack (Debian packages); DejaVu for receipt PDFs.
 system-deps:
-	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx ukr \
-	    || ! [ -x /usr/sbin/nginx ]; then \
-	  apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-ukr fonts-dejavu-core nginx; \
+	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx ukr; then \
+	  apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-ukr fonts-dejavu-core; \
 	fi
+
+# The suite also puts nginx (TLS) in front of `hromada serve`; `make run` does not need it.
+test-system-deps: system-deps
+	@if ! [ -x /usr/sbin/nginx ]; then apt-get update -qq && apt-get install -y -qq nginx; fi
 
 # Links in messages (receipts, QR codes, notices) point at the address served, unless SITE_URL is set.
 RUN_SITE_URL = $(or $(SITE_URL),http://127.0.0.1:$(PORT))

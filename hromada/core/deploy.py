@@ -60,3 +60,20 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessa
 @checks.register(checks.Tags.security)
 def check_proxies(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     return [checks.Error(problem, id="hromada.E002") for problem in proxy_problems()]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_production_mode(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """DEBUG shows tracebacks and request data on every error page; HTTPS-only without a trusted
+    balancer sees every request as plain HTTP behind it and redirects forever."""
+    messages: list[checks.CheckMessage] = []
+    if settings.DEBUG:
+        messages.append(checks.Error("DEBUG is on: error pages would show tracebacks and request data.",
+                                     hint="Unset DEBUG in production.", id="hromada.E003"))
+    if settings.SECURE and not settings.TRUSTED_PROXIES:
+        messages.append(checks.Warning(
+            "SECURE is on but TRUSTED_PROXIES is empty: behind a TLS-terminating balancer every request "
+            "looks like plain HTTP and is redirected again and again.",
+            hint="List the balancer's addresses in TRUSTED_PROXIES (unless TLS ends at this server).",
+            id="hromada.W001"))
+    return messages

@@ -52,11 +52,13 @@ def https_only(settings: Any, monkeypatch: Any) -> None:
     from django.core.wsgi import get_wsgi_application
 
     from hromada.config import wsgi as wsgi_module
+    from hromada.core.bodylimit import BodyLimitApplication
     from hromada.core.edge import EdgeApplication
     from hromada.core.proxy import TrustedProxies
 
     settings.SECURE_SSL_REDIRECT = True
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = settings.LANGUAGE_COOKIE_SECURE = True
     settings.SECURE_HSTS_SECONDS = 31_536_000
-    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = settings.SECURE_HSTS_PRELOAD = True
-    monkeypatch.setattr(wsgi_module, "application", TrustedProxies(EdgeApplication(get_wsgi_application())))
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = settings.SECURE_HSTS_PRELOAD = False  # the defaults
+    monkeypatch.setattr(wsgi_module, "application",
+                        TrustedProxies(BodyLimitApplication(EdgeApplication(get_wsgi_application()))))

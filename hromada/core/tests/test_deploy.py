@@ -85,6 +85,23 @@ def test_serve_starts_granian_sized_by_the_environment():
 STRONG = "Zq7-Wx4_Lm9" * 5
 
 
+def test_serve_refuses_to_start_with_debug_on():
+    keys = {name: secrets.token_urlsafe(50)
+            for name in ("SECRET_KEY", "TAX_NUMBER_HASH_KEY", "PSEUDONYM_KEY", "AUDIT_HMAC_KEY")}
+    result = hromada("serve", "--check-only", DEBUG="true", **keys)
+    assert result.returncode == 1 and "DEBUG is on" in result.stderr
+    assert "granian" not in result.stdout
+
+
+def test_https_only_without_a_trusted_balancer_is_reported(settings):
+    from hromada.core.deploy import check_production_mode
+
+    settings.SECURE, settings.TRUSTED_PROXIES, settings.DEBUG = True, [], False
+    assert [m.id for m in check_production_mode()] == ["hromada.W001"]
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    assert check_production_mode() == []
+
+
 @pytest.mark.parametrize(("keys", "refusal"), [
     ({"SECRET_KEY": "short-but-not-development"}, "SECRET_KEY is too weak"),
     ({"TAX_NUMBER_HASH_KEY": "rnokpp-key-2026"}, "TAX_NUMBER_HASH_KEY is too weak"),
