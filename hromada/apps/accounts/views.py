@@ -100,7 +100,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # The current password is a sign-in: guesses at it are counted and paused as at the sign-in form.
-        if limits.sign_in_refused(request, request.user.email):
+        if limits.sign_in_refused(request, getattr(request.user, "email", "")):
             form = self.get_form()
             form.is_valid()
             form.add_error(None, limits.sign_in_message())
@@ -111,7 +111,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_invalid(self, form: Any) -> HttpResponse:
         if form.has_error("old_password"):
-            limits.sign_in_failed(self.request, self.request.user.email)
+            limits.sign_in_failed(self.request, getattr(self.request.user, "email", ""))
         return super().form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:
