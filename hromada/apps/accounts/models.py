@@ -136,6 +136,9 @@ class StaffRole(TenantModel):
         verbose_name_plural = _("staff roles")
         constraints = [
             models.UniqueConstraint(fields=["community", "user", "role", "department"], name="staffrole_unique"),
+            # NULLs are distinct in a unique index: roles without a department need their own.
+            models.UniqueConstraint(fields=["community", "user", "role"], condition=models.Q(department__isnull=True),
+                                    name="staffrole_unique_without_department"),
             models.CheckConstraint(
                 condition=~models.Q(role="executor") | models.Q(department__isnull=False),
                 name="staffrole_executor_has_department",

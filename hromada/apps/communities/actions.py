@@ -5,7 +5,7 @@ import io
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from hromada.apps.communities.geocoding import normalise_house, parse_street
@@ -244,11 +244,17 @@ def staff_appoint(*, community: Community, by, email: str, role: str, department
             raise ValidationError({"department": _("Choose a department of this community.")}, code="bad_department")
     else:
         department = None
+    already = ValidationError({"role": _("%(name)s already holds this role.") % {
+        "name": person.full_name or person.email}}, code="already_holds")
     with transaction.atomic():
         if StaffRole.objects.filter(user=person, role=role, department=department).exists():
-            raise ValidationError({"role": _("%(name)s already holds this role.") % {
-                "name": person.full_name or person.email}}, code="already_holds")
-        staff_role = StaffRole.objects.create(community=community, user=person, role=role, department=department)
+            raise already
+        try:
+            with transaction.atomic():  # a parallel appointment of the same role meets the unique index
+                staff_role = StaffRole.objects.create(community=community, user=person, role=role,
+                                                      department=department)
+        except IntegrityError:
+            raise already from None
         audit_record(actor=by, action="communities.staff_appoint", community=community, target=staff_role,
                      data={"user": person.pk, "role": role, "department": department.pk if department else None})
     return staff_role
