@@ -250,12 +250,15 @@ def _code_hash(user_pk: int, code: str) -> str:
 def phone_confirmation_start(*, user: User, phone: str) -> PhoneConfirmation:
     """Send a code by SMS. At most one code a minute per person."""
     phone = normalise_phone(phone)
-    recent = PhoneConfirmation.objects.filter(user=user, created_at__gte=timezone.now() - timedelta(minutes=1))
-    if recent.exists():
-        raise ValidationError({"phone": _("A code was sent less than a minute ago. Please wait before asking again.")},
-                              code="too_soon")
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
+        # The person's row is locked so that requests sent at once see each other's code.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        recent = PhoneConfirmation.objects.filter(user=user, created_at__gte=timezone.now() - timedelta(minutes=1))
+        if recent.exists():
+            raise ValidationError(
+                {"phone": _("A code was sent less than a minute ago. Please wait before asking again.")},
+                code="too_soon")
         confirmation = PhoneConfirmation.objects.create(user=user, phone=phone, code_hash=_code_hash(user.pk, code))
         notify(recipient=user, address=phone, channel="sms", kind="accounts.confirm_phone",
                body=_("Your Hromada confirmation code: %(code)s. It is valid for 10 minutes.") % {"code": code},

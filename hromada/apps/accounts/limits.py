@@ -73,12 +73,8 @@ def _sms_keys(request: Any, user_id: int | None) -> list[tuple[str, str, str]]:
 
 
 def check_sms(request: Any, user_id: int | None) -> None:
-    """RateLimited when the person or the address has had all the codes of the hour (counts nothing)."""
-    if any(ratelimit.reached(group, value, rate) for group, value, rate in _sms_keys(request, user_id)):
-        raise ratelimit.RateLimited(_("Too many codes asked for. Please try again in an hour."))
+    """Count one request for a code; RateLimited when the person or the address is over the hour's codes.
 
-
-def sms_sent(request: Any, user_id: int | None) -> None:
-    """Count one code sent by SMS (wrong numbers and refusals cost nothing)."""
-    for group, value, rate in _sms_keys(request, user_id):
-        ratelimit.hit(group, value, rate)
+    Counted before the code is sent (one atomic increment in the cache), so that requests sent at
+    once cannot all pass a check made before any of them was counted."""
+    ratelimit.check(_sms_keys(request, user_id), _("Too many codes asked for. Please try again in an hour."))

@@ -250,7 +250,6 @@ def confirm_phone(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors_from(phone_form, exc)
         else:
-            limits.sms_sent(request, request.user.pk)
             messages.success(request, _("We sent a code by SMS. Type it below."))
             return redirect("accounts:confirm_phone")
     elif request.method == "POST" and "confirm" in request.POST and code_form.is_valid():
