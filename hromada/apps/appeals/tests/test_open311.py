@@ -11,7 +11,7 @@ from hromada.apps.appeals import actions
 from hromada.apps.appeals.models import Appeal, Channel
 from hromada.core import tenancy
 
-SCHEMAS = Path("/work/shared/data/open311")
+SCHEMAS = Path(__file__).resolve().parents[5] / "shared" / "data" / "open311"  # ../shared beside the checkout
 BASE = "/c/kyiv/open311/v2"
 pytestmark = pytest.mark.skipif(not SCHEMAS.exists(), reason="GeoReport schemas not available")
 
