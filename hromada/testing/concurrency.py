@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.db import connection, connections
 
 
@@ -43,3 +44,14 @@ def run_together(calls: list[Callable[[], Any]], *, cap: int = 30) -> list[Any]:
         for thread in threads:
             thread.join(timeout=120)
     return outcomes
+
+
+# The marks of a race test: PostgreSQL runs the writers in parallel; SQLite serialises every write, so
+# there the test is skipped (the PostgreSQL pass of the suite runs it, and CI requires it).
+POSTGRES_RACE = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="parallel writers need PostgreSQL; SQLite serialises all writes (CI runs this on "
+                              "PostgreSQL)"),
+]

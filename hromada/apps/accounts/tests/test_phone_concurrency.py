@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from hromada.apps.accounts import actions
 from hromada.apps.accounts.models import PhoneConfirmation
 from hromada.core.notifications.models import Message
-from hromada.testing.concurrency import run_together
+from hromada.testing.concurrency import POSTGRES_RACE, run_together
 from hromada.testing.factories import make_user
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="parallel writers need PostgreSQL; SQLite serialises all writes (CI runs this on "
-                              "PostgreSQL)"),
-]
+pytestmark = POSTGRES_RACE
 
 
 def test_codes_asked_for_at_once_send_one_sms(community):

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from hromada.apps.accounts.models import IdentityLevel
+from hromada.apps.appeals import actions
 from hromada.apps.appeals.models import Category, RoutingRule
 from hromada.core import tenancy
 from hromada.testing import factories
@@ -68,3 +69,10 @@ def world(community, staff):
 def scoped(world):
     with tenancy.scope(world.community):
         yield world
+
+
+@pytest.fixture
+def key(world):
+    """An Open311 api_key of the community's client "FixMyStreet"."""
+    with tenancy.scope(world.community):
+        return actions.open311_key_issue(community=world.community, name="FixMyStreet", by=None)[1]

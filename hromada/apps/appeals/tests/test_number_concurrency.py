@@ -3,22 +3,14 @@ waits for: parallel registrations get distinct numbers, consecutive when none ro
 PostgreSQL; SQLite serialises every write (and uses the locked counter row), so there is no race."""
 
 
-import pytest
-from django.db import connection
 from django.utils import timezone
 
 from hromada.apps.appeals import actions
 from hromada.apps.appeals.models import Appeal, RegistrationCounter
 from hromada.core import tenancy
-from hromada.testing.concurrency import run_together
+from hromada.testing.concurrency import POSTGRES_RACE, run_together
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="parallel writers need PostgreSQL; SQLite serialises all writes (CI runs this on "
-                              "PostgreSQL)"),
-]
+pytestmark = POSTGRES_RACE
 THREADS = 12
 
 

@@ -7,7 +7,6 @@ import jsonschema
 import pytest
 from referencing import Registry
 
-from hromada.apps.appeals import actions
 from hromada.apps.appeals.models import Appeal, Channel
 from hromada.core import tenancy
 
@@ -23,12 +22,6 @@ def validate(data, name):
         (p.name, DRAFT4.create_resource(json.loads(p.read_text()))) for p in SCHEMAS.glob("*.json")
         if p.name != "swagger.json")
     jsonschema.Draft4Validator(json.loads((SCHEMAS / name).read_text()), registry=registry).validate(data)
-
-
-@pytest.fixture
-def key(world):
-    with tenancy.scope(world.community):
-        return actions.open311_key_issue(community=world.community, name="FixMyStreet", by=None)[1]
 
 
 def post(client, key, **data):

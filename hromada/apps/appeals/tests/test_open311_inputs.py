@@ -4,24 +4,11 @@ from xml.etree import ElementTree as ET  # noqa: S405 - parsing our own answer i
 
 import pytest
 
-from hromada.apps.appeals import actions
 from hromada.apps.appeals.models import Appeal
 from hromada.core import tenancy
 from hromada.core.notifications.models import Message
 
-BASE = "/c/kyiv/open311/v2"
-
-
-@pytest.fixture
-def key(world):
-    with tenancy.scope(world.community):
-        return actions.open311_key_issue(community=world.community, name="FixMyStreet", by=None)[1]
-
-
-def post(client, key, **data):
-    payload = {"api_key": key, "service_code": "pothole", "lat": "49.79", "long": "30.12",
-               "description": "Яма на дорозі", "email": "citizen@example.test", "first_name": "Олег", **data}
-    return client.post(f"{BASE}/requests.json", payload)
+from .test_open311 import BASE, post
 
 
 def spec_error(response, status):

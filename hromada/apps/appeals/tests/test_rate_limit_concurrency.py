@@ -6,21 +6,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from hromada.apps.appeals.models import Appeal
 from hromada.core import tenancy
-from hromada.testing.concurrency import run_together
+from hromada.testing.concurrency import POSTGRES_RACE, run_together
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="parallel writers need PostgreSQL; SQLite serialises all writes (CI runs this on "
-                              "PostgreSQL)"),
-]
+pytestmark = [*POSTGRES_RACE, pytest.mark.redis]
 REQUESTS = 12
 LIMIT = 3
 

@@ -6,24 +6,15 @@ Runs on PostgreSQL (CI's second pass); SQLite serialises every write, so there i
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-from django.db import connection
-
 from hromada.apps.accounts.models import tax_number_hash
 from hromada.apps.budgeting import actions
 from hromada.apps.budgeting.models import Ballot, BallotChoice
 from hromada.apps.budgeting.tests import factories as bf
 from hromada.core import tenancy
 from hromada.core.api.errors import DomainError
-from hromada.testing.concurrency import run_together
+from hromada.testing.concurrency import POSTGRES_RACE, run_together
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="parallel writers need PostgreSQL; SQLite serialises all writes (CI runs this on "
-                              "PostgreSQL)"),
-]
+pytestmark = POSTGRES_RACE
 
 
 def _race(community: Any, calls: list[Callable[[], Any]]) -> list[Any]:

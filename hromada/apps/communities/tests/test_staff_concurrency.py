@@ -3,23 +3,15 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from hromada.apps.accounts.models import StaffRole
 from hromada.apps.communities import actions
 from hromada.core import tenancy
-from hromada.testing.concurrency import run_together
+from hromada.testing.concurrency import POSTGRES_RACE, run_together
 from hromada.testing.factories import make_staff, make_user
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="parallel writers need PostgreSQL; SQLite serialises all writes (CI runs this on "
-                              "PostgreSQL)"),
-]
+pytestmark = POSTGRES_RACE
 
 
 def test_parallel_appointments_of_one_role_make_one_row(community):

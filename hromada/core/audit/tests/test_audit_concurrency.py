@@ -6,21 +6,14 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
 from django.db import connection, transaction
 
 from hromada.core.audit.models import AuditRecord
 from hromada.core.audit.services import audit_record, verify_chains
 from hromada.testing import factories
-from hromada.testing.concurrency import run_together
+from hromada.testing.concurrency import POSTGRES_RACE, run_together
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="parallel writers need PostgreSQL; SQLite serialises all writes (CI runs this on "
-                              "PostgreSQL)"),
-]
+pytestmark = POSTGRES_RACE
 
 
 def test_a_community_holding_its_chain_does_not_stop_another_communitys_append():
