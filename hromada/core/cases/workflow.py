@@ -9,7 +9,7 @@ A module declares its transitions once:
     ), noun=gettext_lazy("petition"), event_model=PetitionEvent)
 
 and asks `WORKFLOW.check(petition, "publish", user)` before it moves anything. The checks run
-in one order (decision 50): the permission first (403: a person who may not act learns nothing
+in one order (decision 49): the permission first (403: a person who may not act learns nothing
 about the record's state), then the state (409), then the transition's guard (409). `user=None`
 is the system (a scheduled step, the registration itself); a transition without a permission can
 be run only by the system.
