@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hromada.apps.communities.models import Localized
+from hromada.core.cases.models import CaseEvent
 from hromada.core.private_files import RandomName, get_private_storage
 from hromada.core.tenancy.models import TenantModel
 
@@ -237,27 +238,21 @@ class Appeal(TenantModel):
         return self.author.email if self.author_id and self.author else self.author_email
 
 
-class AppealEvent(TenantModel):
+class AppealEvent(CaseEvent):
     """One step of an appeal's life: who (and in which role), when, from, to, why. The timeline."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal"))
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("by"))
-    actor_role = models.CharField(_("role"), max_length=16, blank=True)  # resident, operator, executor, system...
-    kind = models.CharField(_("event"), max_length=32)
-    from_status = models.CharField(_("from"), max_length=16, choices=AppealStatus.choices, blank=True, default="")
-    to_status = models.CharField(_("to"), max_length=16, choices=AppealStatus.choices, blank=True, default="")
-    note = models.TextField(_("note"), blank=True, default="")
-    data = models.JSONField(_("details"), default=dict, blank=True)
+    subject_field = "appeal"
 
-    class Meta(TenantModel.Meta):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal"))
+    actor_role = models.CharField(_("role"), max_length=16, blank=True)  # resident, operator, executor, system...
+    # The case event's columns, with the appeal's statuses as their choices (the timeline shows their names).
+    from_status = models.CharField(_("from"), max_length=32, choices=AppealStatus.choices, blank=True, default="")
+    to_status = models.CharField(_("to"), max_length=32, choices=AppealStatus.choices, blank=True, default="")
+
+    class Meta(CaseEvent.Meta):
         verbose_name = _("appeal event")
         verbose_name_plural = _("appeal events")
         ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.appeal_id}: {self.kind}"
 
     @property
     def kind_label(self) -> str:

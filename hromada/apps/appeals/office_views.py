@@ -310,7 +310,7 @@ def office_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "appeals/office/appeal.html", {
         "appeal": appeal, "events": list(appeal.events.select_related("actor")),
         "photos": list(appeal.photos.all()), "attachments": list(appeal.attachments.all()),
-        "transitions": workflow.available(appeal, request.user),
+        "transitions": workflow.WORKFLOW.available(appeal, request.user),
         "departments": Department.objects.all(),
         "can_work": request.user.has_perm("appeals.work_appeal", appeal),
         "can_duplicate": request.user.has_perm("appeals.mark_duplicate", appeal),

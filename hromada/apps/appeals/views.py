@@ -227,7 +227,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_rate": request.user.has_perm("appeals.rate_appeal", appeal) and appeal.rating is None
         and appeal.status in (AppealStatus.ANSWERED, AppealStatus.CLOSED),
         "can_reopen": request.user.has_perm("appeals.reopen_appeal", appeal)
-        and appeal.status in workflow.TRANSITIONS["reopen"].sources,
+        and appeal.status in workflow.WORKFLOW["reopen"].sources,
         "can_add_details": appeal.author_id == request.user.pk and appeal.is_open,
         "rate_form": RateForm(), "reason_form": ReasonForm()})
 

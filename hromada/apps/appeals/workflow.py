@@ -1,29 +1,28 @@
 """The appeal state machine as data: every allowed transition, its permission and guard.
 
-`actions.py` is the only caller of `check()`; it applies the transition inside a
-transaction holding the appeal's row lock and writes the event row. A transition with no
-permission is done by the system (routing at registration, closing after the answer).
+The actions run these through the case core (`hromada.core.cases`): the check (permission, then
+state, then guard; decision 49) and the change happen inside a transaction holding the appeal's
+row lock, and each writes its `AppealEvent`. A transition with no permission is done by the system
+(registration, routing at registration, answering a duplicate with its main appeal).
+
+Registration is a transition too: from `UNREGISTERED`, the status of an appeal not yet written, to
+"registered". `appeal_register` checks it (and the routing or "not considered" step that follows at
+once) on the appeal in memory and writes the row once, already in its first resting status.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hromada.apps.appeals.models import REOPEN_DAYS, RETURN_DAYS, Appeal
+from hromada.apps.appeals.models import REOPEN_DAYS, RETURN_DAYS, Appeal, AppealEvent
 from hromada.apps.appeals.models import AppealStatus as S
-from hromada.core.api.errors import DomainError
+from hromada.core.cases.workflow import Transition, Workflow
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-Guard = Callable[[Appeal], "str | None"]
+UNREGISTERED = ""  # an appeal being registered, before its row exists
 
 
 def _within_return_term(appeal: Appeal) -> str | None:
@@ -48,19 +47,11 @@ def _not_extended_yet(appeal: Appeal) -> str | None:
     return None if appeal.extended_at is None else _("The term of this appeal has already been extended.")
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[str]
-    target: str
-    permission: str | None  # a rules permission checked against the appeal; None: system only
-    label: StrOrPromise
-    guard: Guard | None = None
-
-
 WORKING = frozenset({S.ROUTED, S.IN_PROGRESS, S.EXTENDED, S.REOPENED})
 
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
+WORKFLOW = Workflow((
+    # Registration, by the system whoever sent the appeal (the channel's own checks came first).
+    Transition("register", frozenset({UNREGISTERED}), S.REGISTERED, None, gettext_lazy("Register the appeal")),
     # Routing: by the routing rules at registration (system) or by an operator from triage.
     Transition("route", frozenset({S.REGISTERED}), S.ROUTED, "appeals.route_appeal",
                gettext_lazy("Send to a department"), _has_department),
@@ -77,32 +68,7 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
                gettext_lazy("Reopen"), _within_reopen_term),
     Transition("return", frozenset({S.REGISTERED, S.ROUTED}), S.RETURNED, "appeals.return_appeal",
                gettext_lazy("Return with an explanation"), _within_return_term),
+    # Also the system's step at registration for an anonymous appeal.
     Transition("not_consider", frozenset({S.REGISTERED, S.ROUTED}), S.NOT_CONSIDERED, "appeals.return_appeal",
                gettext_lazy("Not subject to consideration")),
-)}
-
-
-def check(name: str, appeal: Appeal, user=None) -> Transition:
-    """The transition `name` if it may run now; DomainError (409 or 403) otherwise.
-
-    `user` None means the system runs it; a person can only run transitions with a permission.
-    Permission is checked before the status, so a stranger learns nothing about the appeal.
-    """
-    transition = TRANSITIONS[name]
-    if user is not None and (transition.permission is None or not user.has_perm(transition.permission, appeal)):
-        raise DomainError(_("You do not have permission to do this."), code="forbidden", status_code=403)
-    if appeal.status not in transition.sources:
-        raise DomainError(
-            _("This cannot be done while the appeal is “%(status)s”.") % {"status": appeal.get_status_display()},
-            code="bad_transition", status_code=409)
-    if transition.guard is not None:
-        problem = transition.guard(appeal)
-        if problem:
-            raise DomainError(problem, code="guard_failed", status_code=409)
-    return transition
-
-
-def available(appeal: Appeal, user) -> list[Transition]:
-    """Transitions `user` could start now (for buttons); guards are checked when they run."""
-    return [t for t in TRANSITIONS.values()
-            if appeal.status in t.sources and t.permission is not None and user.has_perm(t.permission, appeal)]
+), state_message=gettext_lazy("This cannot be done while the appeal is “%(status)s”."), event_model=AppealEvent)

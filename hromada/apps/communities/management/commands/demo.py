@@ -1,11 +1,13 @@
-"""Create (or bring up to date) the demo community `demo`. Safe to run again."""
+"""Create (or bring up to date) the demo community `demo`. Safe to run again.
+
+Not one transaction: each module makes its demo content through its actions, and an action is its own
+(outermost) transaction. A run that stops half-way is completed by the next one."""
 
 import zlib
 from importlib import import_module
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
@@ -54,7 +56,6 @@ RESIDENTS = [
 class Command(BaseCommand):
     help = "Create or update the demo community (slug 'demo') with districts, departments, staff and residents."
 
-    @transaction.atomic
     def handle(self, *args, **options):
         community, _ = Community.objects.update_or_create(
             slug="demo",
