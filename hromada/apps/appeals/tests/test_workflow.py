@@ -5,13 +5,15 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.utils import timezone
 
-from hromada.apps.appeals import actions
+from hromada.apps.appeals import actions, workflow
 from hromada.apps.appeals.models import Appeal, AppealEvent, AppealStatus
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.models import AuditRecord
 from hromada.core.notifications.models import Message
+from hromada.testing import factories
 
 S = AppealStatus
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -197,3 +199,71 @@ def test_repeated_appeal_by_email_ignores_case(scoped):
     other = register(w, author=actions.Author(name="Іван", email="ivan@example.test"))
     assert again.is_repeated and again.repeated_of == first
     assert not other.is_repeated
+
+
+STRANGER_CALLS = {
+    "route": lambda w, a, by: actions.appeal_route(appeal=a, department=w.housing, by=by),
+    "take": lambda w, a, by: actions.appeal_take(appeal=a, by=by),
+    "forward": lambda w, a, by: actions.appeal_forward(appeal=a, department=w.housing, reason="Не наше", by=by),
+    "extend": lambda w, a, by: actions.appeal_extend(appeal=a, reason="Потрібен час", by=by),
+    "answer": lambda w, a, by: actions.appeal_answer(appeal=a, text="Зроблено", by=by),
+    "close": lambda w, a, by: actions.appeal_close(appeal=a, by=by),
+    "reopen": lambda w, a, by: actions.appeal_reopen(appeal=a, reason="Не зроблено", by=by),
+    "return": lambda w, a, by: actions.appeal_return(appeal=a, reason="Немає суті", by=by),
+    "not_consider": lambda w, a, by: actions.appeal_not_consider(appeal=a, reason="Повторне", by=by),
+    "rate": lambda w, a, by: actions.appeal_rate(appeal=a, rating=5, by=by),
+    "request_details": lambda w, a, by: actions.appeal_request_details(appeal=a, question="Де саме?", by=by),
+    "add_details": lambda w, a, by: actions.appeal_add_details(appeal=a, text="Біля школи", by=by),
+    "mark_duplicate": lambda w, a, by: actions.appeal_mark_duplicate(appeal=a, main=w.main, by=by),
+    "attach": lambda w, a, by: actions.appeal_attach(appeal=a, upload=None, by=by),
+}
+
+
+@pytest.mark.parametrize("status", S.values)
+def test_a_stranger_is_refused_403_in_every_state_and_nothing_changes(scoped, status):
+    """The permission is checked before the state: someone who may not act learns nothing about the appeal
+    (not even whether the step would be possible now), whatever its status."""
+    w = scoped
+    w.main = register(w, text="Інша вибоїна")
+    appeal = register(w)
+    Appeal.objects.filter(pk=appeal.pk).update(status=status, answered_at=timezone.now())
+    appeal.refresh_from_db()
+    events = AppealEvent.objects.count()
+    assert set(STRANGER_CALLS) >= set(workflow.WORKFLOW.transitions) - {"register"}
+    for stranger in (factories.make_user(community=w.community), w.housing_executor):
+        for name, call in STRANGER_CALLS.items():
+            with pytest.raises(DomainError) as refused:
+                call(w, appeal, stranger)
+            assert (name, refused.value.status_code, refused.value.code) == (name, 403, "forbidden")
+    fresh = Appeal.objects.get(pk=appeal.pk)
+    assert (fresh.status, fresh.department_id, fresh.duplicate_of_id) == (status, w.roads.pk, None)
+    assert AppealEvent.objects.count() == events
+
+
+def test_registration_runs_through_the_workflow(scoped):
+    """Registration is the workflow's first transition: the timeline shows it, and it cannot run twice."""
+    w = scoped
+    appeal = register(w, category=w.other)
+    first = appeal.events.get()
+    assert (first.kind, first.from_status, first.to_status, first.actor_role) == ("register", "", S.REGISTERED,
+                                                                                   "resident")
+    assert first.data == {"channel": "web", "number": appeal.number}
+    with pytest.raises(DomainError) as again:
+        workflow.WORKFLOW.check(appeal, "register")
+    assert again.value.status_code == 409
+
+
+@pytest.mark.parametrize("call", [
+    lambda w: register(w),
+    lambda w: actions.appeal_take(appeal=w.appeal, by=w.executor),
+    lambda w: actions.open311_key_issue(community=w.community, name="Client", by=None),
+])
+def test_an_action_is_its_own_transaction(scoped, call):
+    """An action commits its own work (durable): run inside someone else's transaction it refuses to start,
+    so it never reports a success that a later rollback could take back."""
+    w = scoped
+    w.appeal = register(w)
+    appeals, events = Appeal.objects.count(), AppealEvent.objects.count()
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        call(w)
+    assert (Appeal.objects.count(), AppealEvent.objects.count()) == (appeals, events)
