@@ -245,9 +245,12 @@ class AppealEvent(CaseEvent):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal"))
     actor_role = models.CharField(_("role"), max_length=16, blank=True)  # resident, operator, executor, system...
-    # The case event's columns, with the appeal's statuses as their choices (the timeline shows their names).
-    from_status = models.CharField(_("from"), max_length=32, choices=AppealStatus.choices, blank=True, default="")
-    to_status = models.CharField(_("to"), max_length=32, choices=AppealStatus.choices, blank=True, default="")
+    # The case event's columns as the appeal timeline had them before it moved onto the case core (so the
+    # table and the API's schema stay as they were): the statuses with the appeal's choices, whose names
+    # the timeline shows, and the kind as long as the API says.
+    kind = models.CharField(_("event"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=16, choices=AppealStatus.choices, blank=True, default="")
+    to_status = models.CharField(_("to"), max_length=16, choices=AppealStatus.choices, blank=True, default="")
 
     class Meta(CaseEvent.Meta):
         verbose_name = _("appeal event")
