@@ -31,14 +31,14 @@ def test_notifications_follow_the_recipients_language(make_petition, scoped, aut
 
 
 def test_transition_table_covers_the_lifecycle():
-    targets = {(t.name, t.target) for t in workflow.TRANSITIONS.values()}
+    targets = {(t.name, t.target) for t in workflow.WORKFLOW}
     assert ("submit", S.MODERATION) in targets and ("publish", S.COLLECTING) in targets
     assert ("reject", S.REJECTED) in targets and ("reach_threshold", S.THRESHOLD_REACHED) in targets
     assert ("start_consideration", S.CONSIDERATION) in targets and ("answer", S.ANSWERED) in targets
     assert ("forward", S.FORWARDED) in targets and ("archive", S.ARCHIVED) in targets
     # System transitions have no permission: no person can trigger them.
-    assert workflow.TRANSITIONS["reach_threshold"].permission is None
-    assert workflow.TRANSITIONS["forward"].permission is None
+    assert workflow.WORKFLOW["reach_threshold"].permission is None
+    assert workflow.WORKFLOW["forward"].permission is None
 
 
 @time_machine.travel(datetime(2026, 3, 5, 10, 0, tzinfo=KYIV), tick=False)  # a Thursday
