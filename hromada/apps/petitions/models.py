@@ -1,6 +1,6 @@
 """Electronic petitions (Law "On Citizens' Appeals", Art. 23-1).
 
-A petition's status changes only through `actions.py` (see the table in `workflow.py`);
+A petition's status changes only through its `actions` (see the table in `workflow.py`);
 every change writes a `PetitionEvent`, the timeline residents see.
 """
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hromada.apps.communities.models import Community, Localized
+from hromada.core.cases.models import CaseEvent
 from hromada.core.memo import MISSING, TimedMemory
 from hromada.core.tenancy.models import TenantModel
 
@@ -336,27 +337,17 @@ def active_signatures() -> models.Q:
     return models.Q(withdrawn_at__isnull=True, invalidated_at__isnull=True)
 
 
-class PetitionEvent(TenantModel):
+class PetitionEvent(CaseEvent):
     """One step of a petition's life: who, when, from, to, why. The public timeline."""
+
+    subject_field = "petition"
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events",
                                  verbose_name=_("petition"))
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("by"))
-    kind = models.CharField(_("event"), max_length=40)
-    from_status = models.CharField(_("from"), max_length=20, choices=PetitionStatus.choices, blank=True, default="")
-    to_status = models.CharField(_("to"), max_length=20, choices=PetitionStatus.choices, blank=True, default="")
-    note = models.TextField(_("note"), blank=True, default="")
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta(TenantModel.Meta):
+    class Meta(CaseEvent.Meta):
         verbose_name = _("petition event")
         verbose_name_plural = _("petition events")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.petition_id}: {self.kind}"
 
 
 class PetitionResponse(TenantModel):

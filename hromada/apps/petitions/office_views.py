@@ -67,7 +67,7 @@ def office_home(request: HttpRequest) -> HttpResponse:
 
 def _manage_context(request: HttpRequest, petition: Petition, **forms: Any) -> dict[str, Any]:
     user = request.user
-    names = {t.name for t in workflow.available(petition, user)}
+    names = {t.name for t in workflow.WORKFLOW.available(petition, user)}
     return {
         "petition": petition, "now": timezone.now(),
         "events": PetitionEvent.objects.filter(petition=petition).select_related("actor"),

@@ -1,28 +1,20 @@
 """The petition state machine as data: every allowed transition, its permission and guard.
 
-`actions.py` is the only caller of `check()`; it applies the transition inside a
-transaction holding the petition's row lock and writes the event row. A transition with
-no permission is done by the system (signing crosses the threshold, the period ends).
+The actions are the only callers: they apply a transition with `hromada.core.cases.apply_transition`
+inside a transaction holding the petition's row lock, which checks it (permission, then state, then
+guard: decision 49) and writes the `PetitionEvent`. A transition with no permission is done by the
+system (signing crosses the threshold, the period ends).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hromada.apps.petitions.models import Petition, PetitionPolicy
+from hromada.apps.petitions.models import Petition, PetitionEvent, PetitionPolicy
 from hromada.apps.petitions.models import PetitionStatus as S
-from hromada.core.api.errors import DomainError
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-Guard = Callable[[Petition], "str | None"]
+from hromada.core.cases.workflow import Transition, Workflow
 
 
 def _coauthors_confirmed(petition: Petition) -> str | None:
@@ -47,17 +39,7 @@ def _period_ended(petition: Petition) -> str | None:
     return None if ends is not None and timezone.now() > ends else _("The collection period has not ended.")
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[str]
-    target: str
-    permission: str | None  # a rules permission checked against the petition; None: system only
-    label: StrOrPromise
-    guard: Guard | None = None
-
-
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
+WORKFLOW = Workflow((
     Transition("submit", frozenset({S.DRAFT}), S.MODERATION, "petitions.submit_petition",
                gettext_lazy("Submit for moderation"), _coauthors_confirmed),
     Transition("publish", frozenset({S.MODERATION}), S.COLLECTING, "petitions.moderate_petition",
@@ -78,30 +60,4 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
                gettext_lazy("Publish the official response")),
     Transition("archive", frozenset({S.ANSWERED, S.REJECTED, S.FORWARDED}), S.ARCHIVED,
                "petitions.archive_petition", gettext_lazy("Archive")),
-)}
-
-
-def check(name: str, petition: Petition, user=None) -> Transition:
-    """The transition `name` if it may run now; DomainError (409 or 403) otherwise.
-
-    `user` None means the system runs it; a person can only run transitions with a permission.
-    """
-    transition = TRANSITIONS[name]
-    if petition.status not in transition.sources:
-        raise DomainError(
-            _("This cannot be done while the petition is “%(status)s”.") % {"status": petition.get_status_display()},
-            code="bad_transition", status_code=409)
-    if user is not None:
-        if transition.permission is None or not user.has_perm(transition.permission, petition):
-            raise DomainError(_("You do not have permission to do this."), code="forbidden", status_code=403)
-    if transition.guard is not None:
-        problem = transition.guard(petition)
-        if problem:
-            raise DomainError(problem, code="guard_failed", status_code=409)
-    return transition
-
-
-def available(petition: Petition, user) -> list[Transition]:
-    """Transitions `user` could start now (for buttons); guards are checked when they run."""
-    return [t for t in TRANSITIONS.values()
-            if petition.status in t.sources and t.permission is not None and user.has_perm(t.permission, petition)]
+), state_message=gettext_lazy("This cannot be done while the petition is “%(status)s”."), event_model=PetitionEvent)

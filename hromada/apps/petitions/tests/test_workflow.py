@@ -31,14 +31,14 @@ def test_notifications_follow_the_recipients_language(make_petition, scoped, aut
 
 
 def test_transition_table_covers_the_lifecycle():
-    targets = {(t.name, t.target) for t in workflow.TRANSITIONS.values()}
+    targets = {(t.name, t.target) for t in workflow.WORKFLOW}
     assert ("submit", S.MODERATION) in targets and ("publish", S.COLLECTING) in targets
     assert ("reject", S.REJECTED) in targets and ("reach_threshold", S.THRESHOLD_REACHED) in targets
     assert ("start_consideration", S.CONSIDERATION) in targets and ("answer", S.ANSWERED) in targets
     assert ("forward", S.FORWARDED) in targets and ("archive", S.ARCHIVED) in targets
     # System transitions have no permission: no person can trigger them.
-    assert workflow.TRANSITIONS["reach_threshold"].permission is None
-    assert workflow.TRANSITIONS["forward"].permission is None
+    assert workflow.WORKFLOW["reach_threshold"].permission is None
+    assert workflow.WORKFLOW["forward"].permission is None
 
 
 @time_machine.travel(datetime(2026, 3, 5, 10, 0, tzinfo=KYIV), tick=False)  # a Thursday
@@ -235,6 +235,36 @@ def test_bad_transitions_change_nothing(make_petition, scoped, moderator, contro
     assert author_moderates.value.code == "forbidden"
     assert Petition.objects.get(pk=draft.pk).status == S.DRAFT
     assert kinds(draft) == ["created"]
+
+
+def test_permission_is_checked_before_the_state(make_petition, scoped, moderator, controller, author):
+    """Someone who may not run a transition is refused (403) whatever the petition's state, so the
+    refusal tells them nothing about it; someone who may is told the state is wrong (409)."""
+    draft = make_petition("draft")
+    attempts = [
+        (lambda: actions.petition_moderate(petition=draft, by=author, publish=True), "forbidden", 403),
+        (lambda: actions.petition_start_consideration(petition=draft, by=moderator), "forbidden", 403),
+        (lambda: actions.petition_archive(petition=draft, by=author), "forbidden", 403),
+        (lambda: actions.petition_moderate(petition=draft, by=moderator, publish=True), "bad_transition", 409),
+        (lambda: actions.petition_start_consideration(petition=draft, by=controller), "bad_transition", 409),
+    ]
+    for attempt, code, status in attempts:
+        with pytest.raises(DomainError) as refused:
+            attempt()
+        assert (refused.value.code, refused.value.status_code) == (code, status)
+    assert Petition.objects.get(pk=draft.pk).status == S.DRAFT
+    assert kinds(draft) == ["created"]
+
+
+def test_a_transition_is_its_own_transaction(make_petition, scoped, moderator):
+    """An action is the outermost transaction (durable): it refuses to run inside a caller's, which
+    would hold the petition's row lock, and put off what the action does on commit, until it ends."""
+    from django.db import transaction
+
+    petition = make_petition("moderation")
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        actions.petition_moderate(petition=petition, by=moderator, publish=True)
+    assert Petition.objects.get(pk=petition.pk).status == S.MODERATION
 
 
 def test_coauthors_required_before_submission(make_petition, scoped, community, person, author):

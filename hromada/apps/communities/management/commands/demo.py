@@ -57,6 +57,27 @@ class Command(BaseCommand):
     help = "Create or update the demo community (slug 'demo') with districts, departments, staff and residents."
 
     def handle(self, *args, **options):
+        community = self._foundation()
+        # Each module adds its demo content through `<app>/demo.py: load_demo(community)`, after the
+        # foundation is committed: the content is made through the modules' actions, each of which is
+        # the outermost transaction (durable), as when a person acts.
+        with tenancy.scope(community):
+            for app_config in apps.get_app_configs():
+                if module_has_submodule(app_config.module, "demo"):
+                    import_module(f"{app_config.name}.demo").load_demo(community)
+                    self.stdout.write(f"  demo content: {app_config.verbose_name}")
+
+        self.stdout.write(self.style.SUCCESS(f"Demo community ready: /c/{community.slug}/"))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for email, _name, role, _dep in STAFF:
+            self.stdout.write(f"  {role:<11} {email}")
+        for email, _name, level, _method in RESIDENTS:
+            self.stdout.write(f"  resident    {email} ({IdentityLevel(level).label})")
+        self.stdout.write("  platform    platform@hromada.local (Django admin at /admin/)")
+
+    @transaction.atomic
+    def _foundation(self) -> Community:
+        """The community, its districts, departments, staff and residents."""
         community, _ = Community.objects.update_or_create(
             slug="demo",
             defaults={
@@ -90,19 +111,7 @@ class Command(BaseCommand):
                 self._user(email, name, community, level, method, verified_by=verified_by)
             if not User.objects.filter(email="platform@hromada.local").exists():
                 User.objects.create_superuser("platform@hromada.local", DEMO_PASSWORD, full_name="Platform Admin")
-            # Each module adds its demo content through `<app>/demo.py: load_demo(community)`.
-            for app_config in apps.get_app_configs():
-                if module_has_submodule(app_config.module, "demo"):
-                    import_module(f"{app_config.name}.demo").load_demo(community)
-                    self.stdout.write(f"  demo content: {app_config.verbose_name}")
-
-        self.stdout.write(self.style.SUCCESS(f"Demo community ready: /c/{community.slug}/"))
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for email, _name, role, _dep in STAFF:
-            self.stdout.write(f"  {role:<11} {email}")
-        for email, _name, level, _method in RESIDENTS:
-            self.stdout.write(f"  resident    {email} ({IdentityLevel(level).label})")
-        self.stdout.write("  platform    platform@hromada.local (Django admin at /admin/)")
+        return community
 
     def _user(self, email, name, community, level, method, verified_by=None):
         user = User.objects.filter(email=email).first()
