@@ -112,9 +112,9 @@ WORKFLOW = Workflow(
 TRANSITIONS: dict[str, Transition] = WORKFLOW.transitions
 
 # A transition that reaches one of these states records the moment it did.
-STAMPED_AT = {S.SUBMITTED: "submitted_at", S.PUBLISHED: "published_at"}
+STAMPED_AT: dict[str, str] = {S.SUBMITTED: "submitted_at", S.PUBLISHED: "published_at"}
 # A refusal or a return states its reason on the project, even when it is empty.
-STATES_WITH_REASON = frozenset({S.REJECTED, S.NOT_FEASIBLE, S.APPEAL_REJECTED, S.DRAFT})
+STATES_WITH_REASON: frozenset[str] = frozenset({S.REJECTED, S.NOT_FEASIBLE, S.APPEAL_REJECTED, S.DRAFT})
 
 
 def available(project: Project, user: Any) -> list[Transition]:

@@ -80,9 +80,8 @@ def implementation_update(*, item: ImplementationItem, by: Any, progress: Any, s
             fields.append("completed_at")
             workflow.apply(project, "complete", by=by, note=locked.note, permission_checked=True)
         else:
-            ProjectEvent.objects.create(community_id=project.community_id, project=project, actor=by,
-                                        kind="implementation_update", note=locked.note,
-                                        data={"progress": progress_value, "spent": str(spent_value)})
+            ProjectEvent.record(project, "implementation_update", actor=by, note=locked.note,
+                                data={"progress": progress_value, "spent": str(spent_value)})
         locked.save(update_fields=fields)
         for upload in photos:
             ImplementationPhoto.objects.create(community_id=locked.community_id, item=locked, image=upload,
@@ -107,7 +106,6 @@ def milestone_reach(*, milestone: Milestone, by: Any, done_on: date | None = Non
     with transaction.atomic(durable=True):
         milestone.done_on = done_on or kyiv_date(timezone.now())
         milestone.save(update_fields=["done_on"])
-        ProjectEvent.objects.create(community_id=milestone.community_id, project=milestone.item.project, actor=by,
-                                    kind="milestone", note=milestone.title,
-                                    data={"done_on": milestone.done_on.isoformat()})
+        ProjectEvent.record(milestone.item.project, "milestone", actor=by, note=milestone.title,
+                            data={"done_on": milestone.done_on.isoformat()})
     return milestone

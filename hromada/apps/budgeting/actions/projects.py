@@ -223,8 +223,7 @@ def project_create(*, cycle: Cycle, author: Any, data: ProjectInput, photos: Seq
         number = (Project.objects.filter(cycle=cycle).aggregate(n=Max("number"))["n"] or 0) + 1
         project = Project(community_id=cycle.community_id, cycle=cycle, number=number, author=author)
         _write_content(project, fields, lines, co_authors, photos)
-        ProjectEvent.objects.create(community_id=project.community_id, project=project, actor=author,
-                                    kind="create", to_status=ProjectStatus.DRAFT)
+        ProjectEvent.record(project, "create", actor=author, to_status=ProjectStatus.DRAFT)
     return project
 
 
@@ -237,7 +236,7 @@ def project_update(*, project: Project, by: Any, data: ProjectInput, photos: Seq
         locked = locked_project(project)
         require(by, "budgeting.change_project", locked)
         _write_content(locked, fields, lines, co_authors, photos)
-        ProjectEvent.objects.create(community_id=locked.community_id, project=locked, actor=by, kind="edit")
+        ProjectEvent.record(locked, "edit", actor=by)
     return locked
 
 
