@@ -12,6 +12,7 @@ from hromada.apps.budgeting.actions.common import require
 from hromada.apps.budgeting.models import Comment, CommentStatus, Project
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
+from hromada.core.cases.actions import lock
 from hromada.core.text import strip_controls
 
 
@@ -29,7 +30,7 @@ def comment_add(*, project: Project, author: Any, text: str) -> Comment:
 def comment_moderate(*, comment: Comment, by: Any, publish: bool, note: str = "") -> Comment:
     require(by, "budgeting.moderate_comment", comment.project)
     with transaction.atomic(durable=True):
-        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        locked = lock(comment)
         locked.status = CommentStatus.PUBLISHED if publish else CommentStatus.HIDDEN
         locked.moderated_by, locked.moderated_at = by, timezone.now()
         locked.moderation_note = strip_controls(note)[:300]

@@ -30,6 +30,7 @@ from hromada.apps.communities.models import Department
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.calendar import kyiv_date
+from hromada.core.cases.actions import lock
 from hromada.core.text import strip_controls
 
 
@@ -71,7 +72,7 @@ def implementation_update(*, item: ImplementationItem, by: Any, progress: Any, s
     for upload in photos:
         validate_photo(upload)
     with transaction.atomic(durable=True):
-        locked = ImplementationItem.objects.select_for_update().select_related("project").get(pk=item.pk)
+        locked = lock(item, related=("project",))
         locked.progress, locked.spent, locked.note = progress_value, spent_value, strip_controls(note)
         fields = ["progress", "spent", "note", "updated_at"]
         project = locked_project(locked.project)

@@ -29,6 +29,7 @@ from hromada.apps.budgeting.models import (
 )
 from hromada.apps.communities.models import District
 from hromada.core.api.errors import DomainError
+from hromada.core.cases.actions import lock
 from hromada.core.text import strip_controls
 
 MAX_PHOTOS = 6
@@ -219,7 +220,7 @@ def project_create(*, cycle: Cycle, author: Any, data: ProjectInput, photos: Seq
     fields, lines, co_authors = _clean_project(cycle, data, author)
     _check_photos(None, photos)
     with transaction.atomic(durable=True):
-        Cycle.objects.select_for_update().filter(pk=cycle.pk).first()  # numbers are handed out one at a time
+        lock(cycle)  # numbers are handed out one at a time
         number = (Project.objects.filter(cycle=cycle).aggregate(n=Max("number"))["n"] or 0) + 1
         project = Project(community_id=cycle.community_id, cycle=cycle, number=number, author=author)
         _write_content(project, fields, lines, co_authors, photos)
