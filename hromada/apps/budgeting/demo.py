@@ -158,9 +158,7 @@ def _categories(community: Community, cycle: Cycle) -> dict[str, Category]:
 
 
 def _event(project: Project, actor: Any, kind: str, before: str, after: str, when: datetime, note: str = "") -> None:
-    event = ProjectEvent.objects.create(community_id=project.community_id, project=project, actor=actor, kind=kind,
-                                        from_status=before, to_status=after, note=note)
-    ProjectEvent.objects.filter(pk=event.pk).update(created_at=when)
+    ProjectEvent.record(project, kind, actor=actor, from_status=before, to_status=after, note=note, at=when)
 
 
 def _projects(community: Community, cycle: Cycle, categories: dict[str, Category], authors: list[User],

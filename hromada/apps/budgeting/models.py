@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from hromada.apps.accounts.models import IdentityLevel
 from hromada.apps.budgeting.phases import PhaseKind
 from hromada.apps.communities.models import Localized
+from hromada.core.cases.models import CaseEvent
 from hromada.core.tenancy.models import TenantModel
 
 CENT = Decimal("0.01")
@@ -305,23 +306,19 @@ class ProjectPhoto(TenantModel):
         ordering = ["pk"]
 
 
-class ProjectEvent(TenantModel):
-    """One entry of a project's public timeline: who, when, from, to, why."""
+class ProjectEvent(CaseEvent):
+    """One entry of a project's public timeline: who, when (``at``), from, to, why."""
+
+    subject_field = "project"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events", verbose_name=_("project"))
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("who"))
-    kind = models.CharField(_("what"), max_length=32)
-    from_status = models.CharField(_("from"), max_length=24, choices=ProjectStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=24, choices=ProjectStatus.choices, blank=True)
-    note = models.TextField(_("why"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    # The base's columns, with the project's statuses as choices (the timeline shows their names).
+    from_status = models.CharField(_("from"), max_length=32, choices=ProjectStatus.choices, blank=True, default="")
+    to_status = models.CharField(_("to"), max_length=32, choices=ProjectStatus.choices, blank=True, default="")
 
-    class Meta:
+    class Meta(CaseEvent.Meta):
         verbose_name = _("project event")
         verbose_name_plural = _("project events")
-        ordering = ["created_at", "pk"]
 
 
 class ReviewConclusion(models.TextChoices):

@@ -10,17 +10,15 @@ and return False when obj is None.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from functools import reduce
 from typing import Any
 
 import rules
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hromada.apps.accounts.models import IdentityLevel, Role, StaffRole
-from hromada.apps.budgeting import phases
+from hromada.apps.budgeting import eligibility, phases
 from hromada.apps.budgeting.models import (
     PUBLIC_STATUSES,
     Comment,
@@ -28,12 +26,9 @@ from hromada.apps.budgeting.models import (
     ImplementationItem,
     Project,
     ProjectStatus,
-    Taxpayer,
-    VoterEligibility,
 )
 from hromada.apps.communities.models import Community
 from hromada.core import tenancy
-from hromada.core.calendar import kyiv_date
 
 Message = str | Callable[[Any, Any], str]
 
@@ -130,31 +125,15 @@ def is_resident(user: Any, obj: Any) -> bool:
         user.home_community_id is not None and user.home_community_id == community_id_of(obj)
 
 
-def is_registered_taxpayer(user: Any, community_id: int | None) -> bool:
-    """The person's tax number (as the account's keyed hash) is in the community's register of taxpayers;
-    cached on the user object for the request."""
-    hashed = getattr(user, "tax_number_hash", None)
-    if community_id is None or not hashed:
-        return False
-    cache: dict[int, bool] = user.__dict__.setdefault("_budget_taxpayer_of", {})
-    if community_id not in cache:
-        cache[community_id] = Taxpayer.objects.filter(community_id=community_id, tax_number_hash=hashed).exists()
-    return cache[community_id]
-
-
 @rules.predicate(name="budgeting.is_eligible_voter")
 def is_eligible_voter(user: Any, obj: Any) -> bool:
-    """Residents, taxpayers, or either, as the cycle says (``Cycle.eligibility``). Residents-only cycles (the
-    default) ask no database: the register is looked up only when taxpayers may vote."""
+    """The person may vote in the cycle: identity level, residence or taxpaying, age, as the cycle
+    says (``eligibility.ballot_refusal``, the one decision every ballot path asks). Residents-only
+    cycles (the default) ask no database: the register is looked up only when taxpayers may vote."""
     cycle = cycle_of(obj)
     if cycle is None or not getattr(user, "is_authenticated", False):
         return False
-    eligibility = cycle.eligibility
-    if eligibility != VoterEligibility.TAXPAYERS and is_resident.test(user, obj):
-        return True
-    if eligibility == VoterEligibility.RESIDENTS:
-        return False
-    return is_registered_taxpayer(user, cycle.community_id)
+    return eligibility.ballot_refusal(cycle, eligibility.account_voter(user, cycle)) is None
 
 
 def author_ids(project: Project) -> frozenset[int]:
@@ -207,24 +186,6 @@ def phase_on(feature: str) -> rules.Predicate:
     return rules.predicate(check, name=f"budgeting.phase_{feature}")
 
 
-@rules.predicate(name="budgeting.meets_identity_level")
-def meets_identity_level(user: Any, obj: Any) -> bool:
-    cycle = cycle_of(obj)
-    return cycle is not None and getattr(user, "is_authenticated", False) and \
-        user.identity_level >= cycle.min_identity_level
-
-
-def voter_age(user: Any, today: date | None = None) -> int | None:
-    return user.age_on(today or kyiv_date(timezone.now())) if getattr(user, "is_authenticated", False) else None
-
-
-@rules.predicate(name="budgeting.is_old_enough")
-def is_old_enough(user: Any, obj: Any) -> bool:
-    cycle = cycle_of(obj)
-    age = voter_age(user)
-    return cycle is not None and age is not None and age >= cycle.effective_min_age
-
-
 # --- messages -------------------------------------------------------------------------------
 
 FEATURE_NAMES: dict[str, Any] = {
@@ -260,19 +221,12 @@ def _closed(feature: str) -> Message:
     return message
 
 
-def _level_message(user: Any, obj: Any) -> str:
+def _ineligible(user: Any, obj: Any) -> str:
     cycle = cycle_of(obj)
-    level = IdentityLevel(cycle.min_identity_level).label if cycle else ""
-    return _("Voting needs the identity level “%(level)s”. Verify your identity with an identity provider "
-             "or in person at a CNAP desk.") % {"level": level}
-
-
-def _age_message(user: Any, obj: Any) -> str:
-    cycle = cycle_of(obj)
-    if getattr(user, "birth_date", None) is None:
-        return _("Your date of birth is not known, so we cannot check the voting age. "
-                 "Verify your identity to vote.")
-    return _("Residents aged %(age)d or older can vote.") % {"age": cycle.effective_min_age if cycle else 0}
+    if cycle is None:
+        return _("You do not have permission to do this.")
+    reason = eligibility.ballot_refusal(cycle, eligibility.account_voter(user, cycle))
+    return eligibility.voter_message(reason, cycle) if reason is not None else ""
 
 
 def _sign_in(user: Any, obj: Any) -> str:
@@ -282,22 +236,6 @@ def _sign_in(user: Any, obj: Any) -> str:
 def _not_resident(user: Any, obj: Any) -> str:
     return _("Only residents of this community can do this. Your account names another community "
              "(or none) as your place of residence.")
-
-
-def _not_eligible(user: Any, obj: Any) -> str:
-    cycle = cycle_of(obj)
-    eligibility = cycle.eligibility if cycle is not None else VoterEligibility.RESIDENTS
-    if eligibility == VoterEligibility.RESIDENTS:
-        return _not_resident(user, obj)
-    if not getattr(user, "tax_number_hash", None):
-        return _("Taxpayers are recognised by their tax number, and your account has none yet. Verify your "
-                 "identity with an identity provider or at a CNAP desk, then vote.")
-    if eligibility == VoterEligibility.TAXPAYERS:
-        return _("Only taxpayers of this community vote in this cycle, and your tax number is not in the "
-                 "community's register of taxpayers. If you pay taxes here, ask the council to check the register.")
-    return _("Residents and taxpayers of this community vote in this cycle. Your account names another "
-             "community (or none) as your place of residence, and your tax number is not in the community's "
-             "register of taxpayers.")
 
 
 def _not_author(user: Any, obj: Any) -> str:
@@ -369,9 +307,7 @@ REQUIREMENTS: dict[str, list[tuple[rules.Predicate, Message]]] = {
     "budgeting.vote": [
         (is_signed_in, _sign_in),
         (phase_on("vote"), _closed("vote")),
-        (meets_identity_level, _level_message),
-        (is_eligible_voter, _not_eligible),
-        (is_old_enough, _age_message),
+        (is_eligible_voter, _ineligible),
     ],
     "budgeting.enter_paper_ballot": [
         (is_operator, _role(lambda: _("Only operators enter paper ballots."))),

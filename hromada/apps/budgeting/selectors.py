@@ -113,7 +113,7 @@ def implementation_of(project: Project) -> ImplementationItem | None:
 
 
 def timeline(project: Project) -> QuerySet[ProjectEvent]:
-    return project.events.select_related("actor").order_by("created_at", "pk")
+    return project.events.select_related("actor").order_by("at", "pk")
 
 
 def office_queues(user: Any, community: Any) -> dict[str, QuerySet[Project]]:

@@ -1,17 +1,16 @@
 """The life of a project as a table: transition, from, to, permission, guard.
 
-``apply()`` is the only code that changes ``Project.status``. It checks the table, the
-permission (who and in which phase, see ``rules.py``) and the guard (facts about the project),
-then saves the status and writes the timeline event in the caller's transaction.
+The table is a ``Workflow`` of the case core (``hromada.core.cases``): its ``check`` asks the
+permission (who and in which phase, ``rules.refusal``, so a refused person reads why), then the
+state, then the guard (facts about the project). ``apply()`` is the only code that changes
+``Project.status``: the core's ``apply_transition`` with the project's own stamps, in the
+caller's transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,9 +18,8 @@ from django.utils.translation import gettext_lazy
 from hromada.apps.budgeting import rules as budget_rules
 from hromada.apps.budgeting.models import Project, ProjectEvent
 from hromada.apps.budgeting.models import ProjectStatus as S
-from hromada.core.api.errors import DomainError
-
-Guard = Callable[[Project], str | None]  # returns why the transition may not happen, or None
+from hromada.core.cases.actions import apply_transition
+from hromada.core.cases.workflow import Transition, Workflow
 
 
 def _has_costs(project: Project) -> str | None:
@@ -60,16 +58,6 @@ def _no_appeal_yet(project: Project) -> str | None:
     if Appeal.objects.filter(project=project).exists():
         return _("This project has already been appealed once; a second appeal is not allowed.")
     return None
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[str]
-    target: str
-    permission: str  # a rule in rules.py, tested with (user, project)
-    label: Any  # lazy text for buttons and the timeline
-    guard: Guard | None = None
 
 
 WITHDRAWABLE = frozenset({S.DRAFT, S.SUBMITTED, S.ON_MODERATION, S.PUBLISHED, S.UNDER_REVIEW, S.FEASIBLE,
@@ -117,60 +105,44 @@ TABLE: tuple[Transition, ...] = (
                gettext_lazy("Withdrawn by the author")),
 )
 
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in TABLE}
+WORKFLOW = Workflow(
+    TABLE, event_model=ProjectEvent, refusal=budget_rules.refusal, state_code="wrong_status",
+    state_message=gettext_lazy("This cannot be done while the project is “%(status)s”."),
+)
+TRANSITIONS: dict[str, Transition] = WORKFLOW.transitions
+
+# A transition that reaches one of these states records the moment it did.
+STAMPED_AT: dict[str, str] = {S.SUBMITTED: "submitted_at", S.PUBLISHED: "published_at"}
+# A refusal or a return states its reason on the project, even when it is empty.
+STATES_WITH_REASON: frozenset[str] = frozenset({S.REJECTED, S.NOT_FEASIBLE, S.APPEAL_REJECTED, S.DRAFT})
 
 
 def available(project: Project, user: Any) -> list[Transition]:
     """Transitions the person could take on the project now (table and permission; guards not run)."""
-    return [t for t in TABLE if project.status in t.sources and user.has_perm(t.permission, project)]
+    return WORKFLOW.available(project, user)
 
 
 def check(project: Project, name: str, by: Any, *, permission_checked: bool = False) -> Transition:
-    """The transition, or a DomainError saying why it cannot happen."""
-    transition = TRANSITIONS[name]
-    if not permission_checked:
-        reason = budget_rules.refusal(transition.permission, by, project)
-        if reason:
-            raise DomainError(reason, code="forbidden", status_code=403)
-    if project.status not in transition.sources:
-        raise DomainError(
-            _("This cannot be done while the project is “%(status)s”.") % {"status": project.get_status_display()},
-            code="wrong_status", status_code=409,
-        )
-    if transition.guard is not None:
-        reason = transition.guard(project)
-        if reason:
-            raise DomainError(reason, code="guard_failed")
-    return transition
+    """The transition, or a DomainError saying why it cannot happen (403 permission, 409 state or guard)."""
+    return WORKFLOW.check(project, name, by, permission_checked=permission_checked)
 
 
-def apply(project: Project, name: str, *, by: Any, note: str = "", data: dict | None = None,
+def apply(project: Project, name: str, *, by: Any, note: str = "", data: dict[str, Any] | None = None,
           permission_checked: bool = False, extra_fields: tuple[str, ...] = ()) -> ProjectEvent:
-    """Move the project along transition `name` and write its event.
+    """Move the project along transition `name` and write its event (``apply_transition``), with
+    the project's own stamps: the time it was submitted or published, and the reason of a refusal
+    or a return. `extra_fields` are fields the caller set on the project that are saved with it.
 
-    Call inside a transaction holding the project's row lock (``select_for_update``) so two
-    people cannot move the same project at once. `permission_checked=True` is for system steps
-    (the tally) whose permission the caller checked on the cycle.
+    Call inside a transaction holding the project's row lock (``lock``) so two people cannot move
+    the same project at once. `permission_checked=True` is for system steps (the tally) whose
+    permission the caller checked on the cycle.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("workflow.apply() must run inside a transaction")
-    transition = check(project, name, by, permission_checked=permission_checked)
-    previous = project.status
-    project.status = transition.target
-    now = timezone.now()
-    fields = ["status", "updated_at", *extra_fields]
-    if transition.target == S.SUBMITTED:
-        project.submitted_at = now
-        fields.append("submitted_at")
-    if transition.target == S.PUBLISHED:
-        project.published_at = now
-        fields.append("published_at")
-    if note or transition.target in (S.REJECTED, S.NOT_FEASIBLE, S.APPEAL_REJECTED, S.DRAFT):
-        project.status_reason = note
-        fields.append("status_reason")
-    project.save(update_fields=list(dict.fromkeys(fields)))
-    return ProjectEvent.objects.create(
-        community_id=project.community_id, project=project,
-        actor=by if getattr(by, "pk", None) else None, kind=name, from_status=previous,
-        to_status=transition.target, note=note, data=data or {},
-    )
+    target = TRANSITIONS[name].target
+    fields: dict[str, Any] = {field: getattr(project, field) for field in extra_fields}
+    if target in STAMPED_AT:
+        fields[STAMPED_AT[target]] = timezone.now()
+    if note or target in STATES_WITH_REASON:
+        fields["status_reason"] = note
+    event: ProjectEvent = apply_transition(project, WORKFLOW, name, by=by, note=note, data=data,
+                                           permission_checked=permission_checked, **fields)
+    return event

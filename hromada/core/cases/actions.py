@@ -33,9 +33,13 @@ def lock(obj: M, *, related: tuple[str, ...] = ()) -> M:
     takes the fresh values too, so code holding it sees what was locked."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock() must run inside a transaction")
-    queryset = type(obj)._base_manager.select_for_update()
+    queryset = type(obj)._base_manager.all()
     if related:
-        queryset = queryset.select_related(*related)
+        # Only the record's own row is locked (FOR UPDATE OF), not the rows it is read with: a
+        # project read with its cycle must not hold every other project of the cycle waiting.
+        queryset = queryset.select_related(*related).select_for_update(of=("self",))
+    else:
+        queryset = queryset.select_for_update()
     locked = queryset.get(pk=obj.pk)
     for field in obj._meta.concrete_fields:
         setattr(obj, field.attname, getattr(locked, field.attname))
