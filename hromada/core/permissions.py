@@ -1,0 +1,64 @@
+"""Declaring the permission a view needs, with `rules.contrib`.
+
+`permission_required(perm, fn=...)` is rules' own decorator; it asks `perm` about the object `fn`
+returns (the request's community unless told otherwise). A refused visitor who is not signed in is
+sent to sign in; a refused signed-in person gets 403 (the 403 page, with the reason when the
+loader or the view raised one). The loader fetches the object within the request's community and
+raises Http404 for one that does not exist (or that the person may not know exists); it is
+remembered for the request (`per_request`), so the view asks the same loader and gets the same
+object without a second query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from rules.contrib.views import permission_required as rules_permission_required
+
+from hromada.core.http import HromadaRequest
+
+T = TypeVar("T")
+View = Callable[..., HttpResponseBase]
+Loader = Callable[..., Any]
+
+
+def community(request: HromadaRequest, *args: Any, **kwargs: Any) -> Any:
+    """The object of a community-wide permission: the request's community."""
+    return request.community
+
+
+def per_request(load: Callable[..., T]) -> Callable[..., T]:
+    """`load(request, *args, **kwargs)`, called once per request and arguments: the permission
+    check and the view share what it returned."""
+
+    @wraps(load)
+    def remembered(request: HttpRequest, *args: Any, **kwargs: Any) -> T:
+        memo: dict[tuple[Any, ...], Any] = vars(request).setdefault("hromada_loaded", {})
+        key = (load, args, tuple(sorted(kwargs.items())))
+        if key not in memo:
+            memo[key] = load(request, *args, **kwargs)
+        return memo[key]
+
+    return remembered
+
+
+def permission_required(perm: str | tuple[str, ...], fn: Loader = community) -> Callable[[View], View]:
+    """Declare that the view needs `perm` on `fn(request, *args, **kwargs)` (rules' decorator)."""
+
+    def decorator(view: View) -> View:
+        for_visitors = rules_permission_required(perm, fn=fn)(view)  # refused: sign in first
+        for_members = rules_permission_required(perm, fn=fn, raise_exception=True)(view)  # refused: 403
+
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            handler = for_members if request.user.is_authenticated else for_visitors
+            return handler(request, *args, **kwargs)
+
+        checked.permission_required = perm  # type: ignore[attr-defined]
+        return checked
+
+    return decorator
