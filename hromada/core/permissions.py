@@ -2,15 +2,15 @@
 
 `permission_required(perm, fn=...)` is rules' own decorator; it asks `perm` about the object `fn`
 returns (the request's community unless told otherwise). A refused visitor who is not signed in is
-sent to sign in; a refused signed-in person gets 403 (the 403 page, with the reason when the
-loader or the view raised one). The loader fetches the object within the request's community and
-raises Http404 for one that does not exist (or that the person may not know exists); it is
-remembered for the request (`per_request`), so the view asks the same loader and gets the same
-object without a second query.
+sent to sign in (a client that wants JSON gets 403); a refused signed-in person gets 403. The
+loader fetches the object within the request's community and raises Http404 for one that does not
+exist (or that the person may not know exists); it is remembered for the request (`per_request`),
+so the view asks the same loader and gets the same object without a second query.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from rules.contrib.views import permission_required as rules_permission_required
 
+from hromada.core.errors import wants_json
 from hromada.core.http import HromadaRequest
 
 T = TypeVar("T")
@@ -35,10 +36,17 @@ def per_request(load: Callable[..., T]) -> Callable[..., T]:
     """`load(request, *args, **kwargs)`, called once per request and arguments: the permission
     check and the view share what it returned."""
 
+    signature = inspect.signature(load)
+    named = [p.name for p in list(signature.parameters.values())[1:]
+             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
     @wraps(load)
     def remembered(request: HttpRequest, *args: Any, **kwargs: Any) -> T:
+        # Keyed by the loader's own parameters, however they were passed: the decorator passes the URL's
+        # keyword arguments (some the loader takes as `**_`), the view passes what it has.
+        arguments = signature.bind(request, *args, **kwargs).arguments
+        key = (load, *(arguments.get(name) for name in named))
         memo: dict[tuple[Any, ...], Any] = vars(request).setdefault("hromada_loaded", {})
-        key = (load, args, tuple(sorted(kwargs.items())))
         if key not in memo:
             memo[key] = load(request, *args, **kwargs)
         return memo[key]
@@ -55,7 +63,8 @@ def permission_required(perm: str | tuple[str, ...], fn: Loader = community) -> 
 
         @wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            handler = for_members if request.user.is_authenticated else for_visitors
+            # A client that wants JSON cannot follow a redirect to a sign-in form: it gets the 403.
+            handler = for_members if request.user.is_authenticated or wants_json(request) else for_visitors
             return handler(request, *args, **kwargs)
 
         checked.permission_required = perm  # type: ignore[attr-defined]
