@@ -28,6 +28,7 @@ class PlatformRequest(HttpRequest):
 
     community: Community | None
     user: User | AnonymousUser  # AuthenticationMiddleware sets it
+    urlconf: str  # the community's URLconf, where the middleware found a community
 
 
 class HromadaRequest(HttpRequest):

@@ -13,10 +13,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from rules.contrib.views import permission_required as rules_permission_required
 
 from hromada.core.errors import wants_json
@@ -54,8 +56,12 @@ def per_request(load: Callable[..., T]) -> Callable[..., T]:
     return remembered
 
 
-def permission_required(perm: str | tuple[str, ...], fn: Loader = community) -> Callable[[View], View]:
-    """Declare that the view needs `perm` on `fn(request, *args, **kwargs)` (rules' decorator)."""
+def permission_required(perm: str | tuple[str, ...], fn: Loader = community, *,
+                        denied_template: str | None = None) -> Callable[[View], View]:
+    """Declare that the view needs `perm` on `fn(request, *args, **kwargs)` (rules' decorator).
+
+    `denied_template` is the page a refused signed-in person sees instead of the general 403 page
+    (e.g. what to do to be allowed), answered with 403 too."""
 
     def decorator(view: View) -> View:
         for_visitors = rules_permission_required(perm, fn=fn)(view)  # refused: sign in first
@@ -64,8 +70,26 @@ def permission_required(perm: str | tuple[str, ...], fn: Loader = community) -> 
         @wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             # A client that wants JSON cannot follow a redirect to a sign-in form: it gets the 403.
-            handler = for_members if request.user.is_authenticated or wants_json(request) else for_visitors
-            return handler(request, *args, **kwargs)
+            if not (request.user.is_authenticated or wants_json(request)):
+                return for_visitors(request, *args, **kwargs)
+            if denied_template is None:
+                return for_members(request, *args, **kwargs)
+            return _with_denied_page(request, args, kwargs)
+
+        def _with_denied_page(request: HttpRequest, args: Any, kwargs: Any) -> HttpResponseBase:
+            entered = False
+
+            def enter(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+                nonlocal entered
+                entered = True
+                return view(request, *args, **kwargs)
+
+            try:
+                return rules_permission_required(perm, fn=fn, raise_exception=True)(enter)(request, *args, **kwargs)
+            except PermissionDenied:
+                if entered:  # raised by the view itself, not by the check
+                    raise
+                return render(request, cast(str, denied_template), status=403)
 
         checked.permission_required = perm  # type: ignore[attr-defined]
         return checked

@@ -84,5 +84,6 @@ class StaffAppointForm(forms.Form):
         from hromada.apps.communities.actions import APPOINTABLE_ROLES
 
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["role"]).choices = [(value, label) for value, label in Role.choices if value in APPOINTABLE_ROLES]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (value, label) for value, label in Role.choices if value in APPOINTABLE_ROLES]
         cast(forms.ModelChoiceField, self.fields["department"]).queryset = Department.objects.order_by("name_uk")
