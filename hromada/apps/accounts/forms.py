@@ -21,7 +21,8 @@ class RegistrationForm(forms.Form):
                                      widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The passwords do not match."))
         return data

@@ -24,6 +24,7 @@ from hromada.apps.accounts.forms import (
 )
 from hromada.apps.accounts.models import User
 from hromada.core.errors import error_page
+from hromada.core.http import PlatformRequest
 from hromada.core.ratelimit import RateLimited
 from hromada.core.ui import cabinet_sections
 
@@ -48,7 +49,7 @@ class SignInView(auth_views.LoginView):
         return response
 
 
-def admin_login(request: HttpRequest) -> HttpResponse:
+def admin_login(request: PlatformRequest) -> HttpResponse:
     """The admin site's sign-in (the same backend and limits), answering 429 when refused for the rate."""
     response = admin.site.login(request)
     context = getattr(response, "context_data", None) or {}
@@ -129,7 +130,7 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: PlatformRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -142,7 +143,7 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             actions.user_register(
                 email=form.cleaned_data["email"], password=form.cleaned_data["password"],
-                full_name=form.cleaned_data["full_name"], community=getattr(request, "community", None),
+                full_name=form.cleaned_data["full_name"], community=request.community,
                 language=get_language() or "uk", base_url=actions.site_base_url(request),
             )
         except ValidationError as exc:
@@ -157,7 +158,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+def confirm_email(request: PlatformRequest, token: str) -> HttpResponse:
     try:
         actions.user_confirm_email(token=token)
     except ValidationError as exc:
@@ -168,7 +169,7 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def cabinet(request: HttpRequest) -> HttpResponse:
+def cabinet(request: PlatformRequest) -> HttpResponse:
     user = cast(User, request.user)
     token = Token.objects.filter(user=user).first()
     return render(request, "accounts/cabinet.html", {
@@ -180,11 +181,11 @@ def cabinet(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def session_revoke(request: PlatformRequest, pk: int) -> HttpResponse:
     current = sessions.live_sessions(cast(User, request.user)).filter(
         pk=pk, session_key=request.session.session_key).exists()
     if not actions.session_revoke(user=cast(User, request.user), session_id=pk,
-                                  community=getattr(request, "community", None)):
+                                  community=request.community):
         return error_page(request, 404, _("Not found"), _("This session is already over."), code="not_found")
     if current:
         return redirect("accounts:login")
@@ -194,15 +195,15 @@ def session_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest) -> HttpResponse:
+def api_token_revoke(request: PlatformRequest) -> HttpResponse:
     if not actions.api_token_revoke(user=cast(User, request.user), key_prefix=request.POST.get("token", ""),
-                                    community=getattr(request, "community", None)):
+                                    community=request.community):
         return error_page(request, 404, _("Not found"), _("This API token no longer exists."), code="not_found")
     messages.success(request, _("The API token is revoked: it no longer works."))
     return redirect("accounts:cabinet")
 
 
-def oidc_login(request: HttpRequest) -> HttpResponse:
+def oidc_login(request: PlatformRequest) -> HttpResponse:
     """Send the person to the identity provider (id.gov.ua, BankID, ...)."""
     if not oidc.is_enabled():
         raise Http404
@@ -212,13 +213,13 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
         return error_page(request, 503, _("Sign-in is not available"), str(exc.message), code=exc.code)
 
 
-def oidc_callback(request: HttpRequest) -> HttpResponse:
+def oidc_callback(request: PlatformRequest) -> HttpResponse:
     """The provider sends the person back here with a one-time code."""
     if not oidc.is_enabled():
         raise Http404
     try:
         identity = oidc.complete(request)
-        user = actions.user_sign_in_with_provider(identity=identity, community=getattr(request, "community", None))
+        user = actions.user_sign_in_with_provider(identity=identity, community=request.community)
     except oidc.OIDCError as exc:
         return error_page(request, 400, _("Sign-in failed"), str(exc.message), code=exc.code)
     except ValidationError as exc:
@@ -234,7 +235,7 @@ def _form_errors_from(form, exc: ValidationError) -> None:
 
 
 @login_required
-def confirm_phone(request: HttpRequest) -> HttpResponse:
+def confirm_phone(request: PlatformRequest) -> HttpResponse:
     """Two steps on one page: send a code to the number, then type the code."""
     phone_form = PhoneForm(request.POST if "send" in request.POST else None)
     code_form = PhoneCodeForm(request.POST if "confirm" in request.POST else None)

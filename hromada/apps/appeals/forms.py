@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -109,7 +109,7 @@ class AppealForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = Category.objects.filter(is_active=True)
 
 
 class OperatorEntryForm(AppealForm):
@@ -124,7 +124,8 @@ class OperatorEntryForm(AppealForm):
         self.fields["address"].label = _("Resident's place of residence")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("email") and not data.get("phone"):
             raise forms.ValidationError(_("Give the resident's e-mail or phone, so they can get the answer."))
         return data
@@ -197,6 +198,6 @@ class RoutingRuleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.all()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = Category.objects.all()  # type: ignore[attr-defined]
         self.fields["district"].queryset = District.objects.all()  # type: ignore[attr-defined]
         self.fields["department"].queryset = Department.objects.all()  # type: ignore[attr-defined]

@@ -6,12 +6,11 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,7 +45,9 @@ from hromada.apps.communities.models import Department
 from hromada.core import private_files
 from hromada.core.api.errors import DomainError
 from hromada.core.bodylimit import body_limit, files_limit
+from hromada.core.http import SignedInRequest
 from hromada.core.inputs import bounded_int
+from hromada.core.permissions import per_request, permission_required
 from hromada.core.streaming import ScopedStreamingResponse
 
 EXPORT_COLUMNS = ["number", "registered_at", "type", "channel", "status", "category", "department", "district",
@@ -62,14 +63,9 @@ ACT_FIELD_LABELS = {
 }
 
 
-def _need(request: HttpRequest, permission: str, obj=None) -> None:
-    if not request.user.has_perm(permission, obj if obj is not None else request.community):  # type: ignore[attr-defined]
-        raise PermissionDenied
-
-
-def office_home(request: HttpRequest) -> HttpResponse:
-    _need(request, "appeals.use_office")
-    community = request.community  # type: ignore[attr-defined]
+@permission_required("appeals.use_office")
+def office_home(request: SignedInRequest) -> HttpResponse:
+    community = request.community
     return render(request, "appeals/office/home.html", {
         "can_intake": request.user.has_perm("appeals.intake_appeal", community),
         "can_control": request.user.has_perm("appeals.view_dashboard", community),
@@ -77,7 +73,7 @@ def office_home(request: HttpRequest) -> HttpResponse:
         "is_executor": bool(executor_department_ids(request.user, community))})
 
 
-def _list(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+def _list(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse:
     """A back-office list of appeals (`context["page"]` of `selectors.list_columns` tuples). Each row links to
     `<prefix><pk>/`: one reverse() per page, not per row; the rows are built by `rows.office_rows`."""
     sample = reverse("appeals:office_appeal", args=[0])
@@ -98,11 +94,9 @@ class _CountedPaginator(Paginator):
         return self._known
 
 
-def queue(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
-    departments = executor_department_ids(request.user, community)
-    if not departments:
-        raise PermissionDenied
+@permission_required("appeals.view_department_queue")
+def queue(request: SignedInRequest) -> HttpResponse:
+    departments = executor_department_ids(request.user, request.community)
     status = request.GET.get("status", "")
     count = min(selectors.queue_count(departments, status=status), COUNT_CAP)
     page = _CountedPaginator(selectors.list_columns(selectors.executor_queue(departments, status=status)), PAGE_SIZE,
@@ -110,15 +104,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     return _list(request, {"page": page, "title": _("My department's queue")})
 
 
-def triage(request: HttpRequest) -> HttpResponse:
-    _need(request, "appeals.intake_appeal")
+@permission_required("appeals.intake_appeal")
+def triage(request: SignedInRequest) -> HttpResponse:
     return _list(request, {"page": _page(request, selectors.list_columns(selectors.triage_queue())),
                                                         "title": _("Triage: appeals with no department")})
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
-    _need(request, "appeals.view_dashboard")
-    data = selectors.dashboard(request.community)  # type: ignore[attr-defined]
+@permission_required("appeals.view_dashboard")
+def dashboard(request: SignedInRequest) -> HttpResponse:
+    data = selectors.dashboard(request.community)
     list_url = reverse("appeals:office_list")
     return render(request, "appeals/office/dashboard.html", {
         "data": data, "list_url": list_url,
@@ -126,15 +120,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "by_category": dashboard_rows(data["by_category"], list_url, "category_id")})
 
 
-def _drill(request: HttpRequest):
+def _drill(request: SignedInRequest):
     def number(name: str) -> int | None:
         return bounded_int(request.GET.get(name, ""))
     return selectors.drilldown(request.GET.get("kind", "open"), department=number("department"),
                                category=number("category"))
 
 
-def drilldown(request: HttpRequest) -> HttpResponse:
-    _need(request, "appeals.view_dashboard")
+@permission_required("appeals.view_dashboard")
+def drilldown(request: SignedInRequest) -> HttpResponse:
     return _list(request, {"page": _page(request, selectors.list_columns(_drill(request))),
                                                         "title": _("Appeals"), "export": request.GET.urlencode()})
 
@@ -152,9 +146,9 @@ class _Echo:
         return value
 
 
-def export_csv(request: HttpRequest) -> ScopedStreamingResponse:
+@permission_required("appeals.view_dashboard")
+def export_csv(request: SignedInRequest) -> ScopedStreamingResponse:
     """The drill-down list as CSV, streamed row by row (never all in memory)."""
-    _need(request, "appeals.view_dashboard")
     writer = csv.writer(_Echo())
     rows = _rows(_drill(request))
 
@@ -166,11 +160,11 @@ def export_csv(request: HttpRequest) -> ScopedStreamingResponse:
                                    filename=f"appeals-{date.today().isoformat()}.csv")  # noqa: DTZ011
 
 
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+@permission_required("appeals.view_dashboard")
+def export_xlsx(request: SignedInRequest) -> HttpResponse:
     """The drill-down list as XLSX (openpyxl write-only mode: rows go to disk as they are written)."""
     from openpyxl import Workbook
 
-    _need(request, "appeals.view_dashboard")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("appeals")
     sheet.append(EXPORT_COLUMNS)
@@ -184,28 +178,28 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _register_from_form(request: HttpRequest, form, channel: str, scan: PaperScan | None = None):
+def _register_from_form(request: SignedInRequest, form, channel: str, scan: PaperScan | None = None):
     data = form.cleaned_data
-    community = request.community  # type: ignore[attr-defined]
+    community = request.community
     fields = {"type": data["type"], "category": data["category"], "latitude": data["latitude"],
                   "longitude": data["longitude"], "location_text": data["location_text"],
                   "photos": request.FILES.getlist("photos"), "description_public": data["description_public"],
                   "use_photo_location": data["use_photo_location"]}
     if scan is not None:
-        return actions.paper_register(scan=scan, by=cast(Any, request.user), text=data["text"], author=actions.Author(
+        return actions.paper_register(scan=scan, by=request.user, text=data["text"], author=actions.Author(
             name=data["full_name"], address=data["address"], email=data.get("email") or "",
             phone=data.get("phone") or ""), **fields)
     resident = actions.resident_find_or_create(community=community, email=data.get("email") or "",
                                                phone=data.get("phone") or "", full_name=data["full_name"],
-                                               address=data["address"], by=request.user)  # type: ignore[arg-type]
-    return actions.appeal_register(community=community, text=data["text"], channel=channel, by=request.user,  # type: ignore[arg-type]
+                                               address=data["address"], by=request.user)
+    return actions.appeal_register(community=community, text=data["text"], channel=channel, by=request.user,
                                    author=actions.Author(user=resident, address=data["address"]), **fields)
 
 
 @body_limit(files_limit(media.MAX_PHOTOS, media.MAX_PHOTO_BYTES))
-def operator_entry(request: HttpRequest) -> HttpResponse:
+@permission_required("appeals.intake_appeal")
+def operator_entry(request: SignedInRequest) -> HttpResponse:
     """Call centre / CNAP desk: an appeal entered on the resident's behalf."""
-    _need(request, "appeals.intake_appeal")
     form = OperatorEntryForm(request.POST or None, request.FILES or None)
     suggestions = []
     if request.method == "POST" and form.is_valid():
@@ -217,21 +211,21 @@ def operator_entry(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Appeal %(number)s registered.") % {"number": appeal.number})
             return redirect("appeals:office_appeal", appeal.pk)
     if request.POST.get("text"):
-        suggestions = suggest(request.community.pk, request.POST["text"])  # type: ignore[attr-defined]
+        suggestions = suggest(request.community.pk, request.POST["text"])
     return render(request, "appeals/office/entry.html", {"form": form, "suggestions": suggestions,
                                                          "title": _("Enter an appeal on a resident's behalf")},
                   status=400 if form.errors else 200)
 
 
 @body_limit(files_limit(1, media.MAX_SCAN_BYTES))
-def scan_upload(request: HttpRequest) -> HttpResponse:
+@permission_required("appeals.intake_appeal")
+def scan_upload(request: SignedInRequest) -> HttpResponse:
     """Processing centre: upload a scanned letter; it is OCR'd in Ukrainian for the operator to correct."""
-    _need(request, "appeals.intake_appeal")
     form = ScanForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            scan = actions.paper_scan_upload(community=request.community, upload=form.cleaned_data["file"],  # type: ignore[attr-defined]
-                                             by=request.user)  # type: ignore[arg-type]
+            scan = actions.paper_scan_upload(community=request.community, upload=form.cleaned_data["file"],
+                                             by=request.user)
         except DomainError as error:
             _add_error(form, error)
         else:
@@ -245,10 +239,10 @@ SCAN_REFRESH_SECONDS = 3
 
 
 @body_limit(files_limit(media.MAX_PHOTOS, media.MAX_PHOTO_BYTES))
-def scan_register(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "appeals.intake_appeal")
+@permission_required("appeals.intake_appeal")
+def scan_register(request: SignedInRequest, pk: int) -> HttpResponse:
     scan = get_object_or_404(PaperScan, pk=pk)
-    scan.community = request.community  # type: ignore[attr-defined]
+    scan.community = request.community
     waiting = scan.ocr_status in (OcrStatus.QUEUED, OcrStatus.RUNNING)
     if waiting and request.method == "GET" and not request.GET.get("manual"):
         return render(request, "appeals/office/scan_progress.html", {
@@ -265,48 +259,58 @@ def scan_register(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Appeal %(number)s registered.") % {"number": appeal.number})
             return redirect("appeals:office_appeal", appeal.pk)
-    suggestions = suggest(request.community.pk, scan.ocr_text) if scan.ocr_text else []  # type: ignore[attr-defined]
+    suggestions = suggest(request.community.pk, scan.ocr_text) if scan.ocr_text else []
     return render(request, "appeals/office/entry.html", {"form": form, "scan": scan, "suggestions": suggestions,
                                                          "title": _("Register a paper letter")},
                   status=400 if form.errors else 200)
 
 
-def scan_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+@permission_required("appeals.intake_appeal")
+def scan_file(request: SignedInRequest, pk: int) -> HttpResponseBase:
     """A scanned letter, for the processing centre only."""
-    _need(request, "appeals.intake_appeal")
     scan = get_object_or_404(PaperScan, pk=pk)
     return private_files.serve(scan.file, download_name=f"scan-{scan.pk}")
 
 
-def attachment_file(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """A file of an appeal, for the staff who may open the appeal in the office."""
+@per_request
+def office_attachment(request: SignedInRequest, pk: int, **_kwargs: Any) -> AppealAttachment:
+    """A file of an appeal the person may open in the office; 404 otherwise."""
     attachment = get_object_or_404(AppealAttachment, pk=pk)
-    _office_appeal(request, attachment.appeal_id)
+    attachment.appeal = selectors.office_appeal(attachment.appeal_id, request.user, request.community)
+    return attachment
+
+
+def attachment_appeal(request: SignedInRequest, pk: int, **_kwargs: Any) -> Appeal:
+    return office_attachment(request, pk).appeal
+
+
+@permission_required("appeals.view_appeal", fn=attachment_appeal)
+def attachment_file(request: SignedInRequest, pk: int) -> HttpResponseBase:
+    """A file of an appeal, for the staff who may open the appeal in the office."""
+    attachment = office_attachment(request, pk)
     return private_files.serve(attachment.file, download_name=f"file-{attachment.pk}")
 
 
-def open311_keys(request: HttpRequest) -> HttpResponse:
-    _need(request, "appeals.manage_appeals")
+@permission_required("appeals.manage_appeals")
+def open311_keys(request: SignedInRequest) -> HttpResponse:
     form = KeyForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _client, new_key = actions.open311_key_issue(community=request.community,  # type: ignore[attr-defined]
-                                                     name=form.cleaned_data["name"], by=request.user)  # type: ignore[arg-type]
+        _client, new_key = actions.open311_key_issue(community=request.community,
+                                                     name=form.cleaned_data["name"], by=request.user)
     return render(request, "appeals/office/keys.html", {"form": form, "new_key": new_key,
                                                         "clients": Open311Client.objects.order_by("name")})
 
 
-def _office_appeal(request: HttpRequest, pk: int) -> Appeal:
-    appeal = get_object_or_404(selectors.with_related(Appeal.objects.all()), pk=pk)
-    appeal.community = request.community  # type: ignore[attr-defined]
-    if not request.user.has_perm("appeals.view_appeal", appeal) or appeal.author_id == request.user.pk and not (
-            request.user.has_perm("appeals.use_office", request.community)):  # type: ignore[attr-defined]
-        raise Http404
-    return appeal
+@per_request
+def office_appeal_of(request: SignedInRequest, pk: int, **_kwargs: Any) -> Appeal:
+    """The appeal `pk` as the back office opens it (`selectors.office_appeal`); 404 otherwise."""
+    return selectors.office_appeal(pk, request.user, request.community)
 
 
-def office_appeal(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal = _office_appeal(request, pk)
+@permission_required("appeals.view_appeal", fn=office_appeal_of)
+def office_appeal(request: SignedInRequest, pk: int) -> HttpResponse:
+    appeal = office_appeal_of(request, pk)
     return render(request, "appeals/office/appeal.html", {
         "appeal": appeal, "events": list(appeal.events.select_related("actor")),
         "photos": list(appeal.photos.all()), "attachments": list(appeal.attachments.all()),
@@ -319,12 +323,13 @@ def office_appeal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @body_limit(files_limit(1, actions.MAX_ATTACHMENT_BYTES))
-def office_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+@permission_required("appeals.view_appeal", fn=office_appeal_of)
+def office_act(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     """One POST endpoint per operation on an appeal; the action checks the permission and the state."""
     if request.method != "POST":
         raise Http404
-    appeal = _office_appeal(request, pk)
-    post, user = request.POST, cast(Any, request.user)
+    appeal = office_appeal_of(request, pk)
+    post, user = request.POST, request.user
     operations = {
         "route": lambda: actions.appeal_route(appeal=appeal, department=post.get("department"), by=user,
                                               category=post.get("category"), note=post.get("reason", "")),
@@ -360,11 +365,10 @@ def office_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, _("Enter a valid date."))
         return redirect("appeals:office_appeal", appeal.pk)
     messages.success(request, _("Done."))
-    moved = Appeal.objects.filter(pk=appeal.pk).first()
-    if moved is None or not request.user.has_perm("appeals.view_appeal", moved):
+    if not selectors.still_visible(appeal.pk, request.user):
         # Forwarded out of the executor's department: the appeal's page is no longer theirs to see.
         messages.info(request, _("Appeal %(number)s is now with another department.") % {"number": appeal.number})
-        is_executor = bool(executor_department_ids(request.user, request.community))  # type: ignore[attr-defined]
+        is_executor = bool(executor_department_ids(request.user, request.community))
         return redirect("appeals:office_queue" if is_executor else "appeals:office")
     return redirect("appeals:office_appeal", appeal.pk)
 
@@ -380,14 +384,14 @@ def _main_appeal(number: str) -> Appeal:
 # ---------------------------------------------------------------- categories and routing rules (community admin)
 
 
-def categories(request: HttpRequest) -> HttpResponse:
+@permission_required("appeals.manage_appeals")
+def categories(request: SignedInRequest) -> HttpResponse:
     """The community's categories (a tree) and a form to add one."""
-    _need(request, "appeals.manage_appeals")
-    community = request.community  # type: ignore[attr-defined]
+    community = request.community
     form = CategoryForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.category_save(community=community, values=form.cleaned_data, by=cast(Any, request.user))
+            actions.category_save(community=community, values=form.cleaned_data, by=request.user)
         except DomainError as error:
             _add_error(form, error)
         else:
@@ -398,14 +402,14 @@ def categories(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "appeals.manage_appeals")
-    community = request.community  # type: ignore[attr-defined]
+@permission_required("appeals.manage_appeals")
+def category_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    community = request.community
     # The form fills its instance while validating; the action compares against a fresh copy.
     form = CategoryForm(request.POST or None, instance=get_object_or_404(Category, pk=pk), community=community)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.category_save(community=community, values=form.cleaned_data, by=cast(Any, request.user),
+            actions.category_save(community=community, values=form.cleaned_data, by=request.user,
                                   category=get_object_or_404(Category, pk=pk))
         except DomainError as error:
             _add_error(form, error)
@@ -416,14 +420,14 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def routing_rules(request: HttpRequest) -> HttpResponse:
+@permission_required("appeals.manage_appeals")
+def routing_rules(request: SignedInRequest) -> HttpResponse:
     """Routing rules category × district → department, and a form to add one."""
-    _need(request, "appeals.manage_appeals")
-    community = request.community  # type: ignore[attr-defined]
+    community = request.community
     form = RoutingRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.routing_rule_save(community=community, by=cast(Any, request.user), **form.cleaned_data)
+            actions.routing_rule_save(community=community, by=request.user, **form.cleaned_data)
         except DomainError as error:
             _add_error(form, error)
         else:
@@ -435,18 +439,18 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def routing_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "appeals.manage_appeals")
+@permission_required("appeals.manage_appeals")
+def routing_rule_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(RoutingRule, pk=pk)
     if request.method == "POST" and request.POST.get("delete"):
-        actions.routing_rule_delete(rule=rule, by=cast(Any, request.user))
+        actions.routing_rule_delete(rule=rule, by=request.user)
         messages.success(request, _("Done."))
         return redirect("appeals:office_routing")
     form = RoutingRuleForm(request.POST or None, initial={
         "category": rule.category_id, "district": rule.district_id, "department": rule.department_id})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.routing_rule_save(community=request.community, by=cast(Any, request.user),  # type: ignore[attr-defined]
+            actions.routing_rule_save(community=request.community, by=request.user,
                                       rule=rule, **form.cleaned_data)
         except DomainError as error:
             _add_error(form, error)

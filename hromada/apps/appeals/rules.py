@@ -83,6 +83,12 @@ def is_any_executor(user, obj) -> bool:
 
 
 @rules.predicate
+def has_executor_department(user, obj) -> bool:
+    """An executor of some department of the community (a superuser without one has no queue)."""
+    return bool(executor_department_ids(user, _community(obj)))
+
+
+@rules.predicate
 def is_author(user, appeal) -> bool:
     return (isinstance(appeal, Appeal) and getattr(user, "is_authenticated", False)
             and appeal.author_id is not None and appeal.author_id == user.pk)
@@ -107,5 +113,6 @@ rules.add_perm("appeals.reopen_appeal", is_author)
 rules.add_perm("appeals.mark_duplicate", staff_operator | is_department_executor)
 rules.add_perm("appeals.view_dashboard", staff_controller)
 rules.add_perm("appeals.view_queue", is_any_executor | staff_operator)
+rules.add_perm("appeals.view_department_queue", has_executor_department)  # "my department's queue"
 rules.add_perm("appeals.manage_appeals", staff_admin)  # categories, routing rules, Open311 keys
 rules.add_perm("appeals.use_office", staff_operator | staff_controller | is_any_executor)

@@ -10,6 +10,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -18,6 +20,7 @@ from hromada.apps.appeals.models import (
     Appeal,
     AppealAnswerTally,
     AppealDueTally,
+    AppealPhoto,
     AppealStatus,
     AppealTally,
     Category,
@@ -93,6 +96,44 @@ def public_categories_changed(community_id: int) -> None:
 
 def with_related(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
     return qs.select_related("category", "department", "district")
+
+
+def visible_appeal(pk: int, user: Any, community: Community) -> Appeal:
+    """The appeal if `user` may see it (its author, the staff who handle it); 404 otherwise, the same
+    answer as for an appeal that does not exist."""
+    appeal = get_object_or_404(with_related(Appeal.objects.all()), pk=pk)
+    appeal.community = community
+    if not user.has_perm("appeals.view_appeal", appeal):
+        raise Http404
+    return appeal
+
+
+def office_appeal(pk: int, user: Any, community: Community) -> Appeal:
+    """The appeal as the back office opens it: one `user` may see, and not their own unless they work in
+    the office (a resident who is also staff handles their own appeal like any other resident)."""
+    appeal = visible_appeal(pk, user, community)
+    if appeal.author_id == user.pk and not user.has_perm("appeals.use_office", community):
+        raise Http404
+    return appeal
+
+
+def still_visible(pk: int, user: Any) -> bool:
+    """Whether the appeal `pk` is still there for `user` after an action (forwarding moves it out of an
+    executor's department)."""
+    appeal = Appeal.objects.filter(pk=pk).first()
+    return appeal is not None and user.has_perm("appeals.view_appeal", appeal)
+
+
+def visible_photo(pk: int, user: Any, community: Community) -> AppealPhoto:
+    """A photo of an appeal: for anyone when the appeal is published and its author chose to show what they
+    sent; otherwise only for those who may see the appeal. 404 for everyone else."""
+    photo = get_object_or_404(AppealPhoto.objects.select_related("appeal"), pk=pk)
+    appeal = photo.appeal
+    appeal.community = community
+    public = appeal.description_public and published_appeals().filter(pk=appeal.pk).exists()
+    if not public and not user.has_perm("appeals.view_appeal", appeal):
+        raise Http404
+    return photo
 
 
 def list_columns(qs: QuerySet[Appeal]) -> QuerySet:

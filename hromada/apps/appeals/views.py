@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,14 +26,16 @@ from django.views.decorators.http import require_POST
 from hromada.apps.appeals import actions, limits, media, selectors, workflow
 from hromada.apps.appeals import receipt as receipt_document
 from hromada.apps.appeals.forms import MAP_MEDIA, AppealForm, RateForm, ReasonForm, map_options
-from hromada.apps.appeals.models import Appeal, AppealPhoto, AppealStatus, Category, Channel
+from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Channel
 from hromada.apps.appeals.rows import PUBLIC_COLUMNS, public_rows
 from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import District
 from hromada.core import private_files
 from hromada.core.api.errors import DomainError
 from hromada.core.bodylimit import body_limit, files_limit
+from hromada.core.http import HromadaRequest, SignedInRequest
 from hromada.core.inputs import bounded_int
+from hromada.core.permissions import per_request, permission_required
 
 PAGE_SIZE = 25
 
@@ -51,7 +53,7 @@ class CappedPaginator(Paginator):
         return self.object_list[:COUNT_CAP].count()  # type: ignore[union-attr,attr-defined]
 
 
-def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
+def _page(request: HromadaRequest, qs, size: int = PAGE_SIZE):
     return CappedPaginator(qs, size).get_page(request.GET.get("page"))
 
 
@@ -65,19 +67,17 @@ def _add_error(form, error: DomainError) -> None:
     form.add_error(field if field in form.fields else None, str(error.detail))
 
 
-def _own(request: HttpRequest, pk: int) -> Appeal:
-    appeal = get_object_or_404(selectors.with_related(Appeal.objects.all()), pk=pk)
-    appeal.community = request.community  # type: ignore[attr-defined]
-    if not request.user.has_perm("appeals.view_appeal", appeal):
-        raise Http404
-    return appeal
+@per_request
+def own_appeal(request: HromadaRequest, pk: int, **_kwargs: Any) -> Appeal:
+    """The appeal `pk` if the person may see it; 404 otherwise."""
+    return selectors.visible_appeal(pk, request.user, request.community)
 
 
 PUBLIC_STATUSES = [("open", gettext_lazy("Open")), (AppealStatus.ANSWERED, AppealStatus.ANSWERED.label),
                    (AppealStatus.CLOSED, AppealStatus.CLOSED.label)]
 
 
-def _public_filters(request: HttpRequest) -> dict[str, Any]:
+def _public_filters(request: HromadaRequest) -> dict[str, Any]:
     """The category and status filters shared by the problem map, its data and its text list."""
     category = bounded_int(request.GET.get("category", ""), minimum=1)
     status = request.GET.get("status", "")
@@ -86,7 +86,7 @@ def _public_filters(request: HttpRequest) -> dict[str, Any]:
     return {"category": category, "status": status}
 
 
-def _public_context(request: HttpRequest) -> dict[str, Any]:
+def _public_context(request: HromadaRequest) -> dict[str, Any]:
     filters = _public_filters(request)
     query = urlencode({k: v for k, v in filters.items() if v})
     return {**filters, "query": f"?{query}" if query else "", "extra": query, "statuses": PUBLIC_STATUSES,
@@ -99,20 +99,20 @@ PUBLIC_PAGE_SECONDS = 10
 _CSRF_PLACEHOLDER = "csrf-token-of-the-visitor-7f3a91"
 
 
-def _public_page_key(request: HttpRequest) -> str | None:
+def _public_page_key(request: HromadaRequest) -> str | None:
     """Where an anonymous visitor's rendering of a public page is cached, or None when it must not be:
     a signed-in visitor sees their own links, and a pending message is shown once, to its visitor."""
     if request.method != "GET" or request.user.is_authenticated or len(messages.get_messages(request)):
         return None
     where = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()[:32]
-    return f"appeals:public-page:{request.community.pk}:{get_language()}:{where}"  # type: ignore[attr-defined]
+    return f"appeals:public-page:{request.community.pk}:{get_language()}:{where}"
 
 
-def _with_visitor_token(request: HttpRequest, html: str) -> HttpResponse:
+def _with_visitor_token(request: HromadaRequest, html: str) -> HttpResponse:
     return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
 
 
-def public_list(request: HttpRequest) -> HttpResponse:
+def public_list(request: HromadaRequest) -> HttpResponse:
     """The problem map's text alternative: public problems, de-identified, newest first.
 
     Anonymous visitors get a rendering at most PUBLIC_PAGE_SECONDS old (from the default cache; see
@@ -132,7 +132,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     return _with_visitor_token(request, html)
 
 
-def public_map(request: HttpRequest) -> HttpResponse:
+def public_map(request: HromadaRequest) -> HttpResponse:
     """The problem map: markers from the GeoJSON feed (same filters), the districts, a link to the text list."""
     context = _public_context(request)
     config = map_options(geojsonUrl=reverse("appeals:geojson") + context["query"],
@@ -140,7 +140,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
     return render(request, "appeals/public_map.html", {**context, "map_config": config, "media": MAP_MEDIA})
 
 
-def public_geojson(request: HttpRequest) -> JsonResponse:
+def public_geojson(request: HromadaRequest) -> JsonResponse:
     """Public problems with a location as a GeoJSON FeatureCollection (at most 1,000, newest): the description
     only where the resident chose to show it, the official's public summary of the answer, never the letter."""
     qs = selectors.public_appeals(**_public_filters(request)).filter(latitude__isnull=False)[:1000]
@@ -157,7 +157,7 @@ def public_geojson(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-def districts_geojson(request: HttpRequest) -> JsonResponse:
+def districts_geojson(request: HromadaRequest) -> JsonResponse:
     """The community's districts as a GeoJSON FeatureCollection, drawn on the maps."""
     features = [{"type": "Feature", "id": d.pk, "geometry": d.boundary, "properties": {"name": d.name, "code": d.code}}
                 for d in District.objects.all()]
@@ -169,7 +169,7 @@ def districts_geojson(request: HttpRequest) -> JsonResponse:
 ADDRESS_SUGGESTIONS = 10
 
 
-def address_suggestions(request: HttpRequest) -> JsonResponse:
+def address_suggestions(request: HromadaRequest) -> JsonResponse:
     """Autocomplete for the problem's address: at most ten register addresses starting like `q`.
 
     A street prefix of three letters or more keeps the matching rows few (about 1 ms with 100,000
@@ -183,16 +183,16 @@ def address_suggestions(request: HttpRequest) -> JsonResponse:
     return response
 
 
-def statistics(request: HttpRequest) -> HttpResponse:
+def statistics(request: HromadaRequest) -> HttpResponse:
     return render(request, "appeals/statistics.html", {"stats": selectors.statistics()})
 
 
 @body_limit(files_limit(media.MAX_PHOTOS, media.MAX_PHOTO_BYTES))
 @login_required
-def appeal_create(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
+def appeal_create(request: SignedInRequest) -> HttpResponse:
+    community = request.community
     form = AppealForm(request.POST or None, request.FILES or None,
-                      initial={"address": request.user.address})  # type: ignore[union-attr]
+                      initial={"address": request.user.address})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -203,7 +203,7 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
         try:
             appeal = actions.appeal_register(
                 community=community, text=data["text"], type=data["type"], category=data["category"],
-                channel=Channel.WEB, author=actions.Author(user=request.user, address=data["address"]),  # type: ignore[arg-type]
+                channel=Channel.WEB, author=actions.Author(user=request.user, address=data["address"]),
                 latitude=data["latitude"], longitude=data["longitude"], location_text=data["location_text"],
                 photos=request.FILES.getlist("photos"), description_public=data["description_public"],
                 use_photo_location=data["use_photo_location"])
@@ -215,12 +215,13 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_appeals(request: HttpRequest) -> HttpResponse:
+def my_appeals(request: SignedInRequest) -> HttpResponse:
     return render(request, "appeals/mine.html", {"page": _page(request, selectors.my_appeals(request.user))})
 
 
-def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal = _own(request, pk)
+@permission_required("appeals.view_appeal", fn=own_appeal)
+def appeal_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    appeal = own_appeal(request, pk)
     events = list(appeal.events.select_related("actor"))
     return render(request, "appeals/detail.html", {
         "appeal": appeal, "events": events, "photos": list(appeal.photos.all()),
@@ -232,45 +233,41 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rate_form": RateForm(), "reason_form": ReasonForm()})
 
 
-def appeal_status(request: HttpRequest, token) -> HttpResponse:
+def appeal_status(request: HromadaRequest, token) -> HttpResponse:
     """The page the QR code points to: status and term by the secret link, without personal data."""
     appeal = get_object_or_404(Appeal.objects.select_related("category", "department"), token=token)
     events = list(appeal.events.all())
     return render(request, "appeals/status.html", {"appeal": appeal, "events": events})
 
 
-def appeal_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
+def appeal_photo(request: HromadaRequest, pk: int) -> HttpResponseBase:
     """A photo of an appeal (the copy without metadata): for anyone when the appeal is published and its
     author chose to show what they sent; otherwise only for those who may see the appeal (its author, the
     staff handling it). Everyone else gets the same 404 as for a photo that does not exist."""
-    photo = get_object_or_404(AppealPhoto.objects.select_related("appeal"), pk=pk)
-    appeal = photo.appeal
-    appeal.community = request.community  # type: ignore[attr-defined]
-    public = appeal.description_public and selectors.published_appeals().filter(pk=appeal.pk).exists()
-    if not public and not request.user.has_perm("appeals.view_appeal", appeal):
-        raise Http404
-    return private_files.serve(photo.image, download_name=f"{appeal.number}-{photo.pk}")
+    photo = selectors.visible_photo(pk, request.user, request.community)
+    return private_files.serve(photo.image, download_name=f"{photo.appeal.number}-{photo.pk}")
 
 
-def receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal = _own(request, pk)
+@permission_required("appeals.view_appeal", fn=own_appeal)
+def receipt(request: SignedInRequest, pk: int) -> HttpResponse:
+    appeal = own_appeal(request, pk)
     link = actions.appeal_link(appeal)
     qr = receipt_document.qr_svg(link)
     return render(request, "appeals/receipt.html", {"appeal": appeal, "link": link, "qr": qr})
 
 
-def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal = _own(request, pk)
+@permission_required("appeals.view_appeal", fn=own_appeal)
+def receipt_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
+    appeal = own_appeal(request, pk)
     pdf = receipt_document.receipt_pdf(appeal, actions.appeal_link(appeal))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{appeal.number}.pdf"'
     return response
 
 
-def _author_post(request: HttpRequest, pk: int, run) -> HttpResponse:
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    appeal = _own(request, pk)
+def _author_post(request: SignedInRequest, pk: int, run: Callable[[Appeal], None]) -> HttpResponse:
+    """Runs the author's action on their appeal; the action checks its own permission and the state."""
+    appeal = own_appeal(request, pk)
     try:
         run(appeal)
     except DomainError as error:
@@ -279,8 +276,10 @@ def _author_post(request: HttpRequest, pk: int, run) -> HttpResponse:
 
 
 @require_POST
-def appeal_rate(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(appeal):
+@login_required
+@permission_required("appeals.view_appeal", fn=own_appeal)
+def appeal_rate(request: SignedInRequest, pk: int) -> HttpResponse:
+    def run(appeal: Appeal) -> None:
         actions.appeal_rate(appeal=appeal, rating=request.POST.get("rating"), comment=request.POST.get("comment", ""),
                             by=request.user)
         messages.success(request, _("Thank you for rating the answer."))
@@ -288,16 +287,20 @@ def appeal_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def appeal_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(appeal):
+@login_required
+@permission_required("appeals.view_appeal", fn=own_appeal)
+def appeal_reopen(request: SignedInRequest, pk: int) -> HttpResponse:
+    def run(appeal: Appeal) -> None:
         actions.appeal_reopen(appeal=appeal, reason=request.POST.get("reason", ""), by=request.user)
         messages.success(request, _("The appeal is reopened."))
     return _author_post(request, pk, run)
 
 
 @require_POST
-def appeal_add_details(request: HttpRequest, pk: int) -> HttpResponse:
-    def run(appeal):
+@login_required
+@permission_required("appeals.view_appeal", fn=own_appeal)
+def appeal_add_details(request: SignedInRequest, pk: int) -> HttpResponse:
+    def run(appeal: Appeal) -> None:
         actions.appeal_add_details(appeal=appeal, text=request.POST.get("text", ""), by=request.user)
         messages.success(request, _("Your details are added to the appeal."))
     return _author_post(request, pk, run)

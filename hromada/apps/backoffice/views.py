@@ -1,33 +1,30 @@
 """The officials' back office: each module adds its section through `hromada.core.ui.office_sections`."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hromada.apps.accounts import actions
 from hromada.apps.accounts.forms import InPersonVerificationForm
 from hromada.apps.accounts.models import StaffRole, User
+from hromada.core.http import SignedInRequest
+from hromada.core.permissions import permission_required
 from hromada.core.ui import office_sections
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("backoffice.enter", request.community):  # type: ignore[attr-defined]
-        raise PermissionDenied
+@permission_required("backoffice.enter")
+def home(request: SignedInRequest) -> HttpResponse:
     roles = StaffRole.objects.filter(user=request.user.pk).select_related("department")
     return render(request, "backoffice/home.html",
                   {"roles": roles, "sections": office_sections.public(request)})
 
 
-@login_required
-def verify_identity(request: HttpRequest) -> HttpResponse:
+@permission_required("accounts.verify_in_person")
+def verify_identity(request: SignedInRequest) -> HttpResponse:
     """CNAP desk: the operator has seen the resident's documents and verifies the account."""
-    community = request.community  # type: ignore[attr-defined]
-    if not request.user.has_perm("accounts.verify_in_person", community):
-        raise PermissionDenied
+    community = request.community
     form = InPersonVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -37,7 +34,7 @@ def verify_identity(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 actions.user_verify_in_person(
-                    user=person, operator=request.user, community=community,  # type: ignore[arg-type]
+                    user=person, operator=request.user, community=community,
                     tax_number=data["tax_number"], full_name=data["full_name"],
                     birth_date=data["birth_date"], document=data["document"],
                 )

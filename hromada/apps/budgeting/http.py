@@ -15,6 +15,7 @@ from hromada.apps.budgeting import selectors
 from hromada.apps.budgeting.models import Cycle, ImplementationItem, Project
 from hromada.core.api.errors import DomainError
 from hromada.core.errors import error_page
+from hromada.core.http import HromadaRequest
 
 
 def load_cycle(request: HttpRequest, **kwargs: Any) -> Cycle:
@@ -39,8 +40,8 @@ def load_item(request: HttpRequest, **kwargs: Any) -> ImplementationItem:
         raise Http404 from None
 
 
-def load_community(request: HttpRequest, **kwargs: Any) -> Any:
-    return request.community  # type: ignore[attr-defined]
+def load_community(request: HromadaRequest, **kwargs: Any) -> Any:
+    return request.community
 
 
 def refused(request: HttpRequest, reason: str) -> HttpResponse:

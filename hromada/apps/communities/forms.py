@@ -1,4 +1,5 @@
 import json
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,7 +22,8 @@ class CommunitySettingsForm(forms.ModelForm):
         ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         short, term, longest = (data.get(k) for k in ("appeal_short_term_days", "appeal_term_days",
                                                       "appeal_max_term_days"))
         if short and term and longest and not short <= term <= longest:
@@ -47,6 +49,7 @@ class DistrictForm(forms.ModelForm):
 
     def clean_boundary(self):
         raw = self.cleaned_data["boundary"]
+        value: Any
         if isinstance(raw, dict):
             value = raw
         else:
@@ -81,5 +84,6 @@ class StaffAppointForm(forms.Form):
         from hromada.apps.communities.actions import APPOINTABLE_ROLES
 
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in APPOINTABLE_ROLES]
-        self.fields["department"].queryset = Department.objects.order_by("name_uk")
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (value, label) for value, label in Role.choices if value in APPOINTABLE_ROLES]
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = Department.objects.order_by("name_uk")

@@ -1,11 +1,10 @@
 """Community admins configure their community: settings, departments, districts, the address register."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -19,18 +18,17 @@ from hromada.apps.communities.forms import (
 )
 from hromada.apps.communities.models import Address, Department, District
 from hromada.core.bodylimit import body_limit, files_limit
+from hromada.core.http import SignedInRequest
+from hromada.core.permissions import permission_required
 
-
-def _require_admin(request: HttpRequest) -> None:
-    if not request.user.has_perm("communities.change_community", request.community):  # type: ignore[attr-defined]
-        raise PermissionDenied
+ADMIN = "communities.change_community"
+STAFF_MANAGER = "accounts.manage_staff"
 
 
 @body_limit(files_limit(1, 10 * 1024 * 1024))  # the coat of arms
-@login_required
-def settings_edit(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
-    community = request.community  # type: ignore[attr-defined]
+@permission_required(ADMIN)
+def settings_edit(request: SignedInRequest) -> HttpResponse:
+    community = request.community
     form = CommunitySettingsForm(request.POST or None, request.FILES or None, instance=community)
     if request.method == "POST":
         if form.is_valid():
@@ -43,8 +41,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def _edit_list(request: HttpRequest, model, form_class, title: str, kind: str, pk: int | None):
-    _require_admin(request)
+def _edit_list(request: SignedInRequest, model, form_class, title: str, kind: str, pk: int | None):
     instance = get_object_or_404(model, pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -61,28 +58,27 @@ def _edit_list(request: HttpRequest, model, form_class, title: str, kind: str, p
     return render(request, "communities/office/units.html", context, status=400 if form.errors else 200)
 
 
-@login_required
-def departments(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+@permission_required(ADMIN)
+def departments(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     return _edit_list(request, Department, DepartmentForm, _("Departments"), "department", pk)
 
 
-@login_required
-def districts(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+@permission_required(ADMIN)
+def districts(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     return _edit_list(request, District, DistrictForm, _("Districts"), "district", pk)
 
 
 @body_limit(files_limit(1, actions.ADDRESS_IMPORT_MAX_BYTES))
-@login_required
-def addresses(request: HttpRequest) -> HttpResponse:
+@permission_required(ADMIN)
+def addresses(request: SignedInRequest) -> HttpResponse:
     """The address register: search it, and load it from a CSV file (all rows or none)."""
-    _require_admin(request)
     form = AddressImportForm(request.POST or None, request.FILES or None)
     import_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             result = actions.addresses_import(
-                community=request.community, data=upload.read(), by=request.user,  # type: ignore[attr-defined]
+                community=request.community, data=upload.read(), by=request.user,
                 replace=form.cleaned_data["replace"], file_name=upload.name or "")
         except ValidationError as error:
             import_errors = error.messages
@@ -103,18 +99,12 @@ def addresses(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors or import_errors else 200)
 
 
-def _require_staff_manager(request: HttpRequest) -> None:
-    if not request.user.has_perm("accounts.manage_staff", request.community):  # type: ignore[attr-defined]
-        raise PermissionDenied
-
-
-@login_required
-def staff(request: HttpRequest) -> HttpResponse:
+@permission_required(STAFF_MANAGER)
+def staff(request: SignedInRequest) -> HttpResponse:
     """The community's staff with their roles; appoint a person (an existing account) to a role."""
     from hromada.apps.accounts.models import StaffRole
 
-    _require_staff_manager(request)
-    community = request.community  # type: ignore[attr-defined]
+    community = request.community
     form = StaffAppointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -136,16 +126,15 @@ def staff(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-@login_required
-def staff_remove(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required(STAFF_MANAGER)
+def staff_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     from hromada.apps.accounts.models import StaffRole
 
-    _require_staff_manager(request)
     if request.method != "POST":
         return redirect("communities_office:staff")
     staff_role = get_object_or_404(StaffRole.objects.select_related("user"), pk=pk)
     try:
-        actions.staff_remove(community=request.community, by=request.user, staff_role=staff_role)  # type: ignore[attr-defined]
+        actions.staff_remove(community=request.community, by=request.user, staff_role=staff_role)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

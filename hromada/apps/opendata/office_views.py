@@ -6,39 +6,34 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hromada.apps.accounts.models import Role, StaffRole
-from hromada.apps.opendata import actions
+from hromada.apps.opendata import actions, selectors
 from hromada.apps.opendata.forms import DatasetForm, ResourceForm
 from hromada.apps.opendata.models import ApiToken, Dataset, Publisher
 from hromada.core.bodylimit import body_limit, files_limit
+from hromada.core.http import SignedInRequest
+from hromada.core.permissions import per_request, permission_required
 
 
-def _publishers_for(request: HttpRequest):
+def _publishers_for(request: SignedInRequest) -> QuerySet[Publisher]:
     """Admins publish for every publisher; executors for their department's publisher only."""
-    community = request.community  # type: ignore[attr-defined]
-    actions.council_publisher(community)
-    if request.user.has_perm("opendata.manage_catalogue", community):
-        return Publisher.objects.all()
-    user: Any = request.user
-    departments = StaffRole.objects.filter(user=user, role=Role.EXECUTOR).values("department_id")
-    return Publisher.objects.filter(department_id__in=departments)
+    actions.council_publisher(request.community)
+    return selectors.publishers_for(request.user, request.community)
 
 
-def _staff_only(request: HttpRequest) -> None:
-    if not _publishers_for(request).exists():
-        raise PermissionDenied(_("Only the community's open-data staff can do this."))
+@per_request
+def dataset_of(request: SignedInRequest, name: str, **_kwargs: Any) -> Dataset:
+    return get_object_or_404(Dataset, name=name)
 
 
-@login_required
-def office(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
+@permission_required("opendata.use_office")
+def office(request: SignedInRequest) -> HttpResponse:
     publishers = _publishers_for(request)
     datasets = (Dataset.objects.filter(publisher__in=publishers).select_related("publisher")
                 .annotate(resource_count=Count("resources")).order_by("identifier", "name"))
@@ -52,15 +47,20 @@ def _save_error(form: Any, exc: ValidationError) -> None:
             form.add_error(target, error)
 
 
-@login_required
-def dataset_edit(request: HttpRequest, name: str | None = None) -> HttpResponse:
-    _staff_only(request)
-    community = request.community  # type: ignore[attr-defined]
-    dataset = get_object_or_404(Dataset, name=name) if name else None
-    if dataset is not None and not request.user.has_perm("opendata.change_dataset", dataset):
-        raise PermissionDenied(_("You cannot change this data set."))
-    if dataset is not None and dataset.platform_key:
-        raise PermissionDenied(_("This data set is produced by the platform and updates itself."))
+@permission_required("opendata.use_office")
+def dataset_new(request: SignedInRequest) -> HttpResponse:
+    return _dataset_form(request, None)
+
+
+@permission_required("opendata.use_office")
+@permission_required("opendata.edit_dataset", fn=dataset_of)
+def dataset_edit(request: SignedInRequest, name: str) -> HttpResponse:
+    """A data set's passport; not for one the platform produces and updates itself."""
+    return _dataset_form(request, dataset_of(request, name))
+
+
+def _dataset_form(request: SignedInRequest, dataset: Dataset | None) -> HttpResponse:
+    community = request.community
     publishers = _publishers_for(request)
     form = DatasetForm(request.POST or None, instance=dataset, publishers=publishers)
     if request.method == "POST" and form.is_valid():
@@ -77,11 +77,9 @@ def dataset_edit(request: HttpRequest, name: str | None = None) -> HttpResponse:
 
 
 @body_limit(lambda: files_limit(1, actions.max_upload_bytes()))
-@login_required
-def resource_add(request: HttpRequest, name: str) -> HttpResponse:
-    dataset = get_object_or_404(Dataset, name=name)
-    if not request.user.has_perm("opendata.change_dataset", dataset):
-        raise PermissionDenied(_("You cannot change this data set."))
+@permission_required("opendata.change_dataset", fn=dataset_of)
+def resource_add(request: SignedInRequest, name: str) -> HttpResponse:
+    dataset = dataset_of(request, name)
     form = ResourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,10 +96,10 @@ def resource_add(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def refresh(request: HttpRequest, name: str) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
-    if not request.user.has_perm("opendata.manage_catalogue", community):
-        raise PermissionDenied(_("Only a community admin can refresh platform data sets."))
+@permission_required("opendata.manage_catalogue")
+def refresh(request: SignedInRequest, name: str) -> HttpResponse:
+    """Refresh a data set the platform produces (community admins)."""
+    community = request.community
     dataset = get_object_or_404(Dataset, name=name)
     if dataset.platform_key:
         actions.platform_dataset_refresh(community=community, key=dataset.platform_key)
@@ -109,14 +107,13 @@ def refresh(request: HttpRequest, name: str) -> HttpResponse:
     return redirect("opendata:office")
 
 
-@login_required
-def api_token(request: HttpRequest) -> HttpResponse:
+@permission_required("opendata.hold_api_token")
+def api_token(request: SignedInRequest) -> HttpResponse:
     """The staff member's API token for the CKAN write actions (send it in the Authorization header)."""
-    _staff_only(request)
-    user: Any = request.user
+    user = request.user
     key = None
     if request.method == "POST":
-        key = actions.api_token_rotate(community=request.community, by=user)  # type: ignore[attr-defined]
+        key = actions.api_token_rotate(community=request.community, by=user)
         messages.success(request, _("A new API token is issued; the old one no longer works."))
     token = ApiToken.objects.filter(user=user).first()
     return render(request, "opendata/office/token.html", {"key": key, "token": token})

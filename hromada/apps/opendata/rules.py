@@ -38,7 +38,18 @@ def is_department_publisher(user, community) -> bool:
         return Publisher.objects.filter(department_id__in=departments).exists()
 
 
+@rules.predicate
+def is_kept_by_hand(user, dataset) -> bool:
+    """A data set its publisher keeps, not one the platform produces and updates itself."""
+    return dataset is not None and not dataset.platform_key
+
+
 rules.add_perm("opendata.manage_catalogue", is_community_admin)
+# The catalogue's back office: community admins, and executors of a department that publishes.
+rules.add_perm("opendata.use_office", is_community_admin | is_department_publisher)
 # The CKAN write actions check the data set's publisher again on every call; the token only says who.
 rules.add_perm("opendata.hold_api_token", is_community_admin | is_department_publisher)
 rules.add_perm("opendata.change_dataset", is_dataset_community_admin | is_dataset_department_executor)
+# Its passport (title, description, themes...) in the office's form.
+rules.add_perm("opendata.edit_dataset", (is_dataset_community_admin | is_dataset_department_executor)
+               & is_kept_by_hand)

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from hromada.apps.accounts.models import Role, StaffRole
 from hromada.apps.opendata.ckan import search
-from hromada.apps.opendata.models import ApiToken, Dataset, Frequency, Resource
+from hromada.apps.opendata.models import ApiToken, Dataset, Frequency, Publisher, Resource
 from hromada.core.keys import hash_key
 
 PAGE_SIZE = 20
@@ -49,6 +50,15 @@ def portal_search(params: Any) -> tuple[QuerySet[Dataset], list[Facet]]:
         Facet("frequency", _("Update frequency"), items("frequency", "update_frequency", frequencies)),
     ]
     return qs.select_related("publisher").annotate(resource_count=Count("resources")).order_by("title_uk", "id"), facets
+
+
+def publishers_for(user: Any, community: Any) -> QuerySet[Publisher]:
+    """The publishers `user` publishes for: every one for a community admin, their department's for an
+    executor."""
+    if user.has_perm("opendata.manage_catalogue", community):
+        return Publisher.objects.all()
+    departments = StaffRole.objects.filter(user=user, role=Role.EXECUTOR).values("department_id")
+    return Publisher.objects.filter(department_id__in=departments)
 
 
 def api_token_user(key: str) -> Any:

@@ -15,7 +15,7 @@ urlpatterns = [
     path("dataset/<slug:name>/resource/<uuid:resource_id>/v<int:number>/<str:filename>", views.version_download,
          name="version_download"),
     path("office/", office_views.office, name="office"),
-    path("office/new/", office_views.dataset_edit, name="office_dataset_new"),
+    path("office/new/", office_views.dataset_new, name="office_dataset_new"),
     # Before the data set paths, which would take "token" for a data set's name.
     path("office/token/", office_views.api_token, name="office_token"),
     path("office/<slug:name>/", office_views.dataset_edit, name="office_dataset_edit"),

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from hromada.apps.opendata import dcat, files, selectors
 from hromada.apps.opendata.ckan.serialize import Urls, related, with_related
 from hromada.apps.opendata.models import Dataset, Format, Frequency, Resource, ResourceVersion
+from hromada.core.http import HromadaRequest
 from hromada.core.streaming import ScopedStreamingResponse
 
 PREVIEW_ROWS = 20
 PREVIEW_MAX_BYTES = 2 * 1024 * 1024  # previews read the head of a file only
 
 
-def _urls(request: HttpRequest) -> Urls:
+def _urls(request: HromadaRequest) -> Urls:
     return Urls(request.build_absolute_uri(reverse("opendata:index")))
 
 
@@ -29,7 +30,7 @@ def _dataset(name: str) -> Dataset:
     return get_object_or_404(with_related(Dataset.objects.filter(is_published=True)), name=name)
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HromadaRequest) -> HttpResponse:
     datasets, facets = selectors.portal_search(request.GET)
     page = Paginator(datasets, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -40,7 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
-def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
+def dataset_detail(request: HromadaRequest, name: str) -> HttpResponse:
     dataset = _dataset(name)
     action = request.build_absolute_uri(reverse("ckan3:action", args=["package_show"]))
     community_url = request.build_absolute_uri(reverse("home"))
@@ -102,7 +103,7 @@ def _geo_preview(collection: dict[str, Any]) -> dict[str, Any]:
     return {"features": rows[:500]}
 
 
-def resource_detail(request: HttpRequest, name: str, resource_id: Any) -> HttpResponse:
+def resource_detail(request: HromadaRequest, name: str, resource_id: Any) -> HttpResponse:
     dataset = _dataset(name)
     resource = get_object_or_404(Resource.objects.select_related("current_version"), pk=resource_id, dataset=dataset)
     versions = list(resource.versions.order_by("-number")[:50])
@@ -120,7 +121,7 @@ def _file_response(version: ResourceVersion, resource: Resource, filename: str) 
     return response
 
 
-def resource_download(request: HttpRequest, name: str, resource_id: Any, filename: str) -> FileResponse:
+def resource_download(request: HromadaRequest, name: str, resource_id: Any, filename: str) -> FileResponse:
     dataset = _dataset(name)
     resource = get_object_or_404(Resource.objects.select_related("current_version"), pk=resource_id, dataset=dataset)
     if resource.current_version is None:
@@ -128,17 +129,17 @@ def resource_download(request: HttpRequest, name: str, resource_id: Any, filenam
     return _file_response(resource.current_version, resource, f"{dataset.name}.{resource.extension}")
 
 
-def version_download(request: HttpRequest, name: str, resource_id: Any, number: int, filename: str) -> FileResponse:
+def version_download(request: HromadaRequest, name: str, resource_id: Any, number: int, filename: str) -> FileResponse:
     dataset = _dataset(name)
     resource = get_object_or_404(Resource, pk=resource_id, dataset=dataset)
     version = get_object_or_404(ResourceVersion, resource=resource, number=number)
     return _file_response(version, resource, f"{dataset.name}-v{number}.{resource.extension}")
 
 
-def catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
+def catalogue(request: HromadaRequest, fmt: str) -> HttpResponse:
     if fmt not in dcat.FORMATS:
         raise Http404(_("Unknown catalogue format."))
-    graph = dcat.catalogue_graph(request.community, _urls(request))  # type: ignore[attr-defined]
+    graph = dcat.catalogue_graph(request.community, _urls(request))
     return HttpResponse(dcat.serialize(graph, fmt), content_type=dcat.FORMATS[fmt][1] + "; charset=utf-8")
 
 
@@ -164,18 +165,18 @@ def _zip_response(community: Any, datasets, filename: str) -> ScopedStreamingRes
     return ScopedStreamingResponse(stream_zip(_entries(datasets)), content_type="application/zip", filename=filename)
 
 
-def bulk_zip(request: HttpRequest) -> ScopedStreamingResponse:
+def bulk_zip(request: HromadaRequest) -> ScopedStreamingResponse:
     from django.db.models import Prefetch
 
-    community = request.community  # type: ignore[attr-defined]
+    community = request.community
     datasets = (Dataset.objects.filter(is_published=True).order_by("name")
                 .prefetch_related(Prefetch("resources", Resource.objects.select_related("current_version")
                                            .order_by("position", "created_at"))))
     return _zip_response(community, datasets.iterator(chunk_size=200), f"opendata-{community.slug}.zip")
 
 
-def dataset_zip(request: HttpRequest, name: str) -> ScopedStreamingResponse:
+def dataset_zip(request: HromadaRequest, name: str) -> ScopedStreamingResponse:
     dataset = _dataset(name)
     for resource in dataset.resources.all():
         resource.current_version  # noqa: B018 - load it before the stream starts
-    return _zip_response(request.community, [dataset], f"{dataset.name}.zip")  # type: ignore[attr-defined]
+    return _zip_response(request.community, [dataset], f"{dataset.name}.zip")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
@@ -12,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from hromada.apps.petitions import selectors
 from hromada.apps.petitions.models import Petition, PetitionStatus
+from hromada.core.http import HromadaRequest
 
 
 class PetitionsRss(Feed):
     def get_object(self, request: HttpRequest, *args, **kwargs):
-        return request.community  # type: ignore[attr-defined]
+        return cast(HromadaRequest, request).community
 
     def title(self, community) -> str:
         return _("Petitions — %(community)s") % {"community": community.name}

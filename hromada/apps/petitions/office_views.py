@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,43 +25,31 @@ from hromada.apps.petitions.forms import (
 from hromada.apps.petitions.models import Petition, PetitionCategory, PetitionEvent, PetitionPolicy
 from hromada.core.api.errors import DomainError
 from hromada.core.bodylimit import body_limit, files_limit
+from hromada.core.http import SignedInRequest
+from hromada.core.permissions import per_request, permission_required
 
 
-def permission_required(permission: str, *, on_petition: bool = False) -> Callable:
-    """The view needs `permission` on the community (or on the petition `pk`); 403 otherwise."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            obj: Any = request.community  # type: ignore[attr-defined]
-            if on_petition:
-                obj = Petition.objects.select_related("author", "community", "category").filter(
-                    pk=kwargs["pk"]).first()
-                if obj is None:
-                    raise Http404
-                kwargs["petition"] = obj
-            if not request.user.has_perm(permission, obj):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+@per_request
+def office_petition_of(request: SignedInRequest, pk: int, **_kwargs: Any) -> Petition:
+    """The petition `pk` of the community (with what the office pages show of it); 404 otherwise."""
+    petition = Petition.objects.select_related("author", "community", "category").filter(pk=pk).first()
+    if petition is None:
+        raise Http404
+    return petition
 
 
 @permission_required("petitions.view_office")
-def office_home(request: HttpRequest) -> HttpResponse:
+def office_home(request: SignedInRequest) -> HttpResponse:
     queues = {name: Paginator(queryset, 50).get_page(request.GET.get(f"{name}_page"))
               for name, queryset in selectors.office_queues().items()}
     return render(request, "petitions/office/home.html", {
         **queues, "now": timezone.now(),
-        "can_trending": request.user.has_perm("petitions.view_trending", request.community),  # type: ignore[attr-defined]
-        "can_policy": request.user.has_perm("petitions.change_policy", request.community),  # type: ignore[attr-defined]
+        "can_trending": request.user.has_perm("petitions.view_trending", request.community),
+        "can_policy": request.user.has_perm("petitions.change_policy", request.community),
     })
 
 
-def _manage_context(request: HttpRequest, petition: Petition, **forms: Any) -> dict[str, Any]:
+def _manage_context(request: SignedInRequest, petition: Petition, **forms: Any) -> dict[str, Any]:
     user = request.user
     names = {t.name for t in workflow.WORKFLOW.available(petition, user)}
     return {
@@ -84,29 +68,31 @@ def _manage_context(request: HttpRequest, petition: Petition, **forms: Any) -> d
     }
 
 
-@permission_required("petitions.view_office", on_petition=True)
-def office_petition(request: HttpRequest, pk: int, petition: Petition) -> HttpResponse:
+@permission_required("petitions.view_office", fn=office_petition_of)
+def office_petition(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = office_petition_of(request, pk)
     return render(request, "petitions/office/petition.html", _manage_context(request, petition))
 
 
-def _done(request: HttpRequest, petition: Petition, message: str) -> HttpResponse:
+def _done(request: SignedInRequest, petition: Petition, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("petitions:office_petition", pk=petition.pk)
 
 
-def _failed(request: HttpRequest, petition: Petition, **forms: Any) -> HttpResponse:
+def _failed(request: SignedInRequest, petition: Petition, **forms: Any) -> HttpResponse:
     return render(request, "petitions/office/petition.html", _manage_context(request, petition, **forms),
                   status=400)
 
 
 @require_POST
-@permission_required("petitions.moderate_petition", on_petition=True)
-def office_moderate(request: HttpRequest, pk: int, petition: Petition) -> HttpResponse:
+@permission_required("petitions.moderate_petition", fn=office_petition_of)
+def office_moderate(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = office_petition_of(request, pk)
     form = ModerationForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            actions.petition_moderate(petition=petition, by=request.user, publish=data["decision"] == "publish",  # type: ignore[arg-type]
+            actions.petition_moderate(petition=petition, by=request.user, publish=data["decision"] == "publish",
                                       reason=data["reason"], note=data["note"])
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -117,10 +103,11 @@ def office_moderate(request: HttpRequest, pk: int, petition: Petition) -> HttpRe
 
 
 @require_POST
-@permission_required("petitions.answer_petition", on_petition=True)
-def office_start_consideration(request: HttpRequest, pk: int, petition: Petition) -> HttpResponse:
+@permission_required("petitions.answer_petition", fn=office_petition_of)
+def office_start_consideration(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = office_petition_of(request, pk)
     try:
-        actions.petition_start_consideration(petition=petition, by=request.user)  # type: ignore[arg-type]
+        actions.petition_start_consideration(petition=petition, by=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.detail))
         return redirect("petitions:office_petition", pk=pk)
@@ -129,13 +116,14 @@ def office_start_consideration(request: HttpRequest, pk: int, petition: Petition
 
 @body_limit(files_limit(actions.MAX_DOCUMENTS, actions.MAX_DOCUMENT_BYTES))
 @require_POST
-@permission_required("petitions.answer_petition", on_petition=True)
-def office_answer(request: HttpRequest, pk: int, petition: Petition) -> HttpResponse:
+@permission_required("petitions.answer_petition", fn=office_petition_of)
+def office_answer(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = office_petition_of(request, pk)
     form = AnswerForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            actions.petition_answer(petition=petition, by=request.user, decision=data["decision"],  # type: ignore[arg-type]
+            actions.petition_answer(petition=petition, by=request.user, decision=data["decision"],
                                     text=data["text"], documents=[(f.name, f) for f in data["documents"]])
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -145,10 +133,11 @@ def office_answer(request: HttpRequest, pk: int, petition: Petition) -> HttpResp
 
 
 @require_POST
-@permission_required("petitions.archive_petition", on_petition=True)
-def office_archive(request: HttpRequest, pk: int, petition: Petition) -> HttpResponse:
+@permission_required("petitions.archive_petition", fn=office_petition_of)
+def office_archive(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = office_petition_of(request, pk)
     try:
-        actions.petition_archive(petition=petition, by=request.user)  # type: ignore[arg-type]
+        actions.petition_archive(petition=petition, by=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.detail))
         return redirect("petitions:office_petition", pk=pk)
@@ -156,14 +145,15 @@ def office_archive(request: HttpRequest, pk: int, petition: Petition) -> HttpRes
 
 
 @require_POST
-@permission_required("petitions.invalidate_signatures", on_petition=True)
-def office_invalidate(request: HttpRequest, pk: int, petition: Petition) -> HttpResponse:
+@permission_required("petitions.invalidate_signatures", fn=office_petition_of)
+def office_invalidate(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = office_petition_of(request, pk)
     form = InvalidateForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             batch = actions.signatures_invalidate_batch(
-                petition=petition, by=request.user, reason=data["reason"], ip=data["ip"] or None,  # type: ignore[arg-type]
+                petition=petition, by=request.user, reason=data["reason"], ip=data["ip"] or None,
                 email_domain=data["email_domain"] or None, signed_from=data["signed_from"],
                 signed_to=data["signed_to"])
         except DomainError as exc:
@@ -175,12 +165,13 @@ def office_invalidate(request: HttpRequest, pk: int, petition: Petition) -> Http
 
 
 @require_POST
-@permission_required("petitions.sign_in_person", on_petition=True)
-def office_sign_in_person(request: HttpRequest, pk: int, petition: Petition) -> HttpResponse:
+@permission_required("petitions.sign_in_person", fn=office_petition_of)
+def office_sign_in_person(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = office_petition_of(request, pk)
     form = InPersonSignatureForm(request.POST)
     if form.is_valid():
         try:
-            actions.petition_sign_in_person(petition=petition, operator=request.user,  # type: ignore[arg-type]
+            actions.petition_sign_in_person(petition=petition, operator=request.user,
                                             tax_number=form.cleaned_data["tax_number"],
                                             notify_on_answer=form.cleaned_data["notify"])
         except DomainError as exc:
@@ -191,31 +182,31 @@ def office_sign_in_person(request: HttpRequest, pk: int, petition: Petition) -> 
 
 
 @permission_required("petitions.view_trending")
-def office_trending(request: HttpRequest) -> HttpResponse:
+def office_trending(request: SignedInRequest) -> HttpResponse:
     try:
         hours = max(1, min(int(request.GET.get("hours", 24)), 24 * 31))
     except ValueError:
         hours = 24
-    report = selectors.trending(request.community, hours=hours)  # type: ignore[attr-defined]
+    report = selectors.trending(request.community, hours=hours)
     return render(request, "petitions/office/trending.html", {
-        "report": report, "hours": hours, "policy": PetitionPolicy.for_community(request.community)})  # type: ignore[attr-defined]
+        "report": report, "hours": hours, "policy": PetitionPolicy.for_community(request.community)})
 
 
 @permission_required("petitions.change_policy")
-def office_policy(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
+def office_policy(request: SignedInRequest) -> HttpResponse:
+    community = request.community
     policy = PetitionPolicy.for_community(community)
     form = PolicyForm(request.POST if request.POST.get("form") == "policy" else None, instance=policy)
     category_form = CategoryForm(request.POST if request.POST.get("form") == "category" else None)
     if request.method == "POST":
         if request.POST.get("form") == "policy" and form.is_valid():
-            actions.policy_update(community=community, by=request.user,  # type: ignore[arg-type]
+            actions.policy_update(community=community, by=request.user,
                                   changes={f: form.cleaned_data[f] for f in form.changed_data})
             messages.success(request, _("Petition rules saved."))
             return redirect("petitions:office_policy")
         if request.POST.get("form") == "category" and category_form.is_valid():
             try:
-                actions.category_create(community=community, by=request.user, **category_form.cleaned_data)  # type: ignore[arg-type]
+                actions.category_create(community=community, by=request.user, **category_form.cleaned_data)
             except DomainError as exc:
                 add_domain_error(category_form, exc)
             else:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,12 +26,14 @@ from hromada.apps.petitions.models import (
     Signature,
 )
 from hromada.core.api.errors import DomainError
+from hromada.core.http import HromadaRequest, SignedInRequest
+from hromada.core.permissions import per_request, permission_required
 
 PUBLIC_EVENT_KINDS = ("publish", "reach_threshold", "lose_threshold", "signatures_invalidated",
                       "start_consideration", "answer", "forward", "archive", "consideration_overdue")
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def _wants_json(request: HromadaRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
@@ -39,12 +41,12 @@ def _error_json(exc: DomainError) -> JsonResponse:
     return JsonResponse(exc.envelope(), status=exc.status_code)
 
 
-def _petition_in_request(request: HttpRequest, pk: int) -> Petition | None:
-    return selectors.petition_for_signing(pk, request.community)  # type: ignore[attr-defined]
+def _petition_in_request(request: HromadaRequest, pk: int) -> Petition | None:
+    return selectors.petition_for_signing(pk, request.community)
 
 
 @require_GET
-def petition_list(request: HttpRequest) -> HttpResponse:
+def petition_list(request: HromadaRequest) -> HttpResponse:
     form = PetitionFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {"sort": "newest"}
     queryset = selectors.filter_petitions(selectors.public_petitions(), **filters)
@@ -53,11 +55,11 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "petitions/list.html", {
         "form": form, "page": page, "query": query.urlencode(),
-        "can_create": request.user.has_perm("petitions.create_petition", request.community),  # type: ignore[attr-defined]
+        "can_create": request.user.has_perm("petitions.create_petition", request.community),
     })
 
 
-def _share_links(request: HttpRequest, petition: Petition) -> list[tuple[str, str]]:
+def _share_links(request: HromadaRequest, petition: Petition) -> list[tuple[str, str]]:
     url = quote(request.build_absolute_uri(petition.get_absolute_url()), safe="")
     title = quote(petition.title, safe="")
     return [
@@ -70,7 +72,7 @@ def _share_links(request: HttpRequest, petition: Petition) -> list[tuple[str, st
 
 
 @require_GET
-def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def petition_detail(request: HromadaRequest, pk: int) -> HttpResponse:
     petition = selectors.visible_petition(pk, request.user)
     user = request.user
     signature = selectors.active_signature_of(petition, user)
@@ -102,9 +104,9 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def petition_count(request: HttpRequest, pk: int) -> JsonResponse:
+def petition_count(request: HromadaRequest, pk: int) -> JsonResponse:
     """The cheap count endpoint: cached for a second, no session, one query at most."""
-    payload = selectors.count_payload(request.community.pk, pk)  # type: ignore[attr-defined]
+    payload = selectors.count_payload(request.community.pk, pk)
     if payload is None:
         return JsonResponse({"errors": [{"code": "not_found", "message": _("There is no such petition."),
                                          "field": None}]}, status=404)
@@ -114,12 +116,12 @@ def petition_count(request: HttpRequest, pk: int) -> JsonResponse:
     return response
 
 
-def _after_post(request: HttpRequest, petition_pk: int) -> HttpResponseRedirect:
+def _after_post(request: HromadaRequest, petition_pk: int) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("petitions:detail", args=[petition_pk]), status=303)
 
 
 @require_POST
-def petition_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def petition_sign(request: HromadaRequest, pk: int) -> HttpResponse:
     """Sign (POST with CSRF). Answers JSON when asked for it, else redirects back with a message."""
     user = request.user
     if not user.is_authenticated:
@@ -136,7 +138,7 @@ def petition_sign(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         ip = ratelimit.client_ip(request)
         ratelimit.check_sign_rate(policy=policy, user_id=user.pk, ip=ip)
-        actions.petition_sign(petition=petition, person=user, ip=ip,  # type: ignore[arg-type]
+        actions.petition_sign(petition=petition, person=user, ip=ip,
                               notify_on_answer=notify, policy=policy)
     except DomainError as exc:
         if _wants_json(request):
@@ -149,7 +151,7 @@ def petition_sign(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_post(request, pk)
 
 
-def _not_found(request: HttpRequest) -> HttpResponse:
+def _not_found(request: HromadaRequest) -> HttpResponse:
     from hromada.core.errors import handler404
 
     return handler404(request)
@@ -157,12 +159,12 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def petition_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def petition_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     petition = _petition_in_request(request, pk)
     if petition is None:
         return _not_found(request)
     try:
-        actions.petition_withdraw_signature(petition=petition, person=request.user)  # type: ignore[arg-type]
+        actions.petition_withdraw_signature(petition=petition, person=request.user)
     except DomainError as exc:
         if _wants_json(request):
             return _error_json(exc)
@@ -175,7 +177,7 @@ def petition_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def signatories(request: HttpRequest, pk: int) -> HttpResponse:
+def signatories(request: HromadaRequest, pk: int) -> HttpResponse:
     petition = selectors.visible_petition(pk, request.user)
     return render(request, "petitions/signatories.html", {
         "petition": petition, "page": selectors.signatories_page(petition, request.GET.get("page"), per_page=100)})
@@ -185,14 +187,13 @@ def signatories(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def petition_create(request: HttpRequest) -> HttpResponse:
-    community = request.community  # type: ignore[attr-defined]
-    if not request.user.has_perm("petitions.create_petition", community):
-        return render(request, "petitions/need_verification.html", status=403)
+@permission_required("petitions.create_petition", denied_template="petitions/need_verification.html")
+def petition_create(request: SignedInRequest) -> HttpResponse:
+    community = request.community
     form = PetitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            petition = actions.petition_create(community=community, author=request.user,  # type: ignore[arg-type]
+            petition = actions.petition_create(community=community, author=request.user,
                                                **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -203,16 +204,21 @@ def petition_create(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+@per_request
+def visible_petition_of(request: HromadaRequest, pk: int, **_kwargs: Any) -> Petition:
+    """The petition `pk` if the person may see it; 404 otherwise."""
+    return selectors.visible_petition(pk, request.user)
+
+
 @login_required
-def petition_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    petition = selectors.visible_petition(pk, request.user)
-    if not request.user.has_perm("petitions.change_petition", petition):
-        raise PermissionDenied
+@permission_required("petitions.change_petition", fn=visible_petition_of)
+def petition_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = visible_petition_of(request, pk)
     initial = {"title": petition.title, "text": petition.text, "category": petition.category}
     form = PetitionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.petition_update(petition=petition, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            actions.petition_update(petition=petition, by=request.user, **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -227,10 +233,10 @@ def petition_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def petition_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def petition_submit(request: SignedInRequest, pk: int) -> HttpResponse:
     petition = selectors.visible_petition(pk, request.user)
     try:
-        actions.petition_submit(petition=petition, by=request.user)  # type: ignore[arg-type]
+        actions.petition_submit(petition=petition, by=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -241,12 +247,12 @@ def petition_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def coauthor_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def coauthor_invite(request: SignedInRequest, pk: int) -> HttpResponse:
     petition = selectors.visible_petition(pk, request.user)
     form = CoauthorForm(request.POST)
     if form.is_valid():
         try:
-            actions.petition_invite_coauthor(petition=petition, by=request.user,  # type: ignore[arg-type]
+            actions.petition_invite_coauthor(petition=petition, by=request.user,
                                              email=form.cleaned_data["email"])
         except DomainError as exc:
             messages.error(request, str(exc.detail))
@@ -259,12 +265,12 @@ def coauthor_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def coauthor_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def coauthor_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     petition = _petition_in_request(request, pk)
     if petition is None:
         return _not_found(request)
     try:
-        actions.petition_confirm_coauthor(petition=petition, person=request.user)  # type: ignore[arg-type]
+        actions.petition_confirm_coauthor(petition=petition, person=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -273,17 +279,17 @@ def coauthor_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_petitions(request: HttpRequest) -> HttpResponse:
+def my_petitions(request: SignedInRequest) -> HttpResponse:
     """The cabinet section: petitions I wrote, invitations to co-author, petitions I signed."""
     user = request.user
-    authored = Paginator(Petition.objects.filter(author=user).order_by("-created_at"),  # type: ignore[misc]
+    authored = Paginator(Petition.objects.filter(author=user).order_by("-created_at"),
                          20).get_page(request.GET.get("authored_page"))
-    invitations = (PetitionCoauthor.objects.filter(person=user, confirmed_at__isnull=True,  # type: ignore[misc]
+    invitations = (PetitionCoauthor.objects.filter(person=user, confirmed_at__isnull=True,
                                                    petition__status=PetitionStatus.DRAFT)
                    .select_related("petition", "petition__author"))
-    signed = Paginator(Signature.objects.filter(person=user, withdrawn_at__isnull=True)  # type: ignore[misc]
+    signed = Paginator(Signature.objects.filter(person=user, withdrawn_at__isnull=True)
                        .select_related("petition").order_by("-signed_at"), 20).get_page(request.GET.get("page"))
     return render(request, "petitions/mine.html", {
         "authored": authored, "invitations": invitations, "signed": signed,
-        "can_create": user.has_perm("petitions.create_petition", request.community),  # type: ignore[attr-defined]
+        "can_create": user.has_perm("petitions.create_petition", request.community),
     })

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from hromada.core import tenancy
 from hromada.core.errors import error_page, standard_api_error
+from hromada.core.http import PlatformRequest
 
 PREFIX_RE = re.compile(r"^/c/(?P<slug>[a-z0-9][a-z0-9-]{0,62})(?P<rest>/.*)?$")
 
@@ -102,11 +103,11 @@ class CommunityMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.community = None  # type: ignore[attr-defined]
+    def __call__(self, request: PlatformRequest) -> HttpResponse:
+        request.community = None
         community, is_platform_host = community_for_host(_host_name(request))
         if community is not None:
-            request.urlconf = settings.COMMUNITY_URLCONF  # type: ignore[attr-defined]
+            request.urlconf = settings.COMMUNITY_URLCONF
         elif not is_platform_host:
             # LocaleMiddleware has not run yet: answer in the visitor's language ourselves.
             with translation.override(translation.get_language_from_request(request)):
@@ -127,15 +128,15 @@ class CommunityMiddleware:
                 prefix = old_prefix.rstrip("/") + f"/c/{community.slug}/"
                 request.path_info = match["rest"] or "/"
                 request.META["SCRIPT_NAME"] = prefix.rstrip("/")
-                request.urlconf = settings.COMMUNITY_URLCONF  # type: ignore[attr-defined]
-                request.community = community  # type: ignore[attr-defined]
+                request.urlconf = settings.COMMUNITY_URLCONF
+                request.community = community
                 set_script_prefix(prefix)
                 try:
                     with tenancy.scope(community):
                         return self.get_response(request)
                 finally:
                     set_script_prefix(old_prefix)
-        request.community = community  # type: ignore[attr-defined]
+        request.community = community
         if community is None:
             if request.path_info.startswith("/admin/"):
                 with tenancy.scope(all_communities=True):

@@ -80,7 +80,7 @@ class TenantQuerySet(models.QuerySet):
 
     def _update(self, values):  # type: ignore[no-untyped-def]
         self._resolve_pending()
-        return super()._update(values)
+        return super()._update(values)  # type: ignore[misc]
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
         objs = list(objs)

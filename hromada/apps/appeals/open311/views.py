@@ -24,6 +24,7 @@ from hromada.apps.appeals import actions, limits, selectors
 from hromada.apps.appeals.models import OPEN_STATUSES, Appeal, AppealStatus, Category, Channel, Open311Client
 from hromada.core import memo
 from hromada.core.api.errors import DomainError
+from hromada.core.http import HromadaRequest
 from hromada.core.inputs import answers_bad_input, nul_field, nul_message
 
 DESCRIPTION_MAX = 4000
@@ -102,9 +103,9 @@ def _bad_input(request: HttpRequest, field: str, message: str) -> HttpResponse:
 
 
 def endpoint(view):
-    def wrapper(request: HttpRequest, *args: Any, fmt: str = "json", **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HromadaRequest, *args: Any, fmt: str = "json", **kwargs: Any) -> HttpResponse:
         jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
-        if jurisdiction and jurisdiction != request.community.slug:  # type: ignore[attr-defined]
+        if jurisdiction and jurisdiction != request.community.slug:
             return _error(fmt, 404, f"jurisdiction_id {jurisdiction!r} not found")
         try:
             return view(request, *args, fmt=fmt, **kwargs)
@@ -122,11 +123,11 @@ def unknown(request: HttpRequest, path: str = "") -> HttpResponse:
     return _error(_format_of(request), 404, f"{request.path_info} is not a GeoReport v2 endpoint")
 
 
-def _public_categories(request: HttpRequest) -> list[Category]:
-    return selectors.public_categories(request.community.pk)  # type: ignore[attr-defined]
+def _public_categories(request: HromadaRequest) -> list[Category]:
+    return selectors.public_categories(request.community.pk)
 
 
-def _public_category(request: HttpRequest, code: str) -> Category | None:
+def _public_category(request: HromadaRequest, code: str) -> Category | None:
     return next((c for c in _public_categories(request) if c.code == code), None)
 
 
@@ -137,9 +138,9 @@ def _service(category: Category) -> dict[str, Any]:
 
 
 @endpoint
-def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+def discovery(request: HromadaRequest, fmt: str) -> HttpResponse:
     url = request.build_absolute_uri(reverse("open311-root"))
-    return render({"changeset": "2026-01-01T00:00:00Z", "contact": request.community.email or "",  # type: ignore[attr-defined]
+    return render({"changeset": "2026-01-01T00:00:00Z", "contact": request.community.email or "",
                    "key_service": "Ask the community's administrators for an api_key.",
                    "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": url,
                                   "changeset": "2026-01-01T00:00:00Z", "type": "production",
@@ -147,12 +148,12 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @endpoint
-def services(request: HttpRequest, fmt: str) -> HttpResponse:
+def services(request: HromadaRequest, fmt: str) -> HttpResponse:
     return render([_service(c) for c in _public_categories(request)], fmt, "services")
 
 
 @endpoint
-def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
+def service_definition(request: HromadaRequest, fmt: str, code: str) -> HttpResponse:
     if _public_category(request, code) is None:
         raise Open311Error(404, f"service_code {code!r} not found")
     return render({"service_code": code, "attributes": ATTRIBUTES}, fmt, "service_definition")
@@ -189,7 +190,7 @@ def request_row(appeal: Appeal) -> dict[str, Any]:
     }
 
 
-def _date_param(request: HttpRequest, name: str) -> datetime | None:
+def _date_param(request: HromadaRequest, name: str) -> datetime | None:
     value = request.GET.get(name, "").strip()
     if not value:
         return None
@@ -213,7 +214,7 @@ def _shifted(moment: datetime, days: int) -> datetime:
         return datetime.max.replace(tzinfo=UTC) if days > 0 else datetime.min.replace(tzinfo=UTC)
 
 
-def _list(request: HttpRequest, name: str) -> list[str]:
+def _list(request: HromadaRequest, name: str) -> list[str]:
     return [v.strip() for v in request.GET.get(name, "").split(",") if v.strip()]
 
 
@@ -222,7 +223,7 @@ def _published() -> Any:
 
 
 @endpoint
-def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+def requests(request: HromadaRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, fmt)
     qs = _published()
@@ -253,7 +254,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @endpoint
-def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
+def request_detail(request: HromadaRequest, fmt: str, request_id: str) -> HttpResponse:
     appeal = _published().filter(number=request_id).first()
     if appeal is None:
         raise Open311Error(404, f"service_request_id {request_id!r} not found")
@@ -261,7 +262,7 @@ def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpRespo
 
 
 @endpoint
-def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
+def token(request: HromadaRequest, fmt: str, token: str) -> HttpResponse:
     appeal = None
     if re.fullmatch(r"[0-9a-fA-F-]{32,36}", token):
         appeal = Appeal.objects.filter(token=token, channel=Channel.OPEN311).only("number").first()
@@ -273,13 +274,13 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
 CLIENT_CACHE_SECONDS = 30
 
 
-def _client(request: HttpRequest, api_key: str) -> Open311Client | None:
+def _client(request: HromadaRequest, api_key: str) -> Open311Client | None:
     """The active client holding `api_key`. A key found is remembered for 30 s (by its hash), so a key
     deactivated in the admin stops working within that time."""
     if not api_key:
         return None
     digest = actions.hash_key(api_key)
-    community_id = request.community.pk  # type: ignore[attr-defined]
+    community_id = request.community.pk
     key = f"appeals:open311-client:{digest}"
     client = memo.get(community_id, key)
     if client is None:
@@ -289,7 +290,7 @@ def _client(request: HttpRequest, api_key: str) -> Open311Client | None:
     return client
 
 
-def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+def _create(request: HromadaRequest, fmt: str) -> HttpResponse:
     post = request.POST
     field = nul_field(post.lists())  # multipart fields: the middleware checks only url-encoded forms
     if field is not None:
@@ -297,7 +298,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _client(request, post.get("api_key", ""))
     if client is None:
         raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
-    if limits.open311_over_limit(community=request.community, client_id=client.pk):  # type: ignore[attr-defined]
+    if limits.open311_over_limit(community=request.community, client_id=client.pk):
         raise Open311Error(429, "Too many requests with this api_key; try again later.")
     code = post.get("service_code", "").strip()
     if not code:
@@ -326,7 +327,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             raise Open311Error(400, f"phone: {' '.join(error.messages)}") from None
     try:
         appeal = actions.appeal_register(
-            community=request.community, text=text, channel=Channel.OPEN311, category=category,  # type: ignore[attr-defined]
+            community=request.community, text=text, channel=Channel.OPEN311, category=category,
             author=actions.Author(name=name, email=post.get("email", "").strip(), phone=phone),
             latitude=lat or None, longitude=lon or None, location_text=address[:300], open311_client=client,
             description_public=post.get("attribute[PUBLIC_DESCRIPTION]", "").strip().lower() in PUBLIC_DESCRIPTION_YES)

@@ -1,10 +1,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hromada.apps.communities.models import Department, District
+from hromada.core.http import ApiRequest
 
 
 class CommunityOutput(serializers.Serializer):
@@ -29,8 +29,8 @@ class CommunityDetail(APIView):
     permission_classes: list = []
 
     @extend_schema(responses=CommunityOutput)
-    def get(self, request: Request) -> Response:
-        return Response(CommunityOutput(request.community).data)  # type: ignore[attr-defined]
+    def get(self, request: ApiRequest) -> Response:
+        return Response(CommunityOutput(request.community).data)
 
 
 class DistrictOutput(serializers.ModelSerializer):

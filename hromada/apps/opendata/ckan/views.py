@@ -19,6 +19,7 @@ from hromada.apps.opendata import actions, selectors
 from hromada.apps.opendata.ckan import search, serialize, store
 from hromada.apps.opendata.models import Dataset, Publisher, Resource, Tag, Theme
 from hromada.core.bodylimit import body_limit, files_limit
+from hromada.core.http import HromadaRequest
 from hromada.core.inputs import INT_MAX, answers_bad_input, has_nul, loads_bounded, nul_message
 from hromada.core.text import strip_controls
 
@@ -55,10 +56,10 @@ def denied(message: str) -> ActionError:
 class Call:
     """One action call: its parameters and the request it came with."""
 
-    def __init__(self, request: HttpRequest, params: dict[str, Any]) -> None:
+    def __init__(self, request: HromadaRequest, params: dict[str, Any]) -> None:
         self.request = request
         self.params = params
-        self.community = request.community  # type: ignore[attr-defined]
+        self.community = request.community
         self.urls = serialize.Urls(request.build_absolute_uri(reverse("opendata:index")))
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -468,7 +469,7 @@ def _too_large(request: HttpRequest, action_name: str = "resource_create") -> Ht
 @body_limit(lambda: files_limit(1, actions.max_upload_bytes()), refusal=_too_large)
 @csrf_exempt
 @answers_bad_input(_bad_request)
-def action(request: HttpRequest, action_name: str) -> HttpResponse:
+def action(request: HromadaRequest, action_name: str) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         return _response(request, action_name, 400, {"success": False, "error": {
             "__type": "Bad Request", "message": "Bad request - only GET and POST are accepted"}})

@@ -26,6 +26,7 @@ from hromada.apps.petitions.api.serializers import (
 )
 from hromada.apps.petitions.models import Petition, PetitionPolicy
 from hromada.core.api.errors import DomainError
+from hromada.core.http import ApiRequest, SignedInApiRequest
 from hromada.core.inputs import bounded_int
 from hromada.core.streaming import ScopedStreamingResponse
 
@@ -41,8 +42,8 @@ SIGN_ERRORS = {
 }
 
 
-def _petition(request: Request, pk: int) -> Petition:
-    petition = selectors.petition_for_signing(pk, request.community)  # type: ignore[attr-defined]
+def _petition(request: ApiRequest, pk: int) -> Petition:
+    petition = selectors.petition_for_signing(pk, request.community)
     if petition is None:
         raise DomainError(_("There is no such petition."), code="not_found", status_code=404)
     return petition
@@ -89,14 +90,14 @@ class PetitionSign(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=SignInput, responses={201: SignatureOutput, **SIGN_ERRORS})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInApiRequest, pk: int) -> Response:
         data = SignInput(data=request.data)
         data.is_valid(raise_exception=True)
         petition = _petition(request, pk)
         policy = PetitionPolicy.cached_for(petition.community)
         ip = ratelimit.client_ip(request._request)
         ratelimit.check_sign_rate(policy=policy, user_id=int(request.user.pk or 0), ip=ip)
-        actions.petition_sign(petition=petition, person=request.user, ip=ip, policy=policy,  # type: ignore[arg-type]
+        actions.petition_sign(petition=petition, person=request.user, ip=ip, policy=policy,
                               notify_on_answer=data.validated_data["notify_on_answer"])
         return Response(SignatureOutput({"signed": True, "count": petition.signature_count,
                                          "status": petition.status}).data, status=status.HTTP_201_CREATED)
@@ -108,9 +109,9 @@ class PetitionWithdraw(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=None, responses={200: SignatureOutput, **SIGN_ERRORS})
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: SignedInApiRequest, pk: int) -> Response:
         petition = _petition(request, pk)
-        actions.petition_withdraw_signature(petition=petition, person=request.user)  # type: ignore[arg-type]
+        actions.petition_withdraw_signature(petition=petition, person=request.user)
         return Response(SignatureOutput({"signed": False, "count": petition.signature_count,
                                          "status": petition.status}).data)
 
@@ -122,8 +123,8 @@ class PetitionCount(APIView):
     authentication_classes: list = []
 
     @extend_schema(responses={200: CountOutput, 404: PetitionErrors})
-    def get(self, request: Request, pk: int) -> Response:
-        payload = selectors.count_payload(request.community.pk, pk)  # type: ignore[attr-defined]
+    def get(self, request: ApiRequest, pk: int) -> Response:
+        payload = selectors.count_payload(request.community.pk, pk)
         if payload is None:
             raise DomainError(_("There is no such petition."), code="not_found", status_code=404)
         response = Response(CountOutput(payload).data)
