@@ -169,7 +169,11 @@ def setup_in_django(signers: int, voters: int, workdir: str) -> None:
     """Runs in `hromada shell`: the hot petition and `signers` residents with sessions (the surge's
     set-up), and when `voters` > 0 the budget demo with that many voters (the ballot scenario's)."""
     from bench.scenarios import budget_vote, petitions_surge
+    from hromada.apps.communities.models import Community
 
+    # The load generator is one Open311 client: its per-key hourly limit is raised, as the surge raises
+    # the per-address signing limit for the loopback address; everything else stays on.
+    Community.objects.filter(slug="demo").update(open311_rate_per_hour=1_000_000_000)
     petitions_surge.setup_in_django(signers, f"{workdir}/signers.txt", f"{workdir}/petition.json")
     if voters:
         budget_vote.setup_in_django(voters, f"{workdir}/voters.txt", f"{workdir}/budget.json")
