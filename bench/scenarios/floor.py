@@ -240,16 +240,48 @@ def _session_post(ctx: Context, kind: str, path: str, *, creds: Path, first: int
     return parse_output(proc.stdout), json.loads(marker[len("TALLY "):])
 
 
-def _server_cpu_seconds(ctx: Context) -> float:
-    """CPU seconds used so far by the server's processes (the main one and its workers)."""
-    total = 0.0
-    for pid in ctx.extra["server_pids"]():
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-    return total
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _database_backends(db_name: str) -> list[int]:
+    """The PostgreSQL backends connected to the benchmark database (their process titles name it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if title.startswith("postgres: ") and f" {db_name} " in title:
+                found.append(int(entry.name))
+    return found
+
+
+class CpuMeter:
+    """CPU seconds of the server's processes and of the benchmark database's PostgreSQL backends during
+    one load: what a request costs on any machine, however busy (a backend that exits meanwhile is lost;
+    the server keeps its connections, so few do)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.db_name = ctx.db_url.rsplit("/", 1)[1]
+
+    def snapshot(self) -> dict[int, float]:
+        server = {pid: _cpu_seconds(pid) for pid in self.ctx.extra["server_pids"]()}
+        database = {-pid: _cpu_seconds(pid) for pid in _database_backends(self.db_name)}  # negative: apart
+        return {**server, **database}
+
+    @staticmethod
+    def used(before: dict[int, float], after: dict[int, float]) -> tuple[float, float]:
+        """(server, database) CPU seconds between two snapshots."""
+        server = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items() if pid > 0)
+        database = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items() if pid < 0)
+        return server, database
 
 
 def _count(db_url: str, query: str, params: tuple) -> int:
@@ -281,7 +313,8 @@ class Loads:
         """One load of `kind` for `duration` seconds: wrk's figures, the successful answers per second
         and the server's CPU per request."""
         ctx = self.ctx
-        cpu_before = _server_cpu_seconds(ctx)
+        meter = CpuMeter(ctx)
+        cpu_before = meter.snapshot()
         if kind == "open311":
             before = _count(ctx.db_url, "SELECT coalesce(max(id), 0) FROM appeals_appeal", ())
             result = ctx.wrk(OPEN311_PATH, duration=duration, method="POST",
@@ -300,13 +333,14 @@ class Loads:
             result, tally = _session_post(ctx, kind, BALLOT_PATH, creds=self.workdir / "voters.txt", first=first,
                                           last=last, duration=duration, bodies=self.workdir / "bodies.txt",
                                           content_type="application/json")
-        cpu = _server_cpu_seconds(ctx) - cpu_before
+        server_cpu, database_cpu = CpuMeter.used(cpu_before, meter.snapshot())
         totals = self.totals.setdefault(kind, {})
         for key, value in {**tally, "requests": result.requests, "errors": result.errors}.items():
             totals[key] = totals.get(key, 0) + int(value)
         self.loads[kind] = self.loads.get(kind, 0) + 1
         return {**result.as_dict(), "ok_per_s": round(tally["ok"] / max(result.duration_s, 1e-9), 1),
-                "server_cpu_ms_per_request": round(cpu * 1000 / max(1, result.requests), 3),
+                "server_cpu_ms_per_request": round(server_cpu * 1000 / max(1, result.requests), 3),
+                "database_cpu_ms_per_request": round(database_cpu * 1000 / max(1, result.requests), 3),
                 "reused": int(tally.get("wrapped", 0))}
 
 
@@ -402,7 +436,8 @@ def run(ctx: Context) -> dict[str, Any]:
             figures = loads.run(kind, ctx.duration)
             per_round[kind].append(figures)
             line.append(f"{kind} {figures['ok_per_s']:.0f}/s (p99 {figures['p99_ms']:.1f} ms, "
-                        f"{figures['server_cpu_ms_per_request']:.2f} ms server CPU/request)")
+                        f"CPU/request {figures['server_cpu_ms_per_request']:.2f} ms server + "
+                        f"{figures['database_cpu_ms_per_request']:.2f} ms PostgreSQL)")
         ctx.log("  " + "; ".join(line))
     rates = {kind: stats.median(r["ok_per_s"] for r in rounds) for kind, rounds in per_round.items()}
     floor_rounds = [r["ok_per_s"] for r in per_round["floor"]]
@@ -427,7 +462,8 @@ def run(ctx: Context) -> dict[str, Any]:
                for key in ("p50_ms", "p90_ms", "p99_ms")},
             "errors": sum(int(r["errors"]) for r in rounds), "requests": sum(int(r["requests"]) for r in rounds),
             "rps_rounds": [r["rps"] for r in rounds],
-            "server_cpu_ms_per_request": stats.statistics_median(r["server_cpu_ms_per_request"] for r in rounds),
+            **{key: round(stats.statistics_median(r[key] for r in rounds), 3)
+               for key in ("server_cpu_ms_per_request", "database_cpu_ms_per_request")},
             "reused": sum(r["reused"] for r in rounds)}
         if kind == "floor":
             continue
@@ -436,10 +472,27 @@ def run(ctx: Context) -> dict[str, Any]:
         result[f"{kind}_floor_multiple"] = floor_multiple(rates["floor"], rates[kind])
         result[f"{kind}_floor_multiple_rounds"] = [floor_multiple(f, r["ok_per_s"])
                                                    for f, r in zip(floor_rounds, rounds, strict=True)]
+        # The floor and the path are loaded one after the other in a round: on a busy host the
+        # median of the rounds' own multiples is steadier than the multiple of the medians.
+        result[f"{kind}_floor_multiple_median_of_rounds"] = stats.median(result[f"{kind}_floor_multiple_rounds"])
+        # The same cost in CPU (server + PostgreSQL per request), which a busy host hardly changes.
+        result[f"{kind}_floor_cpu_multiple"] = floor_multiple(cpu_per_request(result, kind),
+                                                              cpu_per_request(result, "floor"))
     result.update(exactness(ctx, loads))
     ctx.log(summary(result))
     shutil.rmtree(ctx.extra["workdir"], ignore_errors=True)
     return result
+
+
+def cpu_per_request(result: dict[str, Any], kind: str) -> float:
+    figures = result["endpoints"][kind]
+    return float(figures["server_cpu_ms_per_request"] + figures["database_cpu_ms_per_request"])
+
+
+def cpu(result: dict[str, Any], kind: str) -> str:
+    figures = result["endpoints"][kind]
+    return (f"{figures['server_cpu_ms_per_request']:.2f} ms server + "
+            f"{figures['database_cpu_ms_per_request']:.2f} ms PostgreSQL")
 
 
 def summary(result: dict[str, Any]) -> str:
@@ -447,13 +500,15 @@ def summary(result: dict[str, Any]) -> str:
     lines = ["  summary (medians of the rounds; multiple = floor rate / path rate):",
              f"    pg_insert_tps {result['pg_insert_tps']:.0f} (rounds {result['pg_insert_tps_rounds']})",
              f"    floor {result['floor_rps']:.0f} req/s (rounds {result['floor_rps_rounds']}), "
-             f"{result['endpoints']['floor']['server_cpu_ms_per_request']:.2f} ms server CPU/request"]
+             f"CPU/request {cpu(result, 'floor')}"]
     for kind, name in (("sign", "signatures_per_s"), ("ballot", "ballots_per_s"), ("open311", "open311_stored_per_s")):
         if name not in result:
             continue
         lines.append(f"    {kind} {result[name]:.0f}/s (rounds {result[name + '_rounds']}), "
-                     f"{result['endpoints'][kind]['server_cpu_ms_per_request']:.2f} ms server CPU/request, "
+                     f"CPU/request {cpu(result, kind)}, "
                      f"{result[kind + '_floor_multiple']:.2f}x the floor "
-                     f"(rounds {result[kind + '_floor_multiple_rounds']}), "
+                     f"(rounds {result[kind + '_floor_multiple_rounds']}, median of them "
+                     f"{result[kind + '_floor_multiple_median_of_rounds']:.2f}; "
+                     f"in CPU {result[kind + '_floor_cpu_multiple']:.2f}x), "
                      f"exact {result.get(kind + '_exact')} {result.get(kind + '_counts')}")
     return "\n".join(lines)
