@@ -373,19 +373,24 @@ def exactness(ctx: Context, loads: Loads) -> dict[str, Any]:
     when a wrk run stopped (at most its connections); nothing acknowledged may be missing."""
     figures: dict[str, Any] = {}
     db = ctx.db_url
+    # Requests in flight when wrk stopped are still answered by the server: let them finish first
+    # (this also lets the public count's one-second cache expire).
+    time.sleep(2.0)
     if "sign" in loads.totals:
         petition = ctx.extra["petition"]
         active = "petition_id = %s AND withdrawn_at IS NULL AND invalidated_at IS NULL"
         acked = loads.totals["sign"]["ok"]
-        stored = _count(db, f"SELECT count(*) FROM petitions_signature WHERE {active} AND person_id <> %s",  # noqa: S608
-                        (petition["petition_id"], petition["author_id"]))
-        counted = _count(db, "SELECT signature_count FROM petitions_petition WHERE id = %s",
-                         (petition["petition_id"],)) - 1  # the author's own signature, made at publication
-        duplicates = _count(db, "SELECT count(*) FROM (SELECT person_id FROM petitions_signature "
-                                "WHERE petition_id = %s AND withdrawn_at IS NULL GROUP BY person_id "
-                                "HAVING count(*) > 1) AS twice",
-                            (petition["petition_id"],))
-        time.sleep(2.0)  # the public count is cached for a second
+        # The rows and the count in one statement: one snapshot.
+        with psycopg.connect(db) as conn:
+            row = conn.execute(
+                f"SELECT (SELECT count(*) FROM petitions_signature WHERE {active} AND person_id <> %s), "  # noqa: S608
+                "(SELECT signature_count FROM petitions_petition WHERE id = %s), "
+                "(SELECT count(*) FROM (SELECT person_id FROM petitions_signature WHERE petition_id = %s "
+                "AND withdrawn_at IS NULL GROUP BY person_id HAVING count(*) > 1) AS twice)",
+                (petition["petition_id"], petition["author_id"], petition["petition_id"], petition["petition_id"]),
+            ).fetchone()
+        assert row is not None
+        stored, counted, duplicates = int(row[0]), int(row[1]) - 1, int(row[2])  # minus the author's own signature
         with urllib.request.urlopen(ctx.url(f"/c/demo/petitions/{petition['petition_id']}/count.json"),
                                     timeout=10) as response:
             public = int(json.loads(response.read())["count"]) - 1
