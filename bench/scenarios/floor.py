@@ -20,6 +20,8 @@ appeals stored); its multiple of the floor is floor rate ÷ its rate (how many f
 its requests costs), from the medians and per round. Afterwards the counts are checked: the
 petition's count equals its stored signatures and the public count, nobody signed or voted twice,
 and what was stored is what was acknowledged plus at most the requests in flight when wrk stopped.
+Around each load the CPU seconds of the server's processes and of the database's PostgreSQL backends
+are read from /proc: the cost per request, and its multiple of the floor's, on any host however busy.
 """
 
 from __future__ import annotations
