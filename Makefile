@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/hromada
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test install install-dev system-deps test-system-deps lint test-sqlite test-postgres schema messages clean bench-tools
+.PHONY: run test install install-dev system-deps test-system-deps lint test-sqlite test-postgres schema messages clean bench-tools bench-floor bench-floor-scaling
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,4 +86,17 @@ clean:
 
 # The benchmark runner's own tools (load generator and pgbench), from Debian's packages.
 bench-tools:
-	apt-get install -y wrk postgresql-client
+	apt-get update -qq && apt-get install -y wrk postgresql-client
+
+# The framework's floor and signing, ballots and Open311 intake as multiples of it, in one run on the
+# production server shape (granian, 12 threads per worker, 24 connections; docs/benchmarks.md).
+BENCH_FLOOR_ARGS ?= --threads 12 --connections 24 --db-name hromada_bench_floor
+BENCH_FLOOR_WORKERS ?= 1 2 4
+bench-floor: install
+	$(BIN)/python -m bench floor $(BENCH_FLOOR_ARGS)
+
+# The floor and signing with 1, 2 and 4 app processes: how the rate scales with processes.
+bench-floor-scaling: install
+	@for k in $(BENCH_FLOOR_WORKERS); do \
+	  BENCH_FLOOR_PATHS=floor,sign $(BIN)/python -m bench floor --workers $$k $(BENCH_FLOOR_ARGS) || exit 1; \
+	done

@@ -68,6 +68,11 @@ def needs_server(scenario: Scenario) -> bool:
     return bool(getattr(sys.modules.get(scenario.run.__module__), "NEEDS_SERVER", True))
 
 
+def settings_module(scenario: Scenario) -> str | None:
+    """A scenario module may set SETTINGS_MODULE: the server then runs with that DJANGO_SETTINGS_MODULE."""
+    return getattr(sys.modules.get(scenario.run.__module__), "SETTINGS_MODULE", None)
+
+
 def run_standalone(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any]:
     started = time.monotonic()
     ctx = Context(scenario=scenario.name, db_url="", duration=args.duration, rounds=args.rounds, log=log)
@@ -175,7 +180,8 @@ def run(args: argparse.Namespace, scenario: Scenario) -> dict[str, Any]:
         log("scenario prepare")
         scenario.prepare(ctx)
     host = host_info()
-    with Server(db_url, workers=args.workers, threads=args.threads, kind=args.server) as server:
+    with Server(db_url, workers=args.workers, threads=args.threads, kind=args.server,
+                settings_module=settings_module(scenario)) as server:
         log(f"{args.server}: {args.workers} workers x {args.threads} threads at {server.base_url}")
         ctx.base_url = server.base_url
         ctx.extra["server_pids"] = server.pids

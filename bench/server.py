@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from bench.database import PROJECT_DIR
+from hromada.core.management.commands.serve import granian_command
 
 
 def free_port() -> int:
@@ -43,13 +44,14 @@ class Server:
     gthread."""
 
     def __init__(self, db_url: str, *, workers: int, threads: int = 1, startup_timeout: float = 60,
-                 kind: str = "granian"):
+                 kind: str = "granian", settings_module: str | None = None):
         if kind not in SERVERS:
             raise ValueError(f"unknown server {kind!r}: one of {', '.join(SERVERS)}")
         self.db_url = db_url
         self.kind = kind
         self.workers = workers
         self.threads = threads
+        self.settings_module = settings_module  # DJANGO_SETTINGS_MODULE of the server; None: the platform's
         self.startup_timeout = startup_timeout
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -58,10 +60,8 @@ class Server:
         self.log_path = Path(self._logdir.name) / "server.log"
 
     def command(self) -> list[str]:
-        if self.kind == "granian":
-            return [sys.executable, "-m", "granian", "--interface", "wsgi", "hromada.config.wsgi:application",
-                    "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
-                    "--blocking-threads", str(self.threads), "--no-ws", "--log-level", "warning"]
+        if self.kind == "granian":  # the command `hromada serve` runs, sized by the arguments
+            return granian_command(host="127.0.0.1", port=self.port, workers=self.workers, threads=self.threads)
         cmd = [sys.executable, "-m", "gunicorn", "hromada.config.wsgi:application",
                "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
                "--timeout", "30", "--graceful-timeout", "10", "--error-logfile", str(self.log_path),
@@ -88,6 +88,8 @@ class Server:
     def start(self) -> None:
         env = {**os.environ, "DATABASE_URL": self.db_url, "DEBUG": "False", "LOG_LEVEL": "WARNING",
                "SITE_URL": self.base_url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-not-secret")}
+        if self.settings_module:
+            env["DJANGO_SETTINGS_MODULE"] = self.settings_module
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(self.command(), cwd=PROJECT_DIR, env=env,
                                          stdout=subprocess.DEVNULL, stderr=log)

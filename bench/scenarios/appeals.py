@@ -143,6 +143,8 @@ def prepare(ctx: Context) -> None:
         conn.execute(LOAD_SQL, {"community": community[0], "categories": categories,
                                 "departments": departments, "rows": rows})
         conn.execute("VACUUM ANALYZE appeals_appeal")
+        # The load generator is one Open311 client: its key's hourly limit is raised (everything else stays on).
+        conn.execute("UPDATE communities_community SET open311_rate_per_hour = 1000000000 WHERE id = %s", community)
     ctx.extra["rows"] = rows
     # The load bypasses the actions, so the dashboard's tallies are recomputed once from the rows.
     tally_started = time.monotonic()
