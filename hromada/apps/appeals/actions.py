@@ -53,10 +53,10 @@ from hromada.core import memo
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.calendar import add_calendar_days, end_of_day, kyiv_date
-from hromada.core.jobs import enqueue
 from hromada.core.keys import hash_key, new_key  # noqa: F401 - hash_key: the Open311 views find keys by it
 from hromada.core.notifications.services import notify
 from hromada.core.postgresql import prepared
+from hromada.core.tasks import enqueue
 from hromada.core.text import clean_plain_text, strip_controls
 
 logger = logging.getLogger("hromada.appeals")

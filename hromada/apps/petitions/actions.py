@@ -56,8 +56,8 @@ from hromada.core import text as plain_text
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.calendar import add_calendar_days, community_add_working_days, end_of_day, kyiv_date
-from hromada.core.jobs import enqueue
 from hromada.core.notifications.services import notify
+from hromada.core.tasks import enqueue
 
 logger = logging.getLogger("hromada.petitions")
 S = PetitionStatus
