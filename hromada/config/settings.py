@@ -285,7 +285,8 @@ TASK_FAILED_KEEP_DAYS = env.int("TASK_FAILED_KEEP_DAYS", default=30)
 TASKS_REDIS_URL = env("TASKS_REDIS_URL") or env("REDIS_URL") or "redis://127.0.0.1:6379/0"
 RQ_QUEUES = {name: {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": TASK_TIME_LIMIT,
                     "DEFAULT_RESULT_TTL": TASK_RESULTS_KEEP_DAYS * 86400} for name in TASK_QUEUES}
-RQ = {"QUEUE_CLASS": "hromada.core.tasks.rq.HromadaQueue"}
+RQ = {"QUEUE_CLASS": "hromada.core.tasks.rq.HromadaQueue", "JOB_CLASS": "django_tasks_rq.backend.Job",
+      "WORKER_CLASS": "hromada.core.tasks.rq.Worker"}
 # The periodic tasks: `hromada scheduler` (or `hromada worker --with-scheduler`) enqueues each on its
 # cron expression, read in TASK_SCHEDULE_TIMEZONE.
 TASK_SCHEDULE_TIMEZONE = "Europe/Kyiv"

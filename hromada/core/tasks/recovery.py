@@ -27,10 +27,10 @@ logger = logging.getLogger("hromada.tasks")
 
 
 def uses_rq() -> bool:
-    from django_tasks import default_task_backend
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     from django_tasks_rq import RQBackend
 
-    return isinstance(default_task_backend, RQBackend)
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], RQBackend)
 
 
 def recover_abandoned(*, now: datetime | None = None, rq_timestamp: float | None = None) -> int:

@@ -6,6 +6,9 @@ worker dies mid-run (``kill -9``, a lost machine), a new run: RQ retries an aban
 it has retries left, so each job gets ``TASK_MAX_LOST_RUNS`` of them, kept for abandonment
 alone. A task that raises is recorded as failed and not retried, as on the database backend;
 a task that should try again (notification delivery) enqueues its next run itself.
+
+``Worker`` stops an overdue run with :class:`TaskTimeLimitExceeded` rather than RQ's own timeout
+exception, which is an ``Exception`` that a task's ``except Exception`` would swallow.
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ from django.conf import settings
 from django_rq.queues import DjangoRQ
 from django_tasks_rq.backend import failed_callback
 from rq import Callback, Retry
+from rq import Worker as RQWorker
 from rq.exceptions import AbandonedJobError
+from rq.timeouts import UnixSignalDeathPenalty
 
 from hromada.core.tasks import time_limit
+from hromada.core.tasks.errors import TaskTimeLimitExceeded
 
 
 def on_failure(job: Any, connection: Any, exception_class: type[BaseException], exception: BaseException,
@@ -35,3 +41,12 @@ class HromadaQueue(DjangoRQ):
         kwargs["retry"] = Retry(max=settings.TASK_MAX_LOST_RUNS)
         kwargs["on_failure"] = Callback(on_failure)
         return super().create_job(func, *args, **kwargs)
+
+
+class TimeLimit(UnixSignalDeathPenalty):
+    def handle_death_penalty(self, signum: int, frame: Any) -> None:
+        raise TaskTimeLimitExceeded("the task ran longer than its time limit and was stopped")
+
+
+class Worker(RQWorker):
+    death_penalty_class = TimeLimit
