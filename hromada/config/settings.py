@@ -291,11 +291,11 @@ RQ = {"QUEUE_CLASS": "hromada.core.tasks.rq.HromadaQueue", "JOB_CLASS": "django_
 # cron expression, read in TASK_SCHEDULE_TIMEZONE.
 TASK_SCHEDULE_TIMEZONE = "Europe/Kyiv"
 TASK_SCHEDULE = {
-    "appeals-reminders": {"task": "hromada.apps.appeals.tasks.appeals_reminders_all", "cron": "0 8 * * *"},
     "petitions-deadlines": {"task": "hromada.apps.petitions.tasks.petitions_tick", "cron": "*/5 * * * *"},
-    "opendata-refresh": {"task": "hromada.apps.opendata.tasks.refresh_due_all", "cron": "*/10 * * * *"},
-    "notifications-flush": {"task": "hromada.core.notifications.tasks.flush_outbox", "cron": "*/5 * * * *"},
-    "tasks-prune": {"task": "hromada.core.tasks.tasks.prune_finished", "cron": "30 3 * * *"},
+    "notifications-flush": {"task": "hromada.core.notifications.tasks.flush_outbox", "cron": "*/10 * * * *"},
+    "opendata-refresh": {"task": "hromada.apps.opendata.tasks.refresh_due_all", "cron": "15 * * * *"},
+    "appeals-reminders": {"task": "hromada.apps.appeals.tasks.appeals_reminders_all", "cron": "30 7 * * *"},
+    "tasks-prune": {"task": "hromada.core.tasks.tasks.prune_finished", "cron": "45 3 * * *"},
 }
 NOTIFICATIONS = {
     "SMS_BACKEND": env("SMS_BACKEND"),
