@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -48,7 +48,7 @@ def scoped(func: Callable[P, T]) -> Callable[P, T]:
         from hromada.apps.communities.models import Community
         from hromada.core import tenancy
 
-        community_id = kwargs.get("community_id")
+        community_id = cast("int | None", kwargs.get("community_id"))
         if community_id:
             with tenancy.scope(Community.objects.get(pk=community_id)):
                 return func(*args, **kwargs)

@@ -27,8 +27,7 @@ from hromada.core.tasks import time_limit
 from hromada.core.tasks.errors import TaskTimeLimitExceeded
 
 
-def on_failure(job: Any, connection: Any, exception_class: type[BaseException], exception: BaseException,
-               traceback: Any) -> None:
+def on_failure(job: Any, connection: Any, exception_class: Any, exception: Any, traceback: Any) -> None:
     failed_callback(job, connection, exception_class, exception, traceback)
     if not issubclass(exception_class, AbandonedJobError):
         job.retries_left = 0  # raised or timed out: recorded as failed, not run again

@@ -28,7 +28,7 @@ logger = logging.getLogger("hromada.tasks")
 
 def fire(name: str, tick_at: datetime) -> bool:
     """Enqueue the task of schedule `name` for `tick_at`, unless a scheduler did already."""
-    entry = settings.TASK_SCHEDULE[name]
+    entry: dict[str, Any] = settings.TASK_SCHEDULE[name]
     task = import_string(entry["task"])
     try:
         with transaction.atomic():

@@ -13,7 +13,6 @@ import uuid
 import pytest
 import redis
 from django.conf import settings
-from django.db import transaction
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
