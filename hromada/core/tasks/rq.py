@@ -39,6 +39,7 @@ class HromadaQueue(DjangoRQ):
         kwargs["timeout"] = time_limit(task_path)
         kwargs["retry"] = Retry(max=settings.TASK_MAX_LOST_RUNS)
         kwargs["on_failure"] = Callback(on_failure)
+        kwargs.setdefault("failure_ttl", settings.TASK_FAILED_KEEP_DAYS * 86400)
         return super().create_job(func, *args, **kwargs)
 
 
