@@ -23,8 +23,8 @@ def subprocess_database_url() -> str:
 
 def worker_env(**extra: str) -> dict[str, str]:
     """Quick recovery for the tests: a lost task is taken back a second after its time limit."""
-    return {"DATABASE_URL": subprocess_database_url(), "TASK_RECOVERY_GRACE": "1", "TASK_RECOVERY_INTERVAL": "1",
-            "PYTHONUNBUFFERED": "1", **extra}
+    return {"DATABASE_URL": subprocess_database_url(), "TASKS_BACKEND": "database", "TASK_RECOVERY_GRACE": "1",
+            "TASK_RECOVERY_INTERVAL": "1", "PYTHONUNBUFFERED": "1", **extra}
 
 
 def start_worker(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen:
