@@ -42,7 +42,7 @@ test-system-deps: system-deps
 # Links in messages (receipts, QR codes, notices) point at the address served, unless SITE_URL is set.
 RUN_SITE_URL = $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 
-# The server and the worker that delivers notifications, stopped together by Ctrl+C (`hromada run`).
+# The server and the worker (with the scheduler of periodic tasks), stopped together by Ctrl+C (`hromada run`).
 run: install
 	$(BIN)/hromada migrate --noinput -v 0
 	$(BIN)/hromada collectstatic --noinput -v 0

@@ -80,3 +80,17 @@ def _static_files_by_plain_name():
     plain.enable()
     yield
     plain.disable()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_in_the_database():
+    # Whatever TASKS_BACKEND the environment names, a test sees the tasks it enqueued as rows of the
+    # database backend, in its own transaction, and runs the due ones with
+    # hromada.core.tasks.worker.run_due_tasks(). The RQ tests start their own processes.
+    from django.test import override_settings
+
+    database = override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                                    "QUEUES": ["default"]}})
+    database.enable()
+    yield
+    database.disable()

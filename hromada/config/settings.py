@@ -6,6 +6,7 @@ Per-community policy (thresholds, terms, vote limits) lives in the database, not
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # the hromada package
@@ -42,8 +43,8 @@ env = environ.Env(
     # that check access; with a prefix, through the proxy's internal location (X-Accel-Redirect).
     PRIVATE_MEDIA_ROOT=(str, ""),
     MEDIA_ACCEL_REDIRECT_PREFIX=(str, ""),
-    JOBS_BACKEND=(str, "database"),  # database | redis | rabbitmq
-    JOBS_BROKER_URL=(str, ""),
+    TASKS_BACKEND=(str, "database"),  # database | rq (RQ on Redis: TASKS_REDIS_URL, else REDIS_URL)
+    TASKS_REDIS_URL=(str, ""),
     EMAIL_URL=(str, "consolemail://"),
     DEFAULT_FROM_EMAIL=(str, "Hromada <no-reply@hromada.local>"),
     SMS_BACKEND=(str, "hromada.core.notifications.adapters.FileSMSAdapter"),
@@ -91,7 +92,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "hromada.core",
     "hromada.core.audit",
-    "hromada.core.jobs",
+    "django_tasks",
+    "django_tasks_db",
+    "hromada.core.tasks",
     "hromada.core.notifications",
     "hromada.apps.communities",
     "hromada.apps.accounts",
@@ -257,14 +260,42 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-JOBS = {
-    "BACKEND": env("JOBS_BACKEND"),
-    "BROKER_URL": env("JOBS_BROKER_URL"),
-    "QUEUE": env.str("JOBS_QUEUE", default="default"),
-    # A worker renews its lease while a job runs; a job whose lease ran out (the worker died)
-    # is handed to another worker.
-    "LEASE_SECONDS": env.int("JOBS_LEASE_SECONDS", default=60),
-    "MAX_BACKOFF_SECONDS": env.int("JOBS_MAX_BACKOFF_SECONDS", default=300),
+# Background tasks (docs/operations.md, "Background tasks"): Django's task API through the
+# django-tasks backport. The database backend needs no service; RQ on Redis is for scale-out.
+TASK_QUEUES = env.list("TASK_QUEUES", default=["default"])
+if env("TASKS_BACKEND") == "rq":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+elif env("TASKS_BACKEND") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be 'database' or 'rq', not {env('TASKS_BACKEND')!r}")
+# A run longer than this (seconds) is stopped and recorded as failed; per task path in TASK_TIME_LIMITS.
+TASK_TIME_LIMIT = env.int("TASK_TIME_LIMIT", default=600)
+TASK_TIME_LIMITS: dict[str, int] = {
+    "hromada.apps.budgeting.results.tally_job": env.int("TASK_TIME_LIMIT_TALLY", default=1800),
+}
+# A task still running this long after its time limit lost its worker; it is made ready again
+# (checked every TASK_RECOVERY_INTERVAL seconds), unless its workers were lost TASK_MAX_LOST_RUNS times.
+TASK_RECOVERY_GRACE = env.int("TASK_RECOVERY_GRACE", default=60)
+TASK_RECOVERY_INTERVAL = env.int("TASK_RECOVERY_INTERVAL", default=30)
+TASK_MAX_LOST_RUNS = 3
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=7)
+TASK_FAILED_KEEP_DAYS = env.int("TASK_FAILED_KEEP_DAYS", default=30)
+TASKS_REDIS_URL = env("TASKS_REDIS_URL") or env("REDIS_URL") or "redis://127.0.0.1:6379/0"
+RQ_QUEUES = {name: {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": TASK_TIME_LIMIT,
+                    "DEFAULT_RESULT_TTL": TASK_RESULTS_KEEP_DAYS * 86400} for name in TASK_QUEUES}
+RQ = {"QUEUE_CLASS": "hromada.core.tasks.rq.HromadaQueue", "JOB_CLASS": "django_tasks_rq.backend.Job",
+      "WORKER_CLASS": "hromada.core.tasks.rq.Worker"}
+# The periodic tasks: `hromada scheduler` (or `hromada worker --with-scheduler`) enqueues each on its
+# cron expression, read in TASK_SCHEDULE_TIMEZONE.
+TASK_SCHEDULE_TIMEZONE = "Europe/Kyiv"
+TASK_SCHEDULE = {
+    "petitions-deadlines": {"task": "hromada.apps.petitions.tasks.petitions_tick", "cron": "*/5 * * * *"},
+    "notifications-flush": {"task": "hromada.core.notifications.tasks.flush_outbox", "cron": "*/10 * * * *"},
+    "opendata-refresh": {"task": "hromada.apps.opendata.tasks.refresh_due_all", "cron": "15 * * * *"},
+    "appeals-reminders": {"task": "hromada.apps.appeals.tasks.appeals_reminders_all", "cron": "30 7 * * *"},
+    "tasks-prune": {"task": "hromada.core.tasks.tasks.prune_finished", "cron": "45 3 * * *"},
 }
 NOTIFICATIONS = {
     "SMS_BACKEND": env("SMS_BACKEND"),
@@ -274,6 +305,7 @@ NOTIFICATIONS = {
     "TELEGRAM_BOT_TOKEN": env("TELEGRAM_BOT_TOKEN"),
     "OUTBOX_DIR": VAR_DIR / "outbox",
     "MAX_ATTEMPTS": env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5),
+    "MAX_BACKOFF_SECONDS": env.int("NOTIFICATIONS_MAX_BACKOFF_SECONDS", default=300),
     "HTTP_TIMEOUT": 10,
 }
 OIDC = {

@@ -1,5 +1,6 @@
 """Platform URLs: the list of communities, platform admin, and `/c/<slug>/` (see tenancy middleware)."""
 
+from django.apps import apps
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path, re_path
@@ -25,3 +26,5 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
 ]
+if apps.is_installed("django_rq"):  # TASKS_BACKEND=rq: RQ's queues, workers and failed jobs, for platform staff
+    urlpatterns.append(path("django-rq/", include("django_rq.urls")))

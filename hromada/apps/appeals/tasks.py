@@ -1,5 +1,5 @@
-"""Background jobs of appeals. `hromada appeals_reminders` (daily, from cron) queues `appeals.reminders`
-for every active community."""
+"""Background tasks of appeals. The scheduler (settings.TASK_SCHEDULE) runs `appeals_reminders_all`
+daily; it enqueues `appeals_reminders` for every active community."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from hromada.apps.accounts.models import Role, StaffRole
 from hromada.apps.appeals.models import OPEN_STATUSES, Appeal
 from hromada.apps.communities.models import Community
 from hromada.core.calendar import kyiv_date
-from hromada.core.jobs import job
 from hromada.core.notifications.services import notify
+from hromada.core.tasks import enqueue, scoped
 
 NEAR_DAYS = 3
 
@@ -51,12 +52,21 @@ def send_reminders(community: Community) -> int:
     return sent
 
 
-@job(name="appeals.reminders")
+@task()
+@scoped
 def appeals_reminders(*, community_id: int) -> None:
     send_reminders(Community.objects.get(pk=community_id))
 
 
-@job(name="appeals.scan_ocr", max_attempts=2)
+@task()
+def appeals_reminders_all() -> None:
+    """Enqueue today's reminders for every active community (periodic)."""
+    for community_id in Community.objects.filter(is_active=True).values_list("pk", flat=True):
+        enqueue(appeals_reminders, community_id=community_id)
+
+
+@task()
+@scoped
 def scan_ocr(*, community_id: int, scan_id: int) -> None:
     """Recognise the text of a paper letter's scan (runs in the community's scope)."""
     from hromada.apps.appeals.actions import paper_scan_recognise

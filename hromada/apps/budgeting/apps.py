@@ -15,7 +15,7 @@ class BudgetingConfig(AppConfig):
         from hromada.apps.budgeting import (
             edge,
             rules,  # noqa: F401 - registers the permissions
-            tasks,  # noqa: F401 - registers the jobs
+            tasks,  # noqa: F401 - imports the tasks
         )
         from hromada.core.ui import Section, cabinet_sections, office_sections
 

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from hromada.apps.budgeting import phases, workflow
 from hromada.apps.budgeting import rules as budget_rules
@@ -41,10 +42,9 @@ from hromada.apps.budgeting.models import (
 )
 from hromada.apps.budgeting.phases import PhaseKind
 from hromada.apps.budgeting.tally.election import exact
-from hromada.core import tenancy
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
-from hromada.core.jobs import enqueue, job
+from hromada.core.tasks import enqueue, scoped
 
 logger = logging.getLogger("hromada.budgeting")
 
@@ -130,7 +130,7 @@ def _check_can_tally(cycle: Cycle, by: Any) -> None:
 def tally_start(*, cycle: Cycle, by: Any, background: bool = False) -> TallyRun:
     """Count the cycle's votes with its tally rule and publish the results.
 
-    With `background=True` the count runs as a job and the returned run shows its progress;
+    With `background=True` the count runs as a background task and the returned run shows its progress;
     otherwise it runs now and the returned run is finished (or failed, with the reason)."""
     _check_can_tally(cycle, by)
     try:
@@ -153,15 +153,12 @@ def tally_start(*, cycle: Cycle, by: Any, background: bool = False) -> TallyRun:
     return run
 
 
-@job(name="budgeting.tally", max_attempts=1)
+@task()
+@scoped
 def tally_job(*, community_id: int, run_id: int) -> None:
-    from hromada.apps.communities.models import Community
-
-    community = Community.objects.get(pk=community_id)
-    with tenancy.scope(community):
-        run = TallyRun.objects.filter(pk=run_id, status=TallyStatus.RUNNING).first()
-        if run is not None:
-            tally_execute(run)
+    run = TallyRun.objects.filter(pk=run_id, status=TallyStatus.RUNNING).first()
+    if run is not None:
+        tally_execute(run)
 
 
 def _progress(run: TallyRun, percent: int) -> None:
@@ -226,7 +223,7 @@ def tally_execute(run: TallyRun) -> None:
             audit_record(actor=locked.started_by, action="budgeting.tally_done", community=cycle.community,
                          target=cycle, data={"run": locked.pk, "rule": locked.rule, "ballots": ballots,
                                              "winners": sum(len(r.selected) for _c, _v, r in computed)})
-    except Exception as exc:
+    except BaseException as exc:  # also a run stopped by its time limit
         TallyRun.objects.filter(pk=run.pk, status=TallyStatus.RUNNING).update(
             status=TallyStatus.FAILED, finished_at=timezone.now(), message=str(exc)[:2000])
         raise

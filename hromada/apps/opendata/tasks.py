@@ -1,21 +1,32 @@
-"""Background jobs: refresh platform data sets on their stated frequency.
+"""Background tasks: refresh platform data sets on their stated frequency.
 
-`hromada opendata tick` (from cron, every few minutes) queues `opendata.refresh_due` for every
-community; the job refreshes the data sets whose next update is due.
+The scheduler (settings.TASK_SCHEDULE; or `hromada opendata tick`) runs `refresh_due_all`, which
+enqueues `refresh_due` for every community; that task refreshes the data sets whose next update is due.
 """
 
 from __future__ import annotations
 
+from django_tasks import task
+
 from hromada.apps.communities.models import Community
 from hromada.apps.opendata import actions
-from hromada.core.jobs import job
+from hromada.core.tasks import enqueue, scoped
 
 
-@job(name="opendata.refresh_due")
+@task()
+def refresh_due_all() -> None:
+    """Enqueue the due refreshes of every active community (periodic)."""
+    for community_id in Community.objects.filter(is_active=True).values_list("pk", flat=True):
+        enqueue(refresh_due, community_id=community_id)
+
+
+@task()
+@scoped
 def refresh_due(*, community_id: int) -> None:
     actions.platform_datasets_refresh(community=Community.objects.get(pk=community_id), only_due=True)
 
 
-@job(name="opendata.refresh_dataset")
+@task()
+@scoped
 def refresh_dataset(*, community_id: int, key: str) -> None:
     actions.platform_dataset_refresh(community=Community.objects.get(pk=community_id), key=key)

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from hromada.core.jobs.backends.base import backoff_seconds
 from hromada.core.notifications.adapters import DeliveryError, adapter_for
 from hromada.core.notifications.models import DeliveryAttempt, Message, MessageStatus
 
@@ -18,6 +17,12 @@ logger = logging.getLogger("hromada.notifications")
 
 def max_attempts() -> int:
     return int(settings.NOTIFICATIONS.get("MAX_ATTEMPTS") or 5)
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Delay before the next attempt after `attempts` failed ones: 2, 4, 8, ... capped."""
+    cap = float(settings.NOTIFICATIONS.get("MAX_BACKOFF_SECONDS") or 300)
+    return float(min(2**attempts, cap))
 
 
 def message_deliver(*, message_id: int, due_only: bool = False) -> str | None:

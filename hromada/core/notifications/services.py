@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, connections, router, transaction
 
 from hromada.core import tenancy
-from hromada.core.jobs import enqueue
 from hromada.core.notifications.models import Channel, Message
 from hromada.core.notifications.tasks import deliver_message
+from hromada.core.tasks import enqueue
 
 if TYPE_CHECKING:
     from hromada.apps.accounts.models import User
@@ -53,7 +53,7 @@ def notify(*, recipient: User | None = None, address: str | None = None, channel
         message.save(force_insert=True)  # nothing can conflict: one INSERT, no savepoint
     elif not _insert_unless_sent_before(message):
         return Message.objects.get(idempotency_key=idempotency_key)
-    enqueue(deliver_message, message_id=message.pk, on_commit=True)
+    enqueue(deliver_message, message_id=message.pk)
     return message
 
 

@@ -1,13 +1,22 @@
 from __future__ import annotations
 
-from hromada.core.jobs import job
-from hromada.core.notifications.adapters import DeliveryError
-from hromada.core.notifications.delivery import message_deliver
-from hromada.core.notifications.models import MessageStatus
+from django_tasks import task
+
+from hromada.core.notifications.delivery import message_deliver, messages_flush
+from hromada.core.notifications.models import Message, MessageStatus
+from hromada.core.tasks import enqueue
 
 
-@job(max_attempts=5)
+@task()
 def deliver_message(*, message_id: int) -> None:
-    """The failure is recorded (committed) first, then raised so the job queue retries it."""
+    """Deliver one outbox message. A failed attempt is recorded on the message (committed), and the
+    next attempt is enqueued for the message's back-off time, until its last attempt."""
     if message_deliver(message_id=message_id) == MessageStatus.PENDING:
-        raise DeliveryError(f"message {message_id} not delivered yet")
+        next_attempt_at = Message.objects.filter(pk=message_id).values_list("next_attempt_at", flat=True).first()
+        enqueue(deliver_message.using(run_after=next_attempt_at), message_id=message_id)
+
+
+@task()
+def flush_outbox() -> None:
+    """Deliver the due pending messages whose delivery task was lost (periodic safety net)."""
+    messages_flush()

@@ -74,7 +74,7 @@ def test_hromada_run_serves_and_delivers_the_confirmation_email_then_stops_both(
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL")}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}", EMAIL_URL="consolemail://",
-               JOBS_BACKEND="database", PYTHONUNBUFFERED="1")
+               TASKS_BACKEND="database", PYTHONUNBUFFERED="1")
     hromada = [sys.executable, "-m", "hromada.cli"]
     subprocess.run([*hromada, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=tmp_path, timeout=300)
     log = (tmp_path / "run.log").open("w")

@@ -19,7 +19,7 @@ from hromada.apps.communities.models import Community
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.cases.actions import lock, require
-from hromada.core.jobs import enqueue
+from hromada.core.tasks import enqueue
 
 logger = logging.getLogger("hromada.appeals")
 

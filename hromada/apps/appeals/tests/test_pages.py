@@ -113,7 +113,7 @@ def test_paper_letter_is_ocrd_in_ukrainian_and_registered(client, world):
     scan = SimpleUploadedFile("letter.png", _text_image("Прошу відремонтувати дорогу"), content_type="image/png")
     response = client.post("/c/kyiv/appeals/office/scans/", {"file": scan})
     assert response.status_code == 302
-    from hromada.core.jobs.worker import run_jobs
+    from hromada.core.tasks.worker import run_due_tasks as run_jobs
 
     run_jobs()  # the worker recognises the text
     with tenancy.scope(world.community):

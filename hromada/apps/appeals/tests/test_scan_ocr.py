@@ -9,13 +9,13 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tasks_db.models import DBTaskResult
 from PIL import Image, ImageDraw, ImageFont
 
 from hromada.apps.appeals import media
 from hromada.apps.appeals.models import OcrStatus, PaperScan
 from hromada.core import tenancy
-from hromada.core.jobs.models import Job
-from hromada.core.jobs.worker import run_jobs
+from hromada.core.tasks.worker import run_due_tasks as run_jobs
 
 SCANS = "/c/kyiv/appeals/office/scans/"
 needs_tesseract = pytest.mark.skipif(not media.ocr_available(),
@@ -65,7 +65,8 @@ def test_the_upload_answers_without_running_tesseract(client, world, monkeypatch
     assert response.status_code == 302 and calls == []
     scan = _scan(world)
     assert (scan.ocr_status, scan.pages, scan.ocr_text) == (OcrStatus.QUEUED, 3, "")
-    assert Job.objects.filter(name="appeals.scan_ocr", payload__scan_id=scan.pk).exists()
+    assert DBTaskResult.objects.filter(task_path="hromada.apps.appeals.tasks.scan_ocr",
+                                       args_kwargs__kwargs__scan_id=scan.pk).exists()
     page = client.get(response["Location"]).content.decode()
     assert "Waiting for recognition: 3 pages." in page
     assert '<meta http-equiv="refresh" content="3">' in page
@@ -108,7 +109,7 @@ def test_too_many_pages_are_refused_with_a_reason(client, world):
     assert f"The PDF has 11 pages; a letter scan may have at most {media.MAX_SCAN_PAGES}." in response.content.decode()
     with tenancy.scope(world.community):
         assert not PaperScan.objects.exists()
-    assert not Job.objects.exists()
+    assert not DBTaskResult.objects.exists()
 
 
 def test_a_page_too_large_in_pixels_is_refused_with_a_reason(client, world):

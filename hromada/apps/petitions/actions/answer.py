@@ -24,7 +24,7 @@ from hromada.apps.petitions.workflow import WORKFLOW
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.cases.actions import apply_transition, lock
-from hromada.core.jobs import enqueue
+from hromada.core.tasks import enqueue
 from hromada.core.text import clean_plain_text
 
 MAX_DOCUMENTS = 5

@@ -144,15 +144,15 @@ def test_consideration_answer_and_archive(make_petition, scoped, person, control
 
 
 def test_answer_queues_the_signers_job_in_the_same_transaction(make_petition, scoped, person, controller):
-    from hromada.core.jobs.models import Job
+    from django_tasks_db.models import DBTaskResult
 
     petition = make_petition(threshold=1)
     actions.petition_start_consideration(petition=petition, by=controller)
-    before = Job.objects.count()
+    before = DBTaskResult.objects.count()
     actions.petition_answer(petition=petition, by=controller, decision="not_supported", text="Ні.")
-    job = Job.objects.filter(name="petitions.notify_signers_answered").latest("id")
-    assert job.payload == {"community_id": petition.community_id, "petition_id": petition.pk}
-    assert Job.objects.count() > before
+    task = DBTaskResult.objects.get(task_path="hromada.apps.petitions.tasks.notify_signers_answered")
+    assert task.args_kwargs["kwargs"] == {"community_id": petition.community_id, "petition_id": petition.pk}
+    assert DBTaskResult.objects.count() > before
 
 
 def test_period_ending_below_threshold_forwards_as_collective_appeal(make_petition, scoped, community, author):

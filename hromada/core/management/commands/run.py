@@ -1,10 +1,10 @@
 """``hromada run [ADDRESS:PORT]``: the whole platform on one machine, for a laptop or a demonstration.
 
-Two processes, started and stopped together: Django's development server and ``hromada worker``,
-which delivers the notifications (confirmation e-mails, SMS codes, notices) and runs the other
-background jobs. Links in messages follow the address served (``SITE_URL``, unless it is set), and
-uploaded media are served too (``SERVE_MEDIA``). Ctrl+C or SIGTERM stops both; when one of them
-stops, the other is stopped as well.
+Two processes, started and stopped together: Django's development server and ``hromada worker
+--with-scheduler``, which delivers the notifications (confirmation e-mails, SMS codes, notices), runs the
+other background tasks and enqueues the periodic ones. Links in messages follow the address served
+(``SITE_URL``, unless it is set), and uploaded media are served too (``SERVE_MEDIA``). Ctrl+C or
+SIGTERM stops both; when one of them stops, the other is stopped as well.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def environment_for(address: str, base: dict[str, str] | None = None) -> dict[st
 
 
 class Command(BaseCommand):
-    help = "Serve the platform with the development server and run the background worker beside it."
+    help = "Serve the platform with the development server and run the background worker and scheduler beside it."
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,11 +50,11 @@ class Command(BaseCommand):
         if options["noreload"]:
             server_args.append("--noreload")
         # The server runs in its own process group: with its reloader it is two processes, and both
-        # must stop. The worker finishes its running job on SIGTERM.
-        worker = subprocess.Popen([*command, "worker"], env=environment)  # noqa: S603
+        # must stop. The worker finishes its running task on SIGTERM.
+        worker = subprocess.Popen([*command, "worker", "--with-scheduler"], env=environment)  # noqa: S603
         server = subprocess.Popen(server_args, env=environment, start_new_session=True)  # noqa: S603
         children = [worker, server]
-        self.stdout.write(f"Links in messages: {environment['SITE_URL']}; background worker started.")
+        self.stdout.write(f"Links in messages: {environment['SITE_URL']}; background worker and scheduler started.")
         stopping: list[int] = []
 
         def stop(signum: int, _frame: Any) -> None:

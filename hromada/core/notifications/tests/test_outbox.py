@@ -10,13 +10,13 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from hromada.apps.accounts.actions import user_register
-from hromada.core.jobs.models import Job
-from hromada.core.jobs.worker import run_jobs
 from hromada.core.notifications.delivery import message_deliver
 from hromada.core.notifications.models import DeliveryAttempt, Message, MessageStatus
 from hromada.core.notifications.services import notify
+from hromada.core.tasks.worker import run_due_tasks as run_jobs
 from hromada.testing import factories
 from hromada.testing.fake_gateways import FakeSMSGateway, FakeTelegramAPI
 from hromada.testing.fake_smtp import FakeSMTPServer
@@ -200,7 +200,7 @@ def test_delivery_running_twice_sends_once(sms_gateway, phone_user):
 
 def test_flush_delivers_messages_whose_job_was_lost(sms_gateway, phone_user):
     notify(recipient=phone_user, channel="sms", kind="test.code", body="Code")
-    Job.objects.all().delete()
+    DBTaskResult.objects.all().delete()
     out = StringIO()
 
     call_command("notifications_flush", stdout=out)

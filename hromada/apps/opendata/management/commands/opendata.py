@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 from hromada.apps.communities.models import Community
 from hromada.apps.opendata import actions, registry
 from hromada.core import tenancy
-from hromada.core.jobs import enqueue
 
 
 class Command(BaseCommand):
@@ -45,13 +44,13 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"refreshed {len(datasets)} data sets of {slug}"))
 
     def tick(self, now: bool) -> None:
-        from hromada.apps.opendata.tasks import refresh_due
+        from hromada.apps.opendata.tasks import refresh_due, refresh_due_all
 
         communities = list(Community.objects.filter(is_active=True))
         for community in communities:
             if now:
                 with tenancy.scope(community):
-                    refresh_due(community_id=community.pk)
-            else:
-                enqueue(refresh_due, community_id=community.pk, on_commit=False)
+                    refresh_due.call(community_id=community.pk)
+        if not now:
+            refresh_due_all.call()
         self.stdout.write(f"open-data refresh {'done' if now else 'queued'} for {len(communities)} communities")
