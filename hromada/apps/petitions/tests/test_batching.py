@@ -80,7 +80,7 @@ def test_a_batch_whose_answer_cannot_be_read_tells_no_one_signed(monkeypatch):
 
 
 def test_outcomes_are_typed_and_only_signed_is_stored():
-    assert {outcome for outcome in Outcome} == {Outcome.PENDING, Outcome.SIGNED, Outcome.DUPLICATE,
-                                               Outcome.CLOSED, Outcome.RETRY}
+    assert set(Outcome) == {Outcome.PENDING, Outcome.SIGNED, Outcome.DUPLICATE,
+                            Outcome.CLOSED, Outcome.RETRY}
     assert Outcome.SIGNED in batching.DECIDED and Outcome.RETRY not in batching.DECIDED
     assert _request(1).outcome is Outcome.PENDING
