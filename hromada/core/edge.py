@@ -129,17 +129,9 @@ def signed_in_user(request: EdgeRequest) -> Any:
     return user if user.is_authenticated else None
 
 
-class _LanguageProbe:
-    """What `get_language_from_request` reads of a request."""
-
-    def __init__(self, request: EdgeRequest) -> None:
-        self.COOKIES = request.cookies
-        self.META = request.environ
-
-
 def language_of(request: EdgeRequest) -> str:
     """The visitor's language as LocaleMiddleware picks it (the language cookie, Accept-Language)."""
-    return translation.get_language_from_request(_LanguageProbe(request))  # type: ignore[arg-type]
+    return translation.get_language_from_request(request.django)
 
 
 def speaking(language: str) -> AbstractContextManager[Any]:
