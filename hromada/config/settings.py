@@ -199,7 +199,7 @@ MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX")
 
 CACHES = {
     "default": (
-        {"BACKEND": "hromada.core.cache.ReusingRedisCache", "LOCATION": env("REDIS_URL")}
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
         if env("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

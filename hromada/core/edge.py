@@ -1,9 +1,12 @@
 """The edge of the WSGI application: the hottest JSON endpoints, answered before Django's stack.
 
-During a surge two requests dominate: viewers polling a petition's live count, and residents
-signing it. Running each through the whole middleware stack (URL resolution over every app,
-messages, clickjacking headers, the ORM building the same queries) costs more CPU than the work
-itself. An app registers such an endpoint here, from its `AppConfig.ready()`:
+During a surge the public count of a petition is polled by every viewer. Running each poll
+through the whole middleware stack (URL resolution over every app, sessions, messages,
+clickjacking headers) costs more CPU than the work itself. A handler for a signed-in person
+(the budget ballot) checks the session, the account and the CSRF token with Django's own
+machinery (`SessionStore`, `django.contrib.auth.get_user`, `CsrfViewMiddleware`) called on a
+`WSGIRequest` of the same environ: `signed_in_user` and `csrf_passes` below, never a copy.
+An app registers such an endpoint here, from its `AppConfig.ready()`:
 
     edge.register(re.compile(r"^/petitions/(?P<pk>[0-9]+)/count\\.json$"), handler, methods=("GET", "HEAD"))
 
@@ -31,26 +34,17 @@ from http import HTTPStatus
 from importlib import import_module
 from typing import Any
 
-import redis
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
-from django.contrib.sessions.backends.cached_db import KEY_PREFIX as CACHED_DB_PREFIX
+from django.contrib.auth import get_user
 from django.core import signals
-from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
-from django.core.handlers.wsgi import WSGIHandler
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
-from django.middleware.csrf import (  # type: ignore[attr-defined]  # Django's own token checks, not in the stubs
-    InvalidTokenFormat,
-    _check_token_format,
-    _does_token_match,
-    _unmask_cipher_token,
-)
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from hromada.core import cache, tenancy
+from hromada.core import tenancy
 from hromada.core.bodylimit import REFUSED, declared_length
 
 logger = logging.getLogger("django.request")
@@ -72,6 +66,11 @@ class EdgeRequest:
         raw = self.header("HTTP_COOKIE")
         return parse_cookie(raw) if raw else {}
 
+    @cached_property
+    def django(self) -> WSGIRequest:
+        """The request as Django's middleware sees it, built from the same environ (the body unread)."""
+        return WSGIRequest(self.environ)
+
     @property
     def content_length(self) -> int:
         try:
@@ -90,104 +89,49 @@ class EdgeResponse:
 
 
 # ---------------------------------------------------------------- the checks a signed-in handler makes
+# Django's own middleware and functions, called on a `WSGIRequest` of the same environ: the edge
+# keeps no copy of the session, authentication or CSRF rules.
 
-CSRF_TOKEN_LENGTH = 64
+
+def _no_response(request: HttpRequest) -> HttpResponse:
+    raise AssertionError("the edge runs the CSRF middleware's checks only")
+
+
+def _protected_view(request: HttpRequest) -> HttpResponse:
+    raise AssertionError("the edge runs the CSRF middleware's checks only")
+
+
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def csrf_passes(request: EdgeRequest) -> bool:
-    """True only where CsrfViewMiddleware would certainly accept this POST (plain HTTP or a
-    matching Origin; the cookie secret and the header token match). False means: let Django check."""
-    environ = request.environ
-    secure = environ.get("wsgi.url_scheme") == "https"
-    if settings.SECURE_PROXY_SSL_HEADER:
-        header, value = settings.SECURE_PROXY_SSL_HEADER
-        secure = secure or environ.get(header) == value
-    origin = request.header("HTTP_ORIGIN")
-    if origin:
-        if origin != f"{'https' if secure else 'http'}://{request.header('HTTP_HOST')}":
-            return False
-    elif secure:
-        return False  # Django checks the Referer of HTTPS requests without an Origin
-    secret = request.cookies.get(settings.CSRF_COOKIE_NAME, "")
-    token = request.header(settings.CSRF_HEADER_NAME)
-    try:
-        _check_token_format(secret)
-        _check_token_format(token)
-    except InvalidTokenFormat:
-        return False
-    if len(secret) == CSRF_TOKEN_LENGTH:
-        secret = _unmask_cipher_token(secret)
-    return bool(_does_token_match(token, secret))
-
-
-_SESSION_ENGINE: list[Any] = []
-_CACHED_DB = "django.contrib.sessions.backends.cached_db"
-
-
-def _session_store(key: str) -> Any:
-    if not _SESSION_ENGINE:
-        _SESSION_ENGINE.append(import_module(settings.SESSION_ENGINE).SessionStore)
-    return _SESSION_ENGINE[0](key)
-
-
-def session_data(request: EdgeRequest) -> dict[str, Any]:
-    """The request's session as `SessionStore.load()` reads it ({} when there is none).
-
-    With cached_db sessions in Redis the cache is read on the thread's own connection
-    (`cache.held`); a miss, or any other engine, goes through the session store itself."""
-    key = request.cookies.get(settings.SESSION_COOKIE_NAME)
-    if not key:
-        return {}
-    if settings.SESSION_ENGINE == _CACHED_DB and len(key) >= 8:  # shorter keys: the store starts a new session
-        backend = caches[settings.SESSION_CACHE_ALIAS]
-        if isinstance(backend, RedisCache):
-            try:
-                raw = cache.held.command(backend, "GET", backend.make_key(CACHED_DB_PREFIX + key))
-            except redis.RedisError:  # as the store does: a cache that fails is a miss
-                raw = None
-            if raw is not None:
-                return dict(backend._cache._serializer.loads(raw))  # type: ignore[attr-defined]
-    return dict(_session_store(key).load())
-
-
-def session_account(request: EdgeRequest) -> tuple[str, Any, str] | None:
-    """(authentication backend, account id, session hash) of a signed-in session, or None.
-
-    Nothing is checked against the account: the caller must do what `get_user` does."""
-    data = session_data(request)
-    backend_path = data.get(BACKEND_SESSION_KEY)
-    if SESSION_KEY not in data or backend_path not in settings.AUTHENTICATION_BACKENDS:
-        return None
-    session_hash = data.get(HASH_SESSION_KEY)
-    if not session_hash:
-        return None
-    return str(backend_path), data[SESSION_KEY], str(session_hash)
+    """True where Django's `CsrfViewMiddleware` accepts this request for a view that is not exempt.
+    False means: let Django check it (and answer the refusal)."""
+    if request.header("CONTENT_TYPE").startswith(_FORM_TYPES):
+        return False  # the middleware would read the token from the body; Django must get the body unread
+    middleware = CsrfViewMiddleware(_no_response)
+    django_request = request.django
+    middleware.process_request(django_request)
+    return middleware.process_view(django_request, _protected_view, (), {}) is None
 
 
 def signed_in_user(request: EdgeRequest) -> Any:
-    """The account of a valid session (as `django.contrib.auth.get_user` finds it), or None."""
-    account = session_account(request)
-    if account is None:
+    """The account of the request's session as `django.contrib.auth.get_user` finds it, or None.
+
+    While old secret keys are still accepted (SECRET_KEY_FALLBACKS), `get_user` may give a
+    session a new key, which only Django's session middleware can send back: Django answers then."""
+    if settings.SECRET_KEY_FALLBACKS or not request.cookies.get(settings.SESSION_COOKIE_NAME):
         return None
-    backend_path, user_id, session_hash = account
-    user = load_backend(backend_path).get_user(user_id)
-    # A session from before a password change may still match a fallback key; Django handles that.
-    if user is None or not constant_time_compare(session_hash, user.get_session_auth_hash()):
-        return None
-    return user
-
-
-class _LanguageProbe:
-    """What `get_language_from_request` reads of a request."""
-
-    def __init__(self, request: EdgeRequest) -> None:
-        self.COOKIES = request.cookies
-        self.META = request.environ
+    django_request = request.django
+    django_request.session = import_module(settings.SESSION_ENGINE).SessionStore(
+        request.cookies[settings.SESSION_COOKIE_NAME])
+    user = get_user(django_request)
+    return user if user.is_authenticated else None
 
 
 def language_of(request: EdgeRequest) -> str:
     """The visitor's language as LocaleMiddleware picks it (the language cookie, Accept-Language)."""
-    return translation.get_language_from_request(_LanguageProbe(request))  # type: ignore[arg-type]
+    return translation.get_language_from_request(request.django)
 
 
 def speaking(language: str) -> AbstractContextManager[Any]:

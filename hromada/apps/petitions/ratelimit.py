@@ -8,20 +8,20 @@ server process counts on its own: configure REDIS_URL for one count across proce
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import time
 from functools import lru_cache
+from typing import Any
 
+import redis
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from redis.exceptions import NoScriptError
 
 from hromada.apps.petitions.models import PetitionPolicy
 from hromada.core.api.errors import DomainError
-from hromada.core.cache import held
 
 WINDOW_SECONDS = 60
 
@@ -84,7 +84,21 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
-_COUNT_SHA = hashlib.sha1(_COUNT_SCRIPT.encode()).hexdigest()  # noqa: S324 - Redis names scripts by SHA-1
+
+
+@lru_cache(maxsize=4)
+def _counter(location: str) -> Any:
+    """The counting script on a redis client of this process for the cache's (first) server. A redis
+    client is thread-safe: it borrows a connection from its own pool for each command, and a script
+    Redis lost (a restart) is loaded again by `Script` itself."""
+    return redis.Redis.from_url(location).register_script(_COUNT_SCRIPT)
+
+
+def _first_server() -> str:
+    """The default cache's server that takes writes (the first of its LOCATION, as Django's client)."""
+    location = settings.CACHES["default"]["LOCATION"]
+    servers = location.split(",") if isinstance(location, str) else list(location)
+    return str(servers[0]).strip()
 
 
 def _hits(keys: list[str]) -> list[int]:
@@ -93,12 +107,7 @@ def _hits(keys: list[str]) -> list[int]:
     if not isinstance(backend, RedisCache):
         return [_hit(key) for key in keys]
     full_keys = [backend.make_key(_window_key(key)) for key in keys]  # our own keys: nothing to validate
-    args = (len(full_keys), *full_keys, WINDOW_SECONDS + 5)
-    try:
-        counts = held.command(backend, "EVALSHA", _COUNT_SHA, *args)
-    except NoScriptError:  # a restarted Redis: load the script once, then run it
-        held.command(backend, "SCRIPT", "LOAD", _COUNT_SCRIPT)
-        counts = held.command(backend, "EVALSHA", _COUNT_SHA, *args)
+    counts = _counter(_first_server())(keys=full_keys, args=[WINDOW_SECONDS + 5])
     return [int(value) for value in counts]
 
 

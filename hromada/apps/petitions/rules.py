@@ -12,7 +12,8 @@ from hromada.apps.accounts.rules import (
     is_operator,
 )
 from hromada.apps.communities.models import Community
-from hromada.apps.petitions.models import PUBLIC_STATUSES, Petition, PetitionStatus
+from hromada.apps.petitions import eligibility
+from hromada.apps.petitions.models import PUBLIC_STATUSES, Petition, PetitionPolicy, PetitionStatus
 
 
 def _community(obj) -> Community | None:
@@ -35,15 +36,21 @@ staff_admin = _staff(is_community_admin, "petitions_staff_admin")
 
 @rules.predicate
 def may_author_here(user, obj) -> bool:
-    """Whoever could sign the community's petitions may write one (the author signs it at publication)."""
-    from hromada.apps.petitions.models import PetitionPolicy, SignersRule
-
+    """Whoever could sign the community's petitions may write one (the author signs it at publication):
+    the residence rule of `eligibility`; the action gives the precise refusal of the other rules."""
     community = _community(obj)
     if community is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.home_community_id == community.pk:
-        return True
-    return PetitionPolicy.for_community(community).signers == SignersRule.ANY_VERIFIED
+    return eligibility.lives_in(user, community) or eligibility.may_live_anywhere(
+        PetitionPolicy.for_community(community))
+
+
+@rules.predicate
+def may_sign(user, petition) -> bool:
+    """`eligibility.refusal`, the one signing rule, finds nothing against signing now."""
+    if not isinstance(petition, Petition):
+        return False
+    return eligibility.refusal(user, petition, PetitionPolicy.for_community(petition.community)) is None
 
 
 @rules.predicate
@@ -67,7 +74,7 @@ rules.add_perm("petitions.create_petition", is_identity_verified & may_author_he
 rules.add_perm("petitions.change_petition", is_author & is_draft)
 rules.add_perm("petitions.submit_petition", is_author & is_draft & is_identity_verified)
 rules.add_perm("petitions.moderate_petition", staff_moderator)
-rules.add_perm("petitions.sign_petition", is_identity_verified)
+rules.add_perm("petitions.sign_petition", may_sign)
 rules.add_perm("petitions.sign_in_person", staff_operator)
 rules.add_perm("petitions.answer_petition", staff_controller)
 rules.add_perm("petitions.archive_petition", staff_moderator | staff_controller)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hromada.apps.petitions import actions, ratelimit, selectors
+from hromada.apps.petitions import actions, eligibility, ratelimit, selectors
 from hromada.apps.petitions.forms import CoauthorForm, PetitionFilterForm, PetitionForm, add_domain_error
 from hromada.apps.petitions.models import (
     Petition,
@@ -79,7 +79,7 @@ def petition_detail(request: HromadaRequest, pk: int) -> HttpResponse:
     policy = PetitionPolicy.for_community(petition.community)
     refusal = None
     if signature is None and petition.is_signable():
-        problem = actions.signing_refusal(petition, user, policy)
+        problem = eligibility.refusal(user, petition, policy)
         refusal = str(problem.detail) if problem else None
     events = PetitionEvent.objects.filter(petition=petition).select_related("actor")
     is_insider = user.has_perm("petitions.moderate_petition", petition) or (

@@ -27,7 +27,7 @@ def redis_cache(settings):
 
     require_service("Redis", "127.0.0.1", 6379)
     prefix = f"ratelimit-test-{uuid.uuid4().hex[:8]}"
-    settings.CACHES = {"default": {"BACKEND": "hromada.core.cache.ReusingRedisCache", "LOCATION": LOCATION,
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": LOCATION,
                                    "KEY_PREFIX": prefix}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield prefix

@@ -37,16 +37,10 @@ from hromada.apps.petitions.actions.common import petition_link
 from hromada.apps.petitions.actions.deadlines import forward_to_appeals, petitions_close_expired, petitions_flag_overdue
 from hromada.apps.petitions.actions.moderation import petition_moderate
 from hromada.apps.petitions.actions.policy import category_create, policy_update
-from hromada.apps.petitions.actions.signing import _born_by as _born_by  # the edge's statement checks use it
 from hromada.apps.petitions.actions.signing import (
-    personal_refusal,
-    petition_refusal,
     petition_sign,
-    petition_sign_by_session,
     petition_sign_in_person,
     petition_withdraw_signature,
-    signing_refusal,
-    signs_in_batches,
 )
 
 __all__ = [
@@ -55,7 +49,6 @@ __all__ = [
     "category_create",
     "forward_to_appeals",
     "notify_signers",
-    "personal_refusal",
     "petition_answer",
     "petition_archive",
     "petition_confirm_coauthor",
@@ -63,9 +56,7 @@ __all__ = [
     "petition_invite_coauthor",
     "petition_link",
     "petition_moderate",
-    "petition_refusal",
     "petition_sign",
-    "petition_sign_by_session",
     "petition_sign_in_person",
     "petition_start_consideration",
     "petition_submit",
@@ -75,6 +66,4 @@ __all__ = [
     "petitions_flag_overdue",
     "policy_update",
     "signatures_invalidate_batch",
-    "signing_refusal",
-    "signs_in_batches",
 ]

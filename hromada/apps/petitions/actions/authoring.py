@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 from hromada.apps.accounts.models import IdentityLevel, User
 from hromada.apps.communities.models import Community
 from hromada.apps.petitions.actions.common import _sync, _tell
-from hromada.apps.petitions.actions.signing import personal_refusal
+from hromada.apps.petitions.eligibility import personal_refusal
 from hromada.apps.petitions.models import (
     TEXT_MAX,
     TITLE_MAX,

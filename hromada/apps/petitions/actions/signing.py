@@ -8,21 +8,17 @@ order is the petition row first, then the signature rows (held only until commit
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, NoReturn
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from hromada.apps.accounts.backends import AccountBackend, fetch_user
-from hromada.apps.accounts.models import IdentityLevel, Role, StaffRole, User, tax_number_hash
-from hromada.apps.communities.models import Community
-from hromada.apps.petitions import batching
-from hromada.apps.petitions.actions.common import _date, _tell
+from hromada.apps.accounts.models import Role, StaffRole, User, tax_number_hash
+from hromada.apps.petitions import batching, eligibility
+from hromada.apps.petitions.actions.common import _tell
 from hromada.apps.petitions.models import (
     SIGNABLE_STATUSES,
     Petition,
@@ -30,76 +26,18 @@ from hromada.apps.petitions.models import (
     PetitionStatus,
     Signature,
     SignatureChannel,
-    SignersRule,
 )
 from hromada.apps.petitions.workflow import WORKFLOW
 from hromada.core import tenancy
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
-from hromada.core.calendar import community_add_working_days, end_of_day, kyiv_date
+from hromada.core.calendar import community_add_working_days, end_of_day
 from hromada.core.cases.actions import apply_transition, lock, require
 
 S = PetitionStatus
 
 
-# ---------------------------------------------------------------- eligibility to sign
-
-
-def signing_refusal(petition: Petition, person, policy: PetitionPolicy, now: datetime | None = None
-                    ) -> DomainError | None:
-    """Why `person` may not sign `petition` now, or None. Same order the resident would fix things."""
-    now = now or timezone.now()
-    if not getattr(person, "is_authenticated", False):
-        return DomainError(_("Sign in to sign the petition."), code="not_authenticated", status_code=401)
-    if person.identity_level < IdentityLevel.VERIFIED:
-        return DomainError(
-            _("Only people with a verified identity can sign petitions. Verify your identity with the "
-              "identity provider, or in person at a CNAP desk, and sign again."),
-            code="identity_not_verified", status_code=403)
-    return petition_refusal(petition, now) or personal_refusal(petition.community, person, policy, now)
-
-
-def petition_refusal(petition: Petition, now: datetime) -> DomainError | None:
-    """Why nobody may sign `petition` now (its status, its collection period), or None."""
-    if petition.status in (S.DRAFT, S.MODERATION, S.REJECTED):
-        return DomainError(_("This petition is not published, so it cannot be signed."),
-                           code="petition_not_published", status_code=409)
-    if petition.status == S.ANSWERED:
-        return DomainError(_("This petition has already been answered; signatures are no longer collected."),
-                           code="petition_answered", status_code=409)
-    if petition.status not in SIGNABLE_STATUSES:
-        return DomainError(_("Signature collection for this petition is closed."),
-                           code="petition_closed", status_code=409)
-    if petition.collection_ends_at is None or now > petition.collection_ends_at:
-        return DomainError(_("The signature collection period ended on %(date)s.")
-                           % {"date": _date(petition.collection_ends_at)},
-                           code="collection_ended", status_code=409)
-    return None
-
-
-def personal_refusal(community: Community, person, policy: PetitionPolicy, now: datetime) -> DomainError | None:
-    """The checks about the person only (verified, age, residence): also what an author must meet."""
-    if not getattr(person, "is_authenticated", False):
-        return DomainError(_("Sign in to sign the petition."), code="not_authenticated", status_code=401)
-    if person.identity_level < IdentityLevel.VERIFIED:
-        return DomainError(
-            _("Only people with a verified identity can sign petitions. Verify your identity with the "
-              "identity provider, or in person at a CNAP desk, and sign again."),
-            code="identity_not_verified", status_code=403)
-    if community.petition_min_age:
-        age = person.age_on(kyiv_date(now))
-        if age is None:
-            return DomainError(
-                _("Your date of birth is not known, so we cannot check the minimum age of %(age)s. "
-                  "Verify your identity again or visit a CNAP desk.") % {"age": community.petition_min_age},
-                code="birth_date_unknown", status_code=403)
-        if age < community.petition_min_age:
-            return DomainError(_("Petitions of this community can be signed from the age of %(age)s.")
-                               % {"age": community.petition_min_age}, code="too_young", status_code=403)
-    if policy.signers == SignersRule.RESIDENTS and person.home_community_id != community.pk:
-        return DomainError(_("Only residents of %(community)s can sign its petitions.")
-                           % {"community": community.name}, code="not_resident", status_code=403)
-    return None
+# ---------------------------------------------------------------- eligibility to sign: eligibility.py
 
 
 # ---------------------------------------------------------------- counting
@@ -120,8 +58,7 @@ def _bump_count(petition: Petition, delta: int, *, now: datetime, require_open: 
         row = cursor.fetchone()
     if row is None:  # closed since we looked: report the precise reason
         petition.refresh_from_db(fields=["status", "collection_ends_at"])
-        any_signer = PetitionPolicy(community=petition.community, signers=SignersRule.ANY_VERIFIED)
-        refusal = signing_refusal(petition, _SYSTEM_SIGNER, any_signer, now)
+        refusal = eligibility.petition_refusal(petition, now)
         raise refusal or DomainError(_("Signature collection for this petition is closed."),
                                      code="petition_closed", status_code=409)
     count, status, threshold = int(row[0]), str(row[1]), int(row[2])
@@ -129,20 +66,6 @@ def _bump_count(petition: Petition, delta: int, *, now: datetime, require_open: 
     petition.status = status
     petition.threshold = threshold
     return count, status, threshold
-
-
-class _SystemSigner:
-    """Passes the personal checks of `signing_refusal`, leaving only the petition's state."""
-
-    is_authenticated = True
-    identity_level = IdentityLevel.VERIFIED
-    home_community_id = None
-
-    def age_on(self, day) -> int:
-        return 200
-
-
-_SYSTEM_SIGNER = _SystemSigner()
 
 
 def _follow_threshold(petition: Petition, *, now: datetime) -> None:
@@ -228,28 +151,20 @@ def _sign_in_batch(petition: Petition, person: User, *, now: datetime, ip: str |
     request = batching.sign(petition, batching.Request(
         person_id=person.pk, signed_at=now, ip=ip or None, email_domain=email_domain,
         notify_on_answer=notify_on_answer))
-    if request.outcome not in batching.DECIDED:  # not decided by the batch: this request alone, precisely
+    if request.outcome is batching.Outcome.DUPLICATE:
+        raise DomainError(_("You have already signed this petition."), code="already_signed", status_code=409)
+    if request.outcome is batching.Outcome.CLOSED:
+        _refuse_closed(petition, now=now)
+    if request.outcome is not batching.Outcome.SIGNED:  # not decided by a batch: this request alone, precisely
         return _sign_in_transaction(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
-    _signed_in_batch(petition, request, now=now)
+    petition.signature_count, petition.status, petition.threshold = request.count
+    _after_signing(petition, now=now)
     signature = Signature(
         pk=request.signature_id, community_id=petition.community_id, petition=petition, person=person,
         signed_at=now, channel=SignatureChannel.ONLINE, ip=ip or None, email_domain=email_domain,
         notify_on_answer=notify_on_answer)
     signature._state.adding = False
     return signature
-
-
-def _signed_in_batch(petition: Petition, request: batching.Request, *, now: datetime) -> None:
-    """The outcome of a batched signature: the refusals, or the new count on `petition`. Only a
-    request the batch decided comes here; "signed" is matched, never assumed."""
-    if request.outcome == batching.DUPLICATE:
-        raise DomainError(_("You have already signed this petition."), code="already_signed", status_code=409)
-    if request.outcome == batching.CLOSED:
-        _refuse_closed(petition, now=now)
-    if request.outcome != batching.SIGNED:
-        raise RuntimeError(f"a batched signature without a decided outcome ({request.outcome!r})")
-    petition.signature_count, petition.status, petition.threshold = request.count
-    _after_signing(petition, now=now)
 
 
 def _refuse_closed(petition: Petition, *, now: datetime) -> NoReturn:
@@ -276,74 +191,13 @@ def petition_sign(*, petition: Petition, person: User, ip: str | None = None, no
     when this signature crosses it). Returns the signature; `petition` carries the new count."""
     policy = policy or PetitionPolicy.for_community(petition.community)
     now = timezone.now()
-    refusal = signing_refusal(petition, person, policy, now)
+    refusal = eligibility.refusal(person, petition, policy, now)
     if refusal is not None:
         raise refusal
     if connection.vendor == "postgresql" and connection.get_autocommit():
         _require_signing_scope(petition)
         return _sign_in_batch(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
     return _sign_in_transaction(petition, person, now=now, ip=ip, notify_on_answer=notify_on_answer)
-
-
-def signs_in_batches() -> bool:
-    """Online signatures go through the process's batches (PostgreSQL, outside a transaction)."""
-    return connection.vendor == "postgresql" and connection.get_autocommit()
-
-
-def petition_sign_by_session(*, petition: Petition, person_id: int, session_hash: str, policy: PetitionPolicy,
-                             ip: str | None = None, notify_on_answer: bool = True) -> bool:
-    """Sign online for the account a session names, checking the account in the batch's statement.
-
-    For the edge (`signs_in_batches()` only): the session gave the account's id and the hash of
-    the password it was issued for. The statement that writes the batch checks the account's row
-    as Django's `get_user` and `personal_refusal` do (batching.SignerChecks) and writes only who
-    passes; whoever does not is read here and answered precisely. The petition's own state is
-    checked first: callers hand petitions that are not open to the full path. True: signed, and
-    `petition` carries the new count. False: the session does not hold for the account (no longer
-    active, password changed, removed); nothing was written, the caller hands the request on.
-    DomainError for the refusals, as `petition_sign`."""
-    now = timezone.now()
-    refusal = petition_refusal(petition, now)
-    if refusal is not None:
-        raise refusal
-    _require_signing_scope(petition)
-    community = petition.community
-    pads = batching.session_hash_pads(settings.SECRET_KEY)
-    checks = batching.SignerChecks(
-        min_identity_level=IdentityLevel.VERIFIED, born_by=_born_by(community.petition_min_age, now),
-        resident_of=community.pk if policy.signers == SignersRule.RESIDENTS else None,
-        hash_inner=pads[0], hash_outer=pads[1])
-    request = batching.sign(petition, batching.Request(
-        person_id=person_id, signed_at=now, ip=ip or None, email_domain=None, notify_on_answer=notify_on_answer,
-        session_hash=session_hash, checks=checks))
-    if request.outcome not in batching.DECIDED:  # did not pass, or the batch failed: this request alone
-        person = fetch_user(person_id)
-        if person is None or not _session_holds(person, session_hash):
-            return False
-        refusal = personal_refusal(community, person, policy, now)
-        if refusal is not None:
-            raise refusal
-        petition_sign(petition=petition, person=person, ip=ip, notify_on_answer=notify_on_answer, policy=policy)
-        return True
-    _signed_in_batch(petition, request, now=now)
-    return True
-
-
-def _born_by(min_age: int, now: datetime) -> date | None:
-    """The latest birth date of someone at least `min_age` years old today in Kyiv (as `User.age_on`)."""
-    if not min_age:
-        return None
-    today = kyiv_date(now)
-    try:
-        return today.replace(year=today.year - min_age)
-    except ValueError:  # 29 February, and that year has none: 28 February is the last day old enough
-        return today.replace(year=today.year - min_age, day=28)
-
-
-def _session_holds(person: User, session_hash: str) -> bool:
-    """What `django.contrib.auth.get_user` checks of a session's account (see accounts.backends)."""
-    return (AccountBackend().user_can_authenticate(person)
-            and constant_time_compare(session_hash, person.get_session_auth_hash()))
 
 
 def _sign_in_transaction(petition: Petition, person: User, *, now: datetime, ip: str | None,
@@ -390,7 +244,7 @@ def petition_sign_in_person(*, petition: Petition, operator: User, tax_number: s
         raise DomainError(_("No verified account has this tax number. Verify the resident's identity first."),
                           code="person_not_found", field="tax_number", status_code=404)
     now = timezone.now()
-    refusal = signing_refusal(petition, person, PetitionPolicy.for_community(petition.community), now)
+    refusal = eligibility.refusal(person, petition, PetitionPolicy.for_community(petition.community), now)
     if refusal is not None:
         raise refusal
     with transaction.atomic(durable=True):

@@ -109,7 +109,7 @@ def redis_cache(settings):
     from hromada.testing.services import require_service
 
     require_service("Redis", "127.0.0.1", 6379)
-    settings.CACHES = {"default": {"BACKEND": "hromada.core.cache.ReusingRedisCache",
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:6379/14",
                                    "KEY_PREFIX": f"petitions-test-{uuid.uuid4().hex[:8]}"}}
     yield caches["default"]
