@@ -180,7 +180,7 @@ def test_csv_and_xlsx_exports(client, world):
     assert body.count("KY-20") == 2 and "number,registered_at" in body
     xlsx = client.get("/c/kyiv/appeals/office/export.xlsx?kind=open")
     from openpyxl import load_workbook
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     assert sheet.max_row == 3
     client.force_login(world.executor)
     assert client.get("/c/kyiv/appeals/office/export.csv").status_code == 403
