@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hromada.apps.accounts.models import Role, StaffRole
+from hromada.apps.accounts.roles import staff_roles
 from hromada.apps.opendata import actions
 from hromada.apps.opendata.forms import DatasetForm, ResourceForm
 from hromada.apps.opendata.models import ApiToken, Dataset, Publisher
@@ -26,9 +26,7 @@ def _publishers_for(request: HttpRequest):
     actions.council_publisher(community)
     if request.user.has_perm("opendata.manage_catalogue", community):
         return Publisher.objects.all()
-    user: Any = request.user
-    departments = StaffRole.objects.filter(user=user, role=Role.EXECUTOR).values("department_id")
-    return Publisher.objects.filter(department_id__in=departments)
+    return Publisher.objects.filter(department_id__in=staff_roles(request.user, community).departments)
 
 
 def _staff_only(request: HttpRequest) -> None:
