@@ -149,9 +149,9 @@ def _xlsx_value(value: Any) -> Any:
         return value
     if isinstance(value, bool):
         return value
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from hromada.core.text import xml_safe
 
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))  # a workbook cannot hold control characters
+    return xml_safe(value)  # a workbook is XML: it cannot hold control characters
 
 
 def write_xlsx(header: Sequence[Any] | None, rows: Iterable[Iterable[Any]], out: IO[bytes], *,

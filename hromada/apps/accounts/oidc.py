@@ -27,6 +27,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from hromada.core.memo import ABOVE_COMMUNITIES, TimedMemory
+from hromada.core.text import strip_controls
 
 SESSION_KEY = "oidc_pending"
 HTTP_TIMEOUT = 10  # seconds, for every call to the provider
@@ -131,7 +132,7 @@ def _text(value: Any, limit: int) -> str:
         value = value.get("formatted") or ", ".join(
             str(value[k]) for k in ("street_address", "locality", "region", "postal_code", "country") if value.get(k)
         )
-    return str(value or "").strip()[:limit]
+    return strip_controls(value, single_line=True)[:limit]
 
 
 def map_claims(issuer: str, subject: str, claims: dict[str, Any], profile_name: str | None = None,
