@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 import weakref
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 
@@ -60,11 +60,13 @@ class TimedMemory:
     def remember(self, community_id: int | None, key: Any, load: Callable[[], T], seconds: float) -> T:
         """The value under `key` if it was put less than `seconds` ago, else `load()`'s (then kept).
         `seconds` <= 0 keeps nothing: every call loads."""
-        value = self.get(community_id, key) if seconds > 0 else MISSING
-        if value is MISSING:
-            value = load()
-            if seconds > 0:
-                self.put(community_id, key, value, seconds)
+        if seconds > 0:
+            hit = self.get(community_id, key)
+            if hit is not MISSING:
+                return cast(T, hit)
+        value = load()
+        if seconds > 0:
+            self.put(community_id, key, value, seconds)
         return value
 
     def pop(self, community_id: int | None, key: Any) -> None:
