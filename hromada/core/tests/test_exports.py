@@ -102,3 +102,9 @@ def test_a_large_csv_export_is_sent_while_it_is_read():
     assert first.decode().startswith("\ufeffn,text")
     assert next(produced) < 10  # one row read for one line sent, not the million
     response.close()
+
+
+def test_xlsx_cells_lose_only_what_a_workbook_cannot_hold():
+    out = io.BytesIO()
+    exports.write_xlsx(None, [["Яма\x00 на\x1b дорозі\ttab"]], out)
+    assert load_workbook(out).active["A1"].value == "Яма на дорозі\ttab"
