@@ -52,13 +52,13 @@ def _empty_default_cache():
 
 @pytest.fixture(autouse=True)
 def _forget_process_memory():
-    # Values a process keeps in front of the shared cache must not leak from one test to the next
-    # (databases are rolled back, so ids are reused).
+    # What a process remembers (every hromada.core.memo.TimedMemory: host names, counts, policies, ballot
+    # rules, ...) must not leak from one test to the next (databases are rolled back, so ids are reused).
     from hromada.core import memo
 
-    memo.clear_local()
+    memo.clear_all()
     yield
-    memo.clear_local()
+    memo.clear_all()
 
 
 @pytest.fixture(autouse=True)

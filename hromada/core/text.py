@@ -17,7 +17,10 @@ from rest_framework import serializers
 
 from hromada.core.api.errors import DomainError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+                      r"\ud800-\udfff\ufffe\uffff]")
+# What XML 1.0 cannot carry at all: C0 controls but tab and line breaks, lone surrogates, U+FFFE/FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # An HTML tag or comment; "a < b" and "x > 3" stay allowed.
 _MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>|<!--")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -33,6 +36,12 @@ def strip_controls(value: Any, *, single_line: bool = False) -> str:
     if single_line:
         return " ".join(text.split())
     return _BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in text.split("\n"))).strip()
+
+
+def xml_safe(value: Any) -> str:
+    """`value` as text with only the characters XML 1.0 forbids removed (nothing else changes): for output
+    that is XML (RDF catalogues, XLSX workbooks) of text stored before the cleaner existed."""
+    return _NOT_XML.sub("", "" if value is None else str(value))
 
 
 def clean_plain_text(value: str | None, *, field: str, max_length: int, single_line: bool = False,

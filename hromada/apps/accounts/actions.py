@@ -96,7 +96,7 @@ def _notify_already_registered(user: User, *, base_url: str) -> None:
 
 
 def user_confirm_email(*, token: str) -> User:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         confirmation = (
             EmailConfirmation.objects.select_for_update().select_related("user")
             .filter(token_hash=_token_hash(token), used_at__isnull=True).first()
@@ -127,7 +127,7 @@ def user_verify_in_person(*, user: User, operator: User, community: Community, t
         raise ValidationError({"tax_number": _("The tax number (RNOKPP) has exactly 10 digits.")},
                               code="bad_tax_number")
     hashed = tax_number_hash(digits)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         locked = User.objects.select_for_update().get(pk=user.pk)
         if User.objects.filter(tax_number_hash=hashed).exclude(pk=user.pk).exists():
             raise ValidationError({"tax_number": _("Another account is already verified with this tax number.")},
@@ -163,7 +163,7 @@ def user_sign_in_with_provider(*, identity: ProviderIdentity, community: Communi
     tax number is stored. Raises ValidationError when the answer contradicts an account.
     """
     hashed = tax_number_hash(identity.tax_number) if identity.tax_number else None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         by_subject = (User.objects.select_for_update()
                       .filter(oidc_issuer=identity.issuer, oidc_subject=identity.subject).first())
         by_tax = User.objects.select_for_update().filter(tax_number_hash=hashed).first() if hashed else None
@@ -251,7 +251,7 @@ def phone_confirmation_start(*, user: User, phone: str) -> PhoneConfirmation:
     """Send a code by SMS. At most one code a minute per person."""
     phone = normalise_phone(phone)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         # The person's row is locked so that requests sent at once see each other's code.
         User.objects.select_for_update().filter(pk=user.pk).first()
         recent = PhoneConfirmation.objects.filter(user=user, created_at__gte=timezone.now() - timedelta(minutes=1))
@@ -268,7 +268,7 @@ def phone_confirmation_start(*, user: User, phone: str) -> PhoneConfirmation:
 
 def phone_confirmation_finish(*, user: User, code: str) -> User:
     """Check the code of the person's latest request; on success the phone is theirs and confirmed."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         confirmation = (PhoneConfirmation.objects.select_for_update()
                         .filter(user=user, used_at__isnull=True).order_by("-created_at").first())
         if confirmation is None:
@@ -303,7 +303,7 @@ def api_token_expired(token: Token) -> bool:
 
 def api_token_issue(*, user: User) -> Token:
     """The person's API token; an expired one is replaced by a new one."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         token, created = Token.objects.select_for_update().get_or_create(user=user)
         if not created and api_token_expired(token):
             token.delete()
@@ -313,7 +313,7 @@ def api_token_issue(*, user: User) -> Token:
 
 def api_token_revoke(*, user: User, key_prefix: str, community: Community | None = None) -> bool:
     """Delete the person's token that starts with `key_prefix` (as the cabinet shows it). False if none."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         token = Token.objects.select_for_update().filter(user=user).first()
         if token is None or not key_prefix or not token.key.startswith(key_prefix):
             return False
@@ -346,7 +346,7 @@ def _end_session(session_key: str) -> None:
 
 def session_revoke(*, user: User, session_id: int, community: Community | None = None) -> bool:
     """End one of the person's own sessions: it no longer signs anyone in. False if it is not theirs."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         session = UserSession.objects.select_for_update().filter(pk=session_id, user=user).first()
         if session is None:
             return False
@@ -364,7 +364,7 @@ def user_password_changed(*, user: User, keep_session_key: str | None, how: str,
     (Django already refuses sessions issued for the old password; ending them here also takes them
     off the cabinet's list.) `keep_session_key`: the session the person changed it in, which stays
     signed in (Django gave it a new key: `previous_session_key` was its key). `how`: "change" or "reset"."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         if previous_session_key and keep_session_key and previous_session_key != keep_session_key:
             UserSession.objects.filter(user=user, session_key=previous_session_key).update(
                 session_key=keep_session_key)

@@ -11,8 +11,6 @@ database: :func:`complete` returns a :class:`ProviderIdentity` that
 from __future__ import annotations
 
 import secrets
-import threading
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -27,6 +25,9 @@ from django.utils.translation import gettext_lazy as _
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+
+from hromada.core.memo import ABOVE_COMMUNITIES, TimedMemory
+from hromada.core.text import strip_controls
 
 SESSION_KEY = "oidc_pending"
 HTTP_TIMEOUT = 10  # seconds, for every call to the provider
@@ -131,7 +132,7 @@ def _text(value: Any, limit: int) -> str:
         value = value.get("formatted") or ", ".join(
             str(value[k]) for k in ("street_address", "locality", "region", "postal_code", "country") if value.get(k)
         )
-    return str(value or "").strip()[:limit]
+    return strip_controls(value, single_line=True)[:limit]
 
 
 def map_claims(issuer: str, subject: str, claims: dict[str, Any], profile_name: str | None = None,
@@ -158,13 +159,8 @@ def map_claims(issuer: str, subject: str, claims: dict[str, Any], profile_name: 
 
 
 # -- provider metadata ---------------------------------------------------------------------
-_cache: dict[str, tuple[float, Any]] = {}
-_cache_lock = threading.Lock()
-
-
-def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
+# The providers' published documents and keys belong to no community (one provider serves many).
+_cache = TimedMemory("accounts.oidc_metadata", limit=100)
 
 
 def _get_json(url: str, **kwargs: Any) -> dict[str, Any]:
@@ -181,14 +177,9 @@ def _get_json(url: str, **kwargs: Any) -> dict[str, Any]:
 
 
 def _cached(key: str, load: Any, refresh: bool = False) -> Any:
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit is not None and not refresh and hit[0] > time.monotonic():
-        return hit[1]
-    value = load()
-    with _cache_lock:
-        _cache[key] = (time.monotonic() + METADATA_TTL, value)
-    return value
+    if refresh:
+        _cache.pop(ABOVE_COMMUNITIES, key)
+    return _cache.remember(ABOVE_COMMUNITIES, key, load, METADATA_TTL)
 
 
 def discovery(issuer: str) -> dict[str, Any]:

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import rules
 
-from hromada.apps.accounts.models import IdentityLevel, Role, StaffRole
-from hromada.core import tenancy
+from hromada.apps.accounts.models import IdentityLevel, Role
+from hromada.apps.accounts.roles import staff_roles
 
 
 def _has_role(user, community, *roles: str) -> bool:
-    if community is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    with tenancy.scope(community):
-        return StaffRole.objects.filter(user=user, role__in=roles).exists()
+    return community is not None and staff_roles(user, community).has(*roles)
 
 
 def role_predicate(*roles: str) -> rules.Predicate:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,7 +40,7 @@ from hromada.apps.appeals.rules import executor_department_ids
 from hromada.apps.appeals.suggest import suggest
 from hromada.apps.appeals.views import COUNT_CAP, PAGE_SIZE, _add_error, _page
 from hromada.apps.communities.models import Department
-from hromada.core import private_files
+from hromada.core import exports, private_files
 from hromada.core.api.errors import DomainError
 from hromada.core.bodylimit import body_limit, files_limit
 from hromada.core.http import SignedInRequest
@@ -141,41 +139,18 @@ def _rows(qs) -> Iterator[list[str]]:
                appeal.answered_at.isoformat() if appeal.answered_at else ""]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @permission_required("appeals.view_dashboard")
 def export_csv(request: SignedInRequest) -> ScopedStreamingResponse:
     """The drill-down list as CSV, streamed row by row (never all in memory)."""
-    writer = csv.writer(_Echo())
-    rows = _rows(_drill(request))
-
-    def stream() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
-        for row in rows:
-            yield writer.writerow(row)
-    return ScopedStreamingResponse(stream(), content_type="text/csv; charset=utf-8",
-                                   filename=f"appeals-{date.today().isoformat()}.csv")  # noqa: DTZ011
+    return exports.csv_response(EXPORT_COLUMNS, _rows(_drill(request)),
+                                filename=f"appeals-{date.today().isoformat()}.csv")  # noqa: DTZ011
 
 
 @permission_required("appeals.view_dashboard")
-def export_xlsx(request: SignedInRequest) -> HttpResponse:
-    """The drill-down list as XLSX (openpyxl write-only mode: rows go to disk as they are written)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("appeals")
-    sheet.append(EXPORT_COLUMNS)
-    for row in _rows(_drill(request)):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="appeals-{date.today().isoformat()}.xlsx"'  # noqa: DTZ011
-    return response
+def export_xlsx(request: SignedInRequest) -> FileResponse:
+    """The drill-down list as XLSX (written to a temporary file in write-only mode, streamed from it)."""
+    return exports.xlsx_response(EXPORT_COLUMNS, _rows(_drill(request)), sheet="appeals",
+                                 filename=f"appeals-{date.today().isoformat()}.xlsx")  # noqa: DTZ011
 
 
 def _register_from_form(request: SignedInRequest, form, channel: str, scan: PaperScan | None = None):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import rules
-from django.db import connection
 
-from hromada.apps.accounts.models import Role, StaffRole
+from hromada.apps.accounts.models import Role
+from hromada.apps.accounts.roles import staff_roles
 from hromada.apps.appeals.models import Appeal
 from hromada.apps.communities.models import Community
 
@@ -18,39 +18,12 @@ def _community(obj) -> Community | None:
     return None
 
 
-_ROLES_ATTR = "_appeals_roles"
-_ROLES_SQL = (f"SELECT role, department_id FROM {StaffRole._meta.db_table} "  # noqa: S608 - our table name
-              "WHERE community_id = %s AND user_id = %s")
-
-
-def staff_roles(user, community: Community | None) -> frozenset[tuple[str, int | None]]:
-    """The (role, department_id) pairs `user` holds in `community`: one query per user object and community.
-
-    The pairs are kept on the user object, as Django keeps a user's model permissions: a request loads its
-    user afresh, so a page that checks several permissions (the office's sections, its links) reads the
-    roles once, and a change of roles shows from the next request on."""
-    if community is None or not getattr(user, "is_authenticated", False):
-        return frozenset()
-    memo = user.__dict__.setdefault(_ROLES_ATTR, {})
-    roles = memo.get(community.pk)
-    if roles is None:
-        with connection.cursor() as cursor:  # plain SQL: the ORM took longer to build it than to run it
-            cursor.execute(_ROLES_SQL, [community.pk, user.pk])
-            roles = frozenset(cursor.fetchall())
-        memo[community.pk] = roles
-    return roles
-
-
 def _has_role(user, community: Community | None, *wanted: str) -> bool:
-    if community is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    return any(role in wanted for role, _department in staff_roles(user, community))
+    return staff_roles(user, community).has(*wanted)
 
 
 def _staff(roles: tuple[str, ...], name: str) -> rules.Predicate:
-    """Like the accounts' role predicates (superusers hold every role), read from `staff_roles`."""
+    """Like the accounts' role predicates (superusers hold every role), on the appeal's community."""
     return rules.predicate(lambda user, obj: obj is not None and _has_role(user, _community(obj), *roles), name=name)
 
 
@@ -60,10 +33,8 @@ staff_admin = _staff((Role.ADMIN,), "appeals_staff_admin")
 
 
 def executor_department_ids(user, community: Community | None) -> set[int]:
-    """Departments in which `user` is an executor in `community` (from `staff_roles`)."""
-    # An executor always has a department (the `staffrole_executor_has_department` constraint).
-    return {department for role, department in staff_roles(user, community)
-            if role == Role.EXECUTOR and department is not None}
+    """Departments in which `user` is an executor in `community` (from `accounts.roles.staff_roles`)."""
+    return set(staff_roles(user, community).departments)
 
 
 @rules.predicate
@@ -73,8 +44,7 @@ def is_department_executor(user, appeal) -> bool:
         return False
     if user.is_superuser:
         return True
-    return appeal.department_id is not None and appeal.department_id in executor_department_ids(
-        user, appeal.community)
+    return staff_roles(user, appeal.community).executes_for(appeal.department_id)
 
 
 @rules.predicate

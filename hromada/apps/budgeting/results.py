@@ -8,8 +8,6 @@ with ``hromada tally FILE.pb --rule RULE`` or pabutools and get the same winners
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import time
 from collections.abc import Iterator
@@ -42,6 +40,7 @@ from hromada.apps.budgeting.models import (
 )
 from hromada.apps.budgeting.phases import PhaseKind
 from hromada.apps.budgeting.tally.election import exact
+from hromada.core import exports
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.tasks import enqueue, scoped
@@ -237,10 +236,10 @@ def votes_are_public(cycle: Cycle) -> bool:
     return voting is not None and timezone.now() >= voting.ends_at
 
 
-def _csv_line(row: list[Any], delimiter: str = ";") -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerow(row)
-    return buffer.getvalue()
+# The .pb file is a standard format read by the tally tools: written exactly as the data is. The votes
+# CSV is opened in spreadsheets: its text cells are neutralised against formulas (hromada.core.exports).
+_PB_LINE = exports.CsvWriter(delimiter=";", lineterminator="\n", neutralise=False)
+VOTES_CSV_LINE = exports.CsvWriter(lineterminator="\n")
 
 
 def stream_pb(category: Category) -> Iterator[str]:
@@ -276,10 +275,10 @@ def stream_pb(category: Category) -> Iterator[str]:
     if vote_type == "ordinal":
         meta["comment"] = RANK_POINTS_NOTE
     yield "META\n"
-    yield _csv_line(["key", "value"])
+    yield _PB_LINE.line(["key", "value"])
     for key, value in meta.items():
         if value:
-            yield _csv_line([key, value])
+            yield _PB_LINE.line([key, value])
     yield "PROJECTS\n"
     scores: dict[str, int] = {}
     for ballot in votes.ballots:
@@ -290,31 +289,31 @@ def stream_pb(category: Category) -> Iterator[str]:
                 gained = len(ballot) - position if vote_type == "ordinal" else 1
             scores[pid] = scores.get(pid, 0) + gained
     header = ["project_id", "cost", "votes", "name", "category"] + (["selected"] if run is not None else [])
-    yield _csv_line(header)
+    yield _PB_LINE.line(header)
     for project in votes.projects:
         key = project_key(project.number)
         row = [key, number_text(Fraction(project.cost)), scores.get(key, 0),
                " ".join(project.title.split()) or "None", str(category.pk)]
         if run is not None:
             row.append(1 if project.pk in selected else 0)
-        yield _csv_line(row)
+        yield _PB_LINE.line(row)
     yield "VOTES\n"
     with_points = vote_type == "cumulative"
-    yield _csv_line(["voter_id", "vote", *(["points"] if with_points else []), "voting_method"])
+    yield _PB_LINE.line(["voter_id", "vote", *(["points"] if with_points else []), "voting_method"])
     for voter_id, ballot, channel in zip(votes.voter_ids, votes.ballots, votes.channels, strict=True):
         row = [voter_id, ",".join(ballot)]
         if with_points:
             row.append(",".join(str(ballot[pid]) for pid in ballot))
         row.append(channel)
-        yield _csv_line(row)
+        yield _PB_LINE.line(row)
 
 
 def stream_votes_csv(cycle: Cycle) -> Iterator[str]:
     """Every vote of the cycle, one row per (voter, project), de-identified. `points` are the points the
     vote counts for: 1 (approval), the points given (cumulative), or the rank points (ranking: of k projects
     ranked in the category the first gets k, the last 1), with the rank itself in `rank`."""
-    yield _csv_line(["voter_id", "voting_method", "category_id", "category", "project_number", "points", "rank"],
-                    ",")
+    yield VOTES_CSV_LINE.line(["voter_id", "voting_method", "category_id", "category", "project_number", "points",
+                               "rank"])
     names = {c.pk: c.name_uk for c in cycle.categories.all()}
     ranking = cycle.voting_rule == VotingRule.RANKING
     rows = (BallotChoice.objects.filter(ballot__cycle=cycle)
@@ -322,7 +321,8 @@ def stream_votes_csv(cycle: Cycle) -> Iterator[str]:
             .values_list("ballot__public_id", "ballot__channel", "category_id", "project__number", "points"))
     if not ranking:
         for public_id, channel, category_id, number, points in rows.iterator(chunk_size=5000):
-            yield _csv_line([public_id, channel, category_id, names.get(category_id, ""), number, points, ""], ",")
+            yield VOTES_CSV_LINE.line([public_id, channel, category_id, names.get(category_id, ""), number, points,
+                                       ""])
         return
     group: list[tuple[Any, ...]] = []
     for row in rows.iterator(chunk_size=5000):
@@ -337,5 +337,5 @@ def stream_votes_csv(cycle: Cycle) -> Iterator[str]:
 def _ranked_lines(group: list[tuple[Any, ...]], names: dict[int, str]) -> Iterator[str]:
     """One voter's ranking in one category (rows in rank order) with the rank points of each project."""
     for public_id, channel, category_id, number, rank in group:
-        yield _csv_line([public_id, channel, category_id, names.get(category_id, ""), number,
-                         len(group) - rank + 1, rank], ",")
+        yield VOTES_CSV_LINE.line([public_id, channel, category_id, names.get(category_id, ""), number,
+                         len(group) - rank + 1, rank])

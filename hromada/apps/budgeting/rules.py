@@ -17,7 +17,8 @@ import rules
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hromada.apps.accounts.models import IdentityLevel, Role, StaffRole
+from hromada.apps.accounts.models import IdentityLevel, Role
+from hromada.apps.accounts.roles import staff_roles as shared_staff_roles
 from hromada.apps.budgeting import eligibility, phases
 from hromada.apps.budgeting.models import (
     PUBLIC_STATUSES,
@@ -28,7 +29,6 @@ from hromada.apps.budgeting.models import (
     ProjectStatus,
 )
 from hromada.apps.communities.models import Community
-from hromada.core import tenancy
 
 Message = str | Callable[[Any, Any], str]
 
@@ -64,28 +64,12 @@ def community_id_of(obj: Any) -> int | None:
 
 
 def staff_roles(user: Any, community_id: int | None) -> tuple[frozenset[str], frozenset[int]]:
-    """The person's roles in one community and the departments they execute for; cached on the user
-    object for the request. Platform admins hold every role in every department."""
-    if community_id is None or not getattr(user, "is_authenticated", False):
-        return frozenset(), frozenset()
-    if user.is_superuser:
-        return frozenset(Role.values), frozenset({ALL_DEPARTMENTS})
-    cache: dict[int, tuple[frozenset[str], frozenset[int]]] = user.__dict__.setdefault("_budgeting_roles", {})
-    if community_id not in cache:
-        # The filter names the community explicitly; the scope lets a check for a project of the
-        # active community run even from code that has no request (jobs, commands).
-        with tenancy.scope(all_communities=True):
-            rows = list(StaffRole.objects.filter(user_id=user.pk, community_id=community_id)
-                        .values_list("role", "department_id"))
-        cache[community_id] = (
-            frozenset(role for role, _dep in rows),
-            frozenset(dep for role, dep in rows if role == Role.EXECUTOR and dep is not None),
-        )
-    return cache[community_id]
-
-
-def forget_roles(user: Any) -> None:
-    user.__dict__.pop("_budgeting_roles", None)
+    """The person's roles in one community and the departments they execute for (read through
+    `accounts.roles.staff_roles`). Platform admins hold every role in every department (ALL_DEPARTMENTS)."""
+    held = shared_staff_roles(user, community_id)
+    if held.every_role:
+        return held.roles, frozenset({ALL_DEPARTMENTS})
+    return held.roles, held.departments
 
 
 def _has_any_role(*roles: str) -> Callable[[Any, Any], bool]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -32,6 +31,7 @@ from hromada.apps.budgeting.models import (
     TallyStatus,
 )
 from hromada.core import tenancy
+from hromada.core.memo import TimedMemory
 
 
 def voter_pseudonym(cycle_id: int, key: str) -> str:
@@ -57,7 +57,7 @@ def cycle_by_slug(slug: str) -> Cycle:
     return Cycle.objects.select_related("community").prefetch_related("phases").get(slug=slug)
 
 
-_BALLOT_CYCLES: dict[tuple[int | None, str], tuple[float, Cycle]] = {}
+_BALLOT_CYCLES = TimedMemory("budgeting.ballot_cycles", limit=1_000)
 
 
 def cycle_for_ballot(slug: str) -> Cycle:
@@ -68,11 +68,13 @@ def cycle_for_ballot(slug: str) -> Cycle:
     hundreds of ballots a second costs more than the ballot itself. A change to the ballot or the
     dates reaches every process within the cache time."""
     ttl = float(getattr(settings, "BUDGETING_BALLOT_CACHE_SECONDS", 2.0))
-    key = (tenancy.current_community_id(), slug)
-    now = time.monotonic()
-    hit = _BALLOT_CYCLES.get(key)
-    if ttl > 0 and hit is not None and now - hit[0] < ttl:
-        return hit[1]
+    community_id = tenancy.current_community_id()
+    if community_id is None:  # no community's scope: nothing to remember it under
+        ttl = 0
+    return _BALLOT_CYCLES.remember(community_id, slug, lambda: _ballot_cycle(slug), ttl)
+
+
+def _ballot_cycle(slug: str) -> Cycle:
     cycle = cycle_by_slug(slug)
     phases.phases_of(cycle)
     cycle.__dict__["_categories"] = list(Category.objects.filter(cycle=cycle))
@@ -80,8 +82,6 @@ def cycle_for_ballot(slug: str) -> Cycle:
         pk: (number, category_id) for pk, number, category_id in
         Project.objects.filter(cycle=cycle, status=ProjectStatus.ON_BALLOT).values_list("pk", "number", "category_id")
     }
-    if ttl > 0:
-        _BALLOT_CYCLES[key] = (now, cycle)
     return cycle
 
 

@@ -30,7 +30,7 @@ def community_create(*, slug: str, name_uk: str, name_en: str = "", kind: str = 
 
 def community_update(*, community: Community, changes: dict, by) -> Community:
     """Save settings changed by a community admin; the audit record lists what changed."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         before = Community.objects.select_for_update().get(pk=community.pk)
         changed = {}
         for field, value in changes.items():
@@ -47,7 +47,7 @@ def community_update(*, community: Community, changes: dict, by) -> Community:
 def community_save_unit(*, obj, by, kind: str):
     """Create or update a department or district of the active community."""
     created = obj.pk is None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         obj.save()
         audit_record(actor=by, action=f"communities.{'create' if created else 'update'}_{kind}",
                      community=obj.community, target=obj, data={"name": obj.name_uk})
@@ -246,7 +246,7 @@ def staff_appoint(*, community: Community, by, email: str, role: str, department
         department = None
     already = ValidationError({"role": _("%(name)s already holds this role.") % {
         "name": person.full_name or person.email}}, code="already_holds")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         if StaffRole.objects.filter(user=person, role=role, department=department).exists():
             raise already
         try:
@@ -267,7 +267,7 @@ def staff_remove(*, community: Community, by, staff_role) -> None:
     _require_staff_manager(by, community)
     if staff_role.community_id != community.pk or staff_role.role not in APPOINTABLE_ROLES:
         raise ValidationError(_("This role cannot be removed here."), code="not_removable")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         deleted, _rows = StaffRole.objects.filter(pk=staff_role.pk).delete()
         if deleted:
             audit_record(actor=by, action="communities.staff_remove", community=community, target=staff_role,

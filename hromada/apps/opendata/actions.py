@@ -221,7 +221,7 @@ def api_token_rotate(*, community: Any, by: Any) -> str:
     if not by.has_perm("opendata.hold_api_token", community):
         raise PermissionDenied(_("Only the community's open-data staff can do this."))
     key, digest, prefix = new_key()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):  # the outermost transaction: called by views only
         token = ApiToken.objects.select_for_update().filter(user=by).first()
         replaced = token.key_prefix if token is not None else ""
         if token is None:

@@ -4,7 +4,6 @@ the all-in-one SHACL file of DCAT-AP 3.0.1 as well as the mandatory shapes."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from hromada.apps.opendata.ckan.serialize import Urls, related, with_related
 from hromada.apps.opendata.models import FREQUENCY_EU, LICENSE_URLS, Dataset, Format, Frequency, License, Publisher
+from hromada.core.text import xml_safe
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -26,14 +26,10 @@ FORMATS = {"ttl": ("turtle", "text/turtle"), "rdf": ("xml", "application/rdf+xml
            "jsonld": ("json-ld", "application/ld+json")}
 
 
-# Characters XML 1.0 cannot carry (C0 controls but tab and line breaks, lone surrogates, U+FFFE/FFFF).
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _text(value: Any, lang: str | None = None) -> Literal:
     """A text literal without the characters XML cannot carry, so one bad title cannot break the
     RDF/XML catalogue."""
-    return Literal(NOT_XML.sub("", str(value)), lang=lang)
+    return Literal(xml_safe(value), lang=lang)
 
 
 def _time(value: dt.datetime) -> Literal:

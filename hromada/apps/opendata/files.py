@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from hromada.apps.opendata.models import Format
+from hromada.core import exports
 
 CHUNK_BYTES = 64 * 1024
 
@@ -32,32 +33,13 @@ def cell(value: Any) -> Any:
     return value
 
 
-class _Buffer:
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> int:
-        self.parts.append(text)
-        return len(text)
-
-    def take(self) -> str:
-        text = "".join(self.parts)
-        self.parts.clear()
-        return text
-
-
 def iter_csv(rows: Iterable[Sequence[Any]], header: Sequence[str]) -> Iterator[bytes]:
-    """CSV (UTF-8, comma, CRLF as RFC 4180) in chunks of about CHUNK_BYTES."""
-    buffer = _Buffer()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    size = 0
-    for row in rows:
-        size += writer.writerow([cell(v) for v in row])
-        if size >= CHUNK_BYTES:
-            yield buffer.take().encode()
-            size = 0
-    yield buffer.take().encode()
+    """CSV (UTF-8, comma, CRLF as RFC 4180) in chunks of about CHUNK_BYTES.
+
+    Written exactly as the data is (the plain writer of hromada.core.exports, no formula neutralisation):
+    it must equal PostgreSQL's `COPY ... CSV` of the same rows, and open data is read by programs."""
+    return exports.csv_chunks(header, ([cell(v) for v in row] for row in rows), neutralise=False,
+                              chunk_chars=CHUNK_BYTES)
 
 
 def iter_json(rows: Iterable[Sequence[Any]], header: Sequence[str]) -> Iterator[bytes]:
@@ -99,22 +81,10 @@ def iter_geojson(rows: Iterable[Sequence[Any]], header: Sequence[str], geometry:
 
 
 def write_xlsx(rows: Iterable[Sequence[Any]], header: Sequence[str], out: IO[bytes]) -> None:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("data")
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([v if isinstance(v, int | float) and not isinstance(v, bool) else _xlsx_text(cell(v))
-                      for v in row])
-    workbook.save(out)
-
-
-def _xlsx_text(value: Any) -> Any:
-    """A cell's text without the control characters a workbook cannot hold (openpyxl refuses them)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    """The rows as a workbook (hromada.core.exports: write-only, text cells never formulas); numbers stay
+    numbers, everything else is the text the CSV shows."""
+    exports.write_xlsx(header, ([v if isinstance(v, int | float) and not isinstance(v, bool) else cell(v) for v in row]
+                                for row in rows), out, sheet="data")
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import rules
 
-from hromada.apps.accounts.models import Role, StaffRole
+from hromada.apps.accounts.roles import staff_roles
 from hromada.apps.accounts.rules import is_community_admin
 from hromada.apps.opendata.models import Publisher
 from hromada.core import tenancy
@@ -16,11 +16,7 @@ from hromada.core import tenancy
 def is_dataset_department_executor(user, dataset) -> bool:
     if dataset is None or not getattr(user, "is_authenticated", False):
         return False
-    department_id = dataset.publisher.department_id
-    if department_id is None:
-        return False
-    with tenancy.scope(dataset.community):
-        return StaffRole.objects.filter(user=user, role=Role.EXECUTOR, department_id=department_id).exists()
+    return staff_roles(user, dataset.community).executes_for(dataset.publisher.department_id)
 
 
 @rules.predicate
@@ -33,8 +29,10 @@ def is_department_publisher(user, community) -> bool:
     """An executor of a department that publishes data sets in the community."""
     if community is None or not getattr(user, "is_authenticated", False):
         return False
+    departments = staff_roles(user, community).departments
+    if not departments:
+        return False
     with tenancy.scope(community):
-        departments = StaffRole.objects.filter(user=user, role=Role.EXECUTOR).values("department_id")
         return Publisher.objects.filter(department_id__in=departments).exists()
 
 

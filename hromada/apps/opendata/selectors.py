@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from hromada.apps.accounts.models import Role, StaffRole
+from hromada.apps.accounts.roles import staff_roles
 from hromada.apps.opendata.ckan import search
 from hromada.apps.opendata.models import ApiToken, Dataset, Frequency, Publisher, Resource
 from hromada.core.keys import hash_key
@@ -57,8 +57,7 @@ def publishers_for(user: Any, community: Any) -> QuerySet[Publisher]:
     executor."""
     if user.has_perm("opendata.manage_catalogue", community):
         return Publisher.objects.all()
-    departments = StaffRole.objects.filter(user=user, role=Role.EXECUTOR).values("department_id")
-    return Publisher.objects.filter(department_id__in=departments)
+    return Publisher.objects.filter(department_id__in=staff_roles(user, community).departments)
 
 
 def api_token_user(key: str) -> Any:

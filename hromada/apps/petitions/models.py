@@ -21,7 +21,8 @@ from hromada.core.memo import MISSING, TimedMemory
 from hromada.core.tenancy.models import TenantModel
 
 POLICY_TTL_SECONDS = 10.0
-_POLICIES = TimedMemory(limit=1_000)  # by community: each community's policy, as this process read it
+# By community: each community's policy, as this process read it.
+_POLICIES = TimedMemory("petitions.policies", limit=1_000)
 TITLE_MAX = 200
 TEXT_MAX = 10_000
 NOTE_MAX = 2_000

@@ -71,7 +71,7 @@ _SIGNING_SQL = (f"SELECT {', '.join(SIGNING_FIELDS)} FROM {Petition._meta.db_tab
 # kept: a petition that opens is seen at once. One that closes within the second is still refused
 # exactly, because the signing transaction re-checks status and period in its UPDATE of the count.
 SIGNING_SNAPSHOT_SECONDS = 1.0
-_SIGNABLE = TimedMemory(limit=1_000)
+_SIGNABLE = TimedMemory("petitions.signable", limit=1_000)
 
 
 def forget_signing_snapshots() -> None:
@@ -179,7 +179,7 @@ def signatures_by_day(petition: Petition, max_days: int = 92) -> list[DayCount]:
 # under the community whose address was asked: a petition id asked through another community's
 # address is that community's miss (404), and never touches the owner's entry.
 COUNT_TTL_SECONDS = 1.0
-_COUNTS = TimedMemory()
+_COUNTS = TimedMemory("petitions.counts")
 
 
 def forget_counts() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.urls import get_script_prefix, set_script_prefix
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from hromada.core import tenancy
+from hromada.core import memo, tenancy
 from hromada.core.errors import error_page, standard_api_error
 from hromada.core.http import PlatformRequest
 
@@ -36,8 +35,9 @@ def _host_name(request: HttpRequest) -> str:
 
 # Each process remembers which community a host name or slug resolved to for a few seconds,
 # so the hot paths (petition counters, API polling) skip one query per request. Saving a
-# community clears this process's memory; other processes catch up within the TTL.
-_RESOLVED: dict[tuple[str, str], tuple[float, Any]] = {}
+# community clears this process's memory; other processes catch up within the TTL. This is the one
+# memory above communities: it is what finds the community (memo.ABOVE_COMMUNITIES).
+_RESOLVED = memo.TimedMemory("tenancy.resolved_hosts")
 RESOLVE_TTL_SECONDS = 10.0
 
 
@@ -47,15 +47,7 @@ def forget_resolved_communities(**_kwargs: Any) -> None:
 
 def _remembered(key: tuple[str, str], resolve: Callable[[], Any]) -> Any:
     """What `resolve()` gave for `key` at most RESOLVE_TTL_SECONDS ago (it is called otherwise)."""
-    now = time.monotonic()
-    hit = _RESOLVED.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    value = resolve()
-    if len(_RESOLVED) > 10_000:  # unknown host names must not grow it without bound
-        _RESOLVED.clear()
-    _RESOLVED[key] = (now + RESOLVE_TTL_SECONDS, value)
-    return value
+    return _RESOLVED.remember(memo.ABOVE_COMMUNITIES, key, resolve, RESOLVE_TTL_SECONDS)
 
 
 def _lookup(kind: str, key: str, *, private: bool = True):

@@ -36,3 +36,60 @@ def test_one_communitys_value_is_not_found_under_another():
     memory = TimedMemory()
     memory.put(1, 7, {"count": 3}, 60)
     assert memory.get(2, 7) is MISSING and memory.get(1, 7) == {"count": 3}
+
+
+def test_remember_loads_once_per_community_and_never_answers_another():
+    memory = TimedMemory("test.remember")
+    loads = []
+
+    def load(value):
+        def run():
+            loads.append(value)
+            return value
+        return run
+
+    assert memory.remember(1, "policy", load("kyiv"), 60) == "kyiv"
+    assert memory.remember(2, "policy", load("lviv"), 60) == "lviv"  # same key, other community: its own
+    assert memory.remember(1, "policy", load("changed"), 60) == "kyiv"
+    assert memory.remember(1, "fresh", load("every time"), 0) == "every time"
+    assert memory.get(1, "fresh") is MISSING  # 0 seconds keeps nothing
+    assert loads == ["kyiv", "lviv", "every time"]
+
+
+def test_every_process_memory_is_registered_and_cleared_at_once():
+    from hromada.apps.accounts import oidc
+    from hromada.apps.budgeting import selectors as budgeting_selectors
+    from hromada.apps.petitions import models as petition_models
+    from hromada.apps.petitions import selectors as petition_selectors
+    from hromada.core.tenancy import middleware
+
+    known = {middleware._RESOLVED, oidc._cache, budgeting_selectors._BALLOT_CYCLES, petition_selectors._COUNTS,
+             petition_selectors._SIGNABLE, petition_models._POLICIES, memo._LOCAL}
+    assert known <= set(memo.memories())
+    for number, memory in enumerate(known):
+        memory.put(number, "key", "value", 60)
+    memo.clear_all()
+    assert all(len(memory) == 0 for memory in known)
+
+
+def test_what_a_request_remembers_on_an_object_is_kept_by_community():
+    class Person:
+        pass
+
+    person = Person()
+    assert memo.remember_on(person, "_roles", 1, "roles", lambda: {"admin"}) == {"admin"}
+    assert memo.remember_on(person, "_roles", 2, "roles", lambda: set()) == set()
+    assert memo.remember_on(person, "_roles", 1, "roles", lambda: {"changed"}) == {"admin"}
+    memo.forget_on(person, "_roles")
+    assert memo.remember_on(person, "_roles", 1, "roles", lambda: {"changed"}) == {"changed"}
+
+
+def test_a_host_name_resolves_to_its_own_community_only(community, other_community):
+    from hromada.core.tenancy.middleware import community_for_host
+
+    community.domain, other_community.domain = "kyiv.example.org", "lviv.example.org"
+    community.save(update_fields=["domain"])
+    other_community.save(update_fields=["domain"])
+    for _twice in range(2):
+        assert community_for_host("kyiv.example.org")[0].pk == community.pk
+        assert community_for_host("lviv.example.org")[0].pk == other_community.pk

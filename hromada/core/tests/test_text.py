@@ -49,3 +49,11 @@ def test_serializer_field_cleans_and_refuses_blank():
     assert field.run_validation("Яма\x07\u2066") == "Яма"
     with pytest.raises(Exception, match="blank"):
         field.run_validation("\x00\x01")
+
+
+def test_text_that_xml_cannot_carry_is_cleaned_and_xml_output_keeps_the_rest():
+    from hromada.core.text import xml_safe
+
+    assert strip_controls("П\ud800етиція\ufffe") == "Петиція"
+    assert xml_safe("a\x00b\x0bc\ttab\nline ʼ") == "abc\ttab\nline ʼ"
+    assert xml_safe(None) == ""

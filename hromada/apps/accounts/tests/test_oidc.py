@@ -6,7 +6,6 @@ import pytest
 import requests
 from django.db import connection
 
-from hromada.apps.accounts import oidc
 from hromada.apps.accounts.models import IdentityLevel, User, VerificationMethod, tax_number_hash
 from hromada.core.audit.models import AuditRecord
 from hromada.testing.factories import PASSWORD, make_user
@@ -19,9 +18,7 @@ LOGIN = "/c/kyiv/accounts/oidc/login/"
 def provider(settings, community):
     with OIDCTestProvider(client_id="hromada", client_secret="s3cret-value") as running:
         settings.OIDC = running.settings()
-        oidc.clear_cache()
         yield running
-    oidc.clear_cache()
 
 
 def go_to_provider(client, path=LOGIN) -> str:

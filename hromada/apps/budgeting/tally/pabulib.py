@@ -33,6 +33,7 @@ from hromada.apps.budgeting.tally.election import (
     points_array,
 )
 from hromada.apps.budgeting.tally.errors import PabulibError
+from hromada.core.exports import CsvWriter
 
 SCORING = "scoring"
 READ_VOTE_TYPES = {"approval": APPROVAL, "choose-1": APPROVAL, "cumulative": CUMULATIVE, "scoring": SCORING,
@@ -244,7 +245,8 @@ def number_text(value: Number) -> str:
 def dumps(election: Election) -> str:
     """The election as .pb text (LF line ends). `loads(dumps(e))` gives back the same election."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    # The standard's text exactly as the data is: no spreadsheet neutralisation (hromada.core.exports).
+    line = CsvWriter(delimiter=";", lineterminator="\n", neutralise=False).line
     meta = dict(election.meta)
     meta["num_projects"] = str(len(election.projects))
     meta["num_votes"] = str(election.num_ballots)
@@ -253,9 +255,9 @@ def dumps(election: Election) -> str:
     if READ_VOTE_TYPES.get(written_type) != election.vote_type:  # keep "choose-1" as the file said it
         meta["vote_type"] = election.vote_type
     out.write("META\n")
-    writer.writerow(["key", "value"])
+    out.write(line(["key", "value"]))
     for key, value in meta.items():
-        writer.writerow([key, value])
+        out.write(line([key, value]))
     columns: list[str] = []
     for project in election.projects:
         fields = dict(project.extra)
@@ -267,15 +269,15 @@ def dumps(election: Election) -> str:
             if key not in columns:
                 columns.append(key)
     out.write("PROJECTS\n")
-    writer.writerow(["project_id", "cost", *columns])
+    out.write(line(["project_id", "cost", *columns]))
     for project in election.projects:
         fields = dict(project.extra)
         fields.setdefault("name", project.name)
         fields.setdefault("category", project.category)
-        writer.writerow([project.id, number_text(project.cost), *[fields.get(c, "") for c in columns]])
+        out.write(line([project.id, number_text(project.cost), *[fields.get(c, "") for c in columns]]))
     with_points = election.points is not None
     out.write("VOTES\n")
-    writer.writerow(["voter_id", "vote", *(["points"] if with_points else []), *election.voter_columns])
+    out.write(line(["voter_id", "vote", *(["points"] if with_points else []), *election.voter_columns]))
     ids = [p.id for p in election.projects]
     indptr, indices = election.indptr.tolist(), election.indices.tolist()
     points = election.points.tolist() if election.points is not None else None
@@ -287,7 +289,7 @@ def dumps(election: Election) -> str:
             row.append(",".join(number_text(pt) for pt in points[start:end]))
         if election.voter_extra is not None:
             row.extend(election.voter_extra[voter])
-        writer.writerow(row)
+        out.write(line(row))
     return out.getvalue()
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -25,6 +23,7 @@ from hromada.apps.petitions.api.serializers import (
     SignInput,
 )
 from hromada.apps.petitions.models import Petition, PetitionPolicy
+from hromada.core import exports
 from hromada.core.api.errors import DomainError
 from hromada.core.http import ApiRequest, SignedInApiRequest
 from hromada.core.inputs import bounded_int
@@ -143,11 +142,6 @@ class SignatoryList(generics.ListAPIView):
         return selectors.signatories_queryset(petition)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 class SignatoryCsv(APIView):
     """All signatories as CSV (name, signed_at), streamed."""
 
@@ -156,12 +150,5 @@ class SignatoryCsv(APIView):
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR, 404: PetitionErrors})
     def get(self, request: Request, pk: int) -> ScopedStreamingResponse:
         petition = selectors.visible_petition(pk, request.user)
-        writer = csv.writer(_Echo())
-
-        def rows() -> Iterator[str]:
-            yield "\ufeff" + writer.writerow(["name", "signed_at"])
-            for name, signed_at in selectors.signatories_rows(petition):
-                yield writer.writerow([name, signed_at.isoformat()])
-
-        return ScopedStreamingResponse(rows(), content_type="text/csv; charset=utf-8",
-                                       filename=f"petition-{petition.pk}-signatories.csv")
+        rows = ((name, signed_at.isoformat()) for name, signed_at in selectors.signatories_rows(petition))
+        return exports.csv_response(["name", "signed_at"], rows, filename=f"petition-{petition.pk}-signatories.csv")

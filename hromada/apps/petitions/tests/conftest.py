@@ -13,25 +13,6 @@ from hromada.core import tenancy
 from hromada.testing import factories
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    # Rate-limit counters and cached counts must not leak between tests.
-    from django.core.cache import cache
-
-    from hromada.apps.petitions.models import forget_cached_policies
-    from hromada.apps.petitions.selectors import forget_counts, forget_signing_snapshots
-
-    cache.clear()
-    forget_cached_policies()
-    forget_counts()
-    forget_signing_snapshots()
-    yield
-    cache.clear()
-    forget_cached_policies()
-    forget_counts()
-    forget_signing_snapshots()
-
-
 @pytest.fixture
 def person(community):
     """person(**fields) -> a verified adult resident of `community` (override anything)."""
