@@ -157,7 +157,7 @@ def _categories(community: Community, cycle: Cycle) -> dict[str, Category]:
     return out
 
 
-def _event(project: Project, actor: Any, kind: str, before: str, after: str, when: datetime, note: str = "") -> None:
+def _timeline(project: Project, actor: Any, kind: str, before: str, after: str, when: datetime, note: str = "") -> None:
     ProjectEvent.record(project, kind, actor=actor, from_status=before, to_status=after, note=note, at=when)
 
 
@@ -188,11 +188,11 @@ def _projects(community: Community, cycle: Cycle, categories: dict[str, Category
             CostItem.objects.create(community=community, project=project, position=position, description=item,
                                     unit=unit, quantity=Decimal(quantity), unit_price=Decimal(price))
         moderator, admin = staff["moderator"], staff["admin"]
-        _event(project, project.author, "create", "", S.DRAFT, submitted_at - timedelta(days=3))
-        _event(project, project.author, "submit", S.DRAFT, S.SUBMITTED, submitted_at)
-        _event(project, moderator, "take", S.SUBMITTED, S.ON_MODERATION, submitted_at + timedelta(days=1))
-        _event(project, moderator, "publish", S.ON_MODERATION, S.PUBLISHED, submitted_at + timedelta(days=2))
-        _event(project, moderator, "send_to_review", S.PUBLISHED, S.UNDER_REVIEW, reviewed_at - timedelta(days=10))
+        _timeline(project, project.author, "create", "", S.DRAFT, submitted_at - timedelta(days=3))
+        _timeline(project, project.author, "submit", S.DRAFT, S.SUBMITTED, submitted_at)
+        _timeline(project, moderator, "take", S.SUBMITTED, S.ON_MODERATION, submitted_at + timedelta(days=1))
+        _timeline(project, moderator, "publish", S.ON_MODERATION, S.PUBLISHED, submitted_at + timedelta(days=2))
+        _timeline(project, moderator, "send_to_review", S.PUBLISHED, S.UNDER_REVIEW, reviewed_at - timedelta(days=10))
         reviewer = User.objects.filter(staff_roles__department=department).first() or admin or project.author
         appealed = number in (13, 14)
         conclusion = ReviewConclusion.NOT_FEASIBLE if appealed else ReviewConclusion.FEASIBLE
@@ -201,7 +201,7 @@ def _projects(community: Community, cycle: Cycle, categories: dict[str, Category
         Review.objects.create(community=community, project=project, department=department, reviewer=reviewer,
                               conclusion=conclusion, reason=reason)
         after_review = S.NOT_FEASIBLE if appealed else S.FEASIBLE
-        _event(project, reviewer, f"conclude_{'not_feasible' if appealed else 'feasible'}", S.UNDER_REVIEW,
+        _timeline(project, reviewer, f"conclude_{'not_feasible' if appealed else 'feasible'}", S.UNDER_REVIEW,
                after_review, reviewed_at, reason)
         if appealed:
             upheld = number == 14
@@ -210,8 +210,8 @@ def _projects(community: Community, cycle: Cycle, categories: dict[str, Category
                                   decision=AppealDecision.UPHELD if upheld else AppealDecision.REJECTED,
                                   decision_reason="Сертифікати надано." if upheld else "Витяг не підтверджує права.",
                                   decided_by=admin, decided_at=reviewed_at + timedelta(days=7))
-            _event(project, project.author, "appeal", S.NOT_FEASIBLE, S.APPEALED, reviewed_at + timedelta(days=2))
-            _event(project, admin, "uphold_appeal" if upheld else "reject_appeal", S.APPEALED,
+            _timeline(project, project.author, "appeal", S.NOT_FEASIBLE, S.APPEALED, reviewed_at + timedelta(days=2))
+            _timeline(project, admin, "uphold_appeal" if upheld else "reject_appeal", S.APPEALED,
                    S.APPEAL_UPHELD if upheld else S.APPEAL_REJECTED, reviewed_at + timedelta(days=7))
             if not upheld:
                 project.status_reason = "Витяг не підтверджує права."
@@ -219,7 +219,7 @@ def _projects(community: Community, cycle: Cycle, categories: dict[str, Category
                 made.append(project)
                 continue
             after_review = S.APPEAL_UPHELD
-        _event(project, admin, "put_on_ballot", after_review, S.ON_BALLOT, ballot_at)
+        _timeline(project, admin, "put_on_ballot", after_review, S.ON_BALLOT, ballot_at)
         made.append(project)
     return made
 
@@ -324,10 +324,10 @@ def load_demo(community: Community) -> dict[str, Any]:
                                              due_date=today - timedelta(days=7) if done else today + timedelta(days=90),
                                              done_on=today - timedelta(days=5) if done else None, position=2)
                     final = S.IMPLEMENTED if item.progress == 100 else S.IMPLEMENTATION
-                    _event(project, staff[Role.ADMIN], "start_implementation", S.WINNER, S.IMPLEMENTATION,
+                    _timeline(project, staff[Role.ADMIN], "start_implementation", S.WINNER, S.IMPLEMENTATION,
                            timezone.now() - timedelta(days=40))
                     if final == S.IMPLEMENTED:
-                        _event(project, staff[Role.ADMIN], "complete", S.IMPLEMENTATION, S.IMPLEMENTED,
+                        _timeline(project, staff[Role.ADMIN], "complete", S.IMPLEMENTATION, S.IMPLEMENTED,
                                timezone.now() - timedelta(days=5))
                         item.completed_at = timezone.now() - timedelta(days=5)
                         item.save(update_fields=["completed_at"])

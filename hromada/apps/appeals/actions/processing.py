@@ -47,17 +47,13 @@ def _department(value: Any) -> Department:
     return department
 
 
-def _lock(appeal: Appeal) -> Appeal:
-    return lock(appeal, related=("community",))
-
-
 def appeal_route(*, appeal: Appeal, department: Any, by: User, category: Any = None, note: str = "") -> Appeal:
     """Triage: an operator sends a registered appeal to a department (and may fix its category)."""
     department = _department(department)
     category_obj = find_category(appeal.community, category) if category not in (None, "") else None
     note = clean_plain_text(note, field="note", max_length=NOTE_MAX, required=False)
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         fields: dict[str, Any] = {"department": department}
         if category_obj is not None:
             fields["category"] = category_obj
@@ -73,7 +69,7 @@ def appeal_route(*, appeal: Appeal, department: Any, by: User, category: Any = N
 
 def appeal_take(*, appeal: Appeal, by: User) -> Appeal:
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         transition(locked, "take", by=by)
         tell_author(locked, kind="appeals.in_progress", subject=gettext_noop("Appeal %(number)s is in progress"),
                     body=gettext_noop("An executor is working on your appeal %(number)s. %(link)s"))
@@ -86,7 +82,7 @@ def appeal_forward(*, appeal: Appeal, department: Any, reason: str, by: User) ->
     department = _department(department)
     reason = clean_plain_text(reason, field="reason", max_length=NOTE_MAX)
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         if locked.department_id == department.pk:
             workflow.WORKFLOW.check(locked, "forward", by)
             raise DomainError(_("The appeal is already with this department."), code="same_department",
@@ -103,7 +99,7 @@ def appeal_extend(*, appeal: Appeal, reason: str, by: User, until: date | None =
     """Extend the term (once), with a reason and a notice to the resident; never past the maximum (45 days)."""
     reason = clean_plain_text(reason, field="reason", max_length=NOTE_MAX)
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         workflow.WORKFLOW.check(locked, "extend", by)
         limit = max_due_date(locked)
         new_due = until or limit
@@ -129,7 +125,7 @@ def appeal_request_details(*, appeal: Appeal, question: str, by: User) -> Appeal
     """The executor asks the resident for details; the term keeps running."""
     question = clean_plain_text(question, field="question", max_length=NOTE_MAX)
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         require(by, "appeals.work_appeal", locked)
         if locked.status not in workflow.WORKING:
             raise not_now(locked)
@@ -145,7 +141,7 @@ def appeal_add_details(*, appeal: Appeal, text: str, by: User) -> AppealEvent:
     """The author adds details to an open appeal (an answer to the executor's question)."""
     text = clean_plain_text(text, field="text", max_length=NOTE_MAX)
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         if by is None or locked.author_id != by.pk:
             raise forbidden()
         if not locked.is_open:
@@ -161,7 +157,7 @@ def appeal_attach(*, appeal: Appeal, upload: Any, by: User) -> AppealAttachment:
                           code="file_too_large", field="file")
     name = (getattr(upload, "name", "") or "file")[-200:]
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         attachment = AppealAttachment.objects.create(community_id=locked.community_id, appeal=locked, file=upload,
                                                      name=name, uploaded_by=by)
         record_event(locked, "attach", by=by, data={"attachment": attachment.pk, "name": name})
@@ -176,7 +172,7 @@ def appeal_answer(*, appeal: Appeal, text: str, by: User, public_answer: str = "
     public_answer = clean_plain_text(public_answer or "", field="public_answer", max_length=PUBLIC_ANSWER_MAX,
                                      required=False)
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         now = timezone.now()
         transition(locked, "answer", by=by, answer_text=text, public_answer=public_answer, answered_at=now,
                    answered_by=by)
@@ -204,7 +200,7 @@ def appeal_rate(*, appeal: Appeal, rating: Any, comment: str = "", by: User) -> 
         raise DomainError(_("Rate the answer from 1 to 5."), code="bad_rating", field="rating")
     comment = clean_plain_text(comment, field="comment", max_length=NOTE_MAX, required=False)
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         require(by, "appeals.rate_appeal", locked)
         if locked.rating is not None:
             raise DomainError(_("You have already rated this answer."), code="already_rated", status_code=409)
@@ -224,7 +220,7 @@ def appeal_rate(*, appeal: Appeal, rating: Any, comment: str = "", by: User) -> 
 def appeal_close(*, appeal: Appeal, by: User | None) -> Appeal:
     """Close an answered appeal (`by` None: the system)."""
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         transition(locked, "close", by=by, closed_at=timezone.now())
     copy_back(appeal, locked)
     return appeal
@@ -234,7 +230,7 @@ def appeal_reopen(*, appeal: Appeal, reason: str, by: User) -> Appeal:
     """The author is not satisfied: back to the same department with a new term from today."""
     reason = clean_plain_text(reason, field="reason", max_length=NOTE_MAX)
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         now = timezone.now()
         due = compute_due_date(locked.community, now, needs_study=locked.needs_study)
         transition(locked, "reopen", by=by, note=reason, due_date=due, due_at=end_of_day(due), closed_at=None,
@@ -250,7 +246,7 @@ def appeal_return(*, appeal: Appeal, reason: str, by: User) -> Appeal:
     """Return a non-compliant appeal with an explanation (within 10 days of registration)."""
     reason = clean_plain_text(reason, field="reason", max_length=NOTE_MAX)
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         transition(locked, "return", by=by, note=reason, return_reason=reason)
         audit_record(actor=by, action="appeals.return", community=locked.community, target=locked)
         tell_author(locked, kind="appeals.returned", subject=gettext_noop("Appeal %(number)s returned"),
@@ -264,7 +260,7 @@ def appeal_not_consider(*, appeal: Appeal, reason: str, by: User) -> Appeal:
     """Not subject to consideration (e.g. a repeated appeal already decided on the merits)."""
     reason = clean_plain_text(reason, field="reason", max_length=NOTE_MAX)
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         transition(locked, "not_consider", by=by, note=reason)
         audit_record(actor=by, action="appeals.not_consider", community=locked.community, target=locked)
         tell_author(locked, kind="appeals.not_considered",
@@ -283,7 +279,7 @@ def appeal_mark_duplicate(*, appeal: Appeal, main: Appeal, by: User) -> Appeal:
     if main.duplicate_of_id:
         main = Appeal.objects.get(pk=main.duplicate_of_id)
     with transaction.atomic(durable=True):
-        locked = _lock(appeal)
+        locked = lock(appeal, related=("community",))
         if not locked.is_open:
             raise not_now(locked)
         tally = tallies.state(locked)
