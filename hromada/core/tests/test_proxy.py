@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from hromada.apps.accounts import oidc
 from hromada.core import proxy
 from hromada.testing import wsgi
 from hromada.testing.factories import make_community
@@ -67,10 +66,8 @@ def test_a_community_domain_is_a_trusted_origin_behind_the_balancer(transactiona
 @pytest.fixture
 def provider(settings, transactional_db, community):
     with OIDCTestProvider(client_id="hromada", client_secret="s3cret-value") as running:
-        settings.OIDC = running.settings()
-        oidc.clear_cache()
+        settings.OIDC = running.settings()  # the provider's metadata is forgotten by the suite's memory fixture
         yield running
-    oidc.clear_cache()
 
 
 def test_oidc_redirect_uri_is_https_behind_the_balancer(transactional_db, balancer, provider, settings):
