@@ -23,7 +23,7 @@ from hromada.apps.budgeting import rules as budget_rules
 from hromada.apps.budgeting.api.views import ballot_answer, plain_ballot
 from hromada.apps.budgeting.models import Cycle
 
-# The session, CSRF and language checks of the petitions' edge (the same Django checks).
+# The session, CSRF and language checks: Django's own, called by the core edge.
 from hromada.core import edge
 from hromada.core.api.errors import DomainError
 from hromada.core.inputs import loads_bounded
