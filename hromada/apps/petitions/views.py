@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hromada.apps.petitions import actions, eligibility, ratelimit, selectors
+from hromada.apps.petitions import actions, edge, eligibility, ratelimit, selectors
 from hromada.apps.petitions.forms import CoauthorForm, PetitionFilterForm, PetitionForm, add_domain_error
 from hromada.apps.petitions.models import (
     Petition,
@@ -133,21 +133,15 @@ def petition_sign(request: HromadaRequest, pk: int) -> HttpResponse:
     if petition is None:
         return _error_json(DomainError(_("There is no such petition."), code="not_found", status_code=404)) \
             if _wants_json(request) else _not_found(request)
-    policy = PetitionPolicy.cached_for(petition.community)
     notify = request.POST.get("notify") == "1" if "form" in request.POST else True
-    try:
-        ip = ratelimit.client_ip(request)
-        ratelimit.check_sign_rate(policy=policy, user_id=user.pk, ip=ip)
-        actions.petition_sign(petition=petition, person=user, ip=ip,
-                              notify_on_answer=notify, policy=policy)
-    except DomainError as exc:
-        if _wants_json(request):
-            return _error_json(exc)
-        messages.error(request, str(exc.detail))
-        return _after_post(request, pk)
+    status, payload = edge.sign_json(petition=petition, person=user, ip=ratelimit.client_ip(request),
+                                     notify_on_answer=notify)
     if _wants_json(request):
-        return JsonResponse({"signed": True, "count": petition.signature_count, "status": petition.status})
-    messages.success(request, _("Thank you: your signature is counted."))
+        return JsonResponse(payload, status=status)
+    if status != 200:
+        messages.error(request, payload["errors"][0]["message"])
+    else:
+        messages.success(request, _("Thank you: your signature is counted."))
     return _after_post(request, pk)
 
 

@@ -1,5 +1,6 @@
-"""The surge paths through the real WSGI application: the live count (answered at the edge) and
-signing (Django's middleware stack and `views.petition_sign`).
+"""The surge paths through the real WSGI application: the live count and scripted signing (both
+answered at the edge, signing with Django's own session, authentication and CSRF checks), and what
+the edge leaves to Django's middleware stack and `views.petition_sign`.
 
 These call the project's real WSGI application (`hromada.config.wsgi.application`), as a server
 does; Django's test client would skip the edge. The database is used without a wrapping test
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -80,6 +82,26 @@ def test_signing_counts_once_and_refuses_the_second(make_petition, person):
     assert payload["errors"][0]["message"] == "Ви вже підписали цю петицію." and headers["Content-Language"] == "uk"
     with tenancy.scope(petition.community):
         assert Signature.objects.filter(petition=petition, person=signer).count() == 1
+    assert count_of(petition) == 2
+
+
+def test_scripted_signing_is_answered_at_the_edge_with_the_views_answers(make_petition, person, monkeypatch):
+    petition = make_petition(threshold=10)
+    session = session_of(person())
+    unverified = session_of(person(level=IdentityLevel.PHONE))
+
+    def djangos_stack(self, environ, start_response):
+        raise AssertionError(f"{environ['PATH_INFO']} reached Django's middleware stack")
+
+    monkeypatch.setattr(WSGIHandler, "__call__", djangos_stack)
+    status, _h, payload = call("POST", f"{BASE}{petition.pk}/sign/", session=session)
+    assert (status, payload) == (200, {"signed": True, "count": 2, "status": PetitionStatus.COLLECTING})
+    status, _h, payload = call("POST", f"{BASE}{petition.pk}/sign/", session=unverified)
+    assert status == 403 and payload["errors"][0]["code"] == "identity_not_verified"
+    with pytest.raises(AssertionError, match="middleware stack"):  # no session: Django answers it
+        call("POST", f"{BASE}{petition.pk}/sign/")
+    with pytest.raises(AssertionError, match="middleware stack"):  # a token that does not match: Django refuses it
+        call("POST", f"{BASE}{petition.pk}/sign/", session=session, token="x" * 32)
     assert count_of(petition) == 2
 
 
