@@ -107,7 +107,7 @@ _FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 def csrf_passes(request: EdgeRequest) -> bool:
     """True where Django's `CsrfViewMiddleware` accepts this request for a view that is not exempt.
     False means: let Django check it (and answer the refusal)."""
-    if request.header("CONTENT_TYPE").startswith(_FORM_TYPES):
+    if request.header("CONTENT_TYPE").startswith(_FORM_TYPES) and request.content_length != 0:
         return False  # the middleware would read the token from the body; Django must get the body unread
     middleware = CsrfViewMiddleware(_no_response)
     django_request = request.django

@@ -96,8 +96,12 @@ def test_scripted_signing_is_answered_at_the_edge_with_the_views_answers(make_pe
     monkeypatch.setattr(WSGIHandler, "__call__", djangos_stack)
     status, _h, payload = call("POST", f"{BASE}{petition.pk}/sign/", session=session)
     assert (status, payload) == (200, {"signed": True, "count": 2, "status": PetitionStatus.COLLECTING})
-    status, _h, payload = call("POST", f"{BASE}{petition.pk}/sign/", session=unverified)
+    status, _h, payload = call("POST", f"{BASE}{petition.pk}/sign/", session=unverified,
+                               CONTENT_TYPE="application/x-www-form-urlencoded")  # an empty form: no body to read
     assert status == 403 and payload["errors"][0]["code"] == "identity_not_verified"
+    with pytest.raises(AssertionError, match="middleware stack"):  # a form with a body: Django reads it
+        call("POST", f"{BASE}{petition.pk}/sign/", session=unverified, body=b"notify=1",
+             CONTENT_TYPE="application/x-www-form-urlencoded")
     with pytest.raises(AssertionError, match="middleware stack"):  # no session: Django answers it
         call("POST", f"{BASE}{petition.pk}/sign/")
     with pytest.raises(AssertionError, match="middleware stack"):  # a token that does not match: Django refuses it
