@@ -4,9 +4,9 @@ During a surge the public count of a petition is polled by every viewer. Running
 through the whole middleware stack (URL resolution over every app, sessions, messages,
 clickjacking headers) costs more CPU than the work itself. A handler for a signed-in person
 (a script's petition signature, the budget ballot) checks the session, the account and the CSRF
-token with Django's own
-machinery (`SessionStore`, `django.contrib.auth.get_user`, `CsrfViewMiddleware`) called on a
-`WSGIRequest` of the same environ: `signed_in_user` and `csrf_passes` below, never a copy.
+token with Django's own machinery (`SessionStore`, `django.contrib.auth.get_user`,
+`CsrfViewMiddleware`) called on a `WSGIRequest` of the same environ: `signed_in_user` and
+`csrf_passes` below, never a copy.
 An app registers such an endpoint here, from its `AppConfig.ready()`:
 
     edge.register(re.compile(r"^/petitions/(?P<pk>[0-9]+)/count\\.json$"), handler, methods=("GET", "HEAD"))
