@@ -41,9 +41,15 @@ def lock(obj: M, *, related: tuple[str, ...] = ()) -> M:
     else:
         queryset = queryset.select_for_update()
     locked = queryset.get(pk=obj.pk)
-    for field in obj._meta.concrete_fields:
-        setattr(obj, field.attname, getattr(locked, field.attname))
+    copy_values(obj, locked)
     return locked
+
+
+def copy_values(target: M, source: M) -> None:
+    """Give `target` every column value of `source` (another instance of the same row): the caller's
+    instance sees what the action locked, or, after the action, what it saved."""
+    for field in source._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
 
 
 def apply_transition(record: Any, workflow: Workflow, name: str, *, by: Any = None, note: str = "",

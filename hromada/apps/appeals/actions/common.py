@@ -62,12 +62,6 @@ def not_now(appeal: Appeal) -> DomainError:
                        code=workflow.WORKFLOW.state_code, status_code=409)
 
 
-def copy_back(target: Appeal, source: Appeal) -> None:
-    """Give the caller's `target` the values of the locked copy `source` once the action has committed."""
-    for field in Appeal._meta.concrete_fields:
-        setattr(target, field.attname, getattr(source, field.attname))
-
-
 def appeal_link(appeal: Appeal, view: str = "appeals:status") -> str:
     """Absolute link to the appeal's status page (by its secret token), for messages and the QR code."""
     path = reverse(view, args=[appeal.token], urlconf=settings.COMMUNITY_URLCONF)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from hromada.apps.accounts.models import User
 from hromada.apps.appeals import tallies, workflow
-from hromada.apps.appeals.actions.common import copy_back, date_text, not_now, record_event, tell_author, transition
+from hromada.apps.appeals.actions.common import date_text, not_now, record_event, tell_author, transition
 from hromada.apps.appeals.actions.routing import find_category
 from hromada.apps.appeals.actions.terms import compute_due_date, max_due_date
 from hromada.apps.appeals.models import (
@@ -33,7 +33,7 @@ from hromada.apps.communities.models import Department
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.calendar import end_of_day
-from hromada.core.cases.actions import forbidden, lock, require
+from hromada.core.cases.actions import copy_values, forbidden, lock, require
 from hromada.core.text import clean_plain_text
 
 S = AppealStatus
@@ -63,7 +63,7 @@ def appeal_route(*, appeal: Appeal, department: Any, by: User, category: Any = N
         tell_author(locked, kind="appeals.routed", subject=gettext_noop("Appeal %(number)s sent to a department"),
                     body=gettext_noop("Your appeal %(number)s was sent to %(department)s. %(link)s"),
                     params={"department": department.name})
-    copy_back(appeal, locked)
+    copy_values(appeal, locked)
     return appeal
 
 
@@ -73,7 +73,7 @@ def appeal_take(*, appeal: Appeal, by: User) -> Appeal:
         transition(locked, "take", by=by)
         tell_author(locked, kind="appeals.in_progress", subject=gettext_noop("Appeal %(number)s is in progress"),
                     body=gettext_noop("An executor is working on your appeal %(number)s. %(link)s"))
-    copy_back(appeal, locked)
+    copy_values(appeal, locked)
     return appeal
 
 
@@ -91,7 +91,7 @@ def appeal_forward(*, appeal: Appeal, department: Any, reason: str, by: User) ->
                                                                 "department": department.pk}, department=department)
         audit_record(actor=by, action="appeals.forward", community=locked.community, target=locked,
                      data={"department": department.pk})
-    copy_back(appeal, locked)
+    copy_values(appeal, locked)
     return appeal
 
 
@@ -117,7 +117,7 @@ def appeal_extend(*, appeal: Appeal, reason: str, by: User, until: date | None =
                     subject=gettext_noop("The term of appeal %(number)s is extended"),
                     body=gettext_noop("The term of your appeal %(number)s is extended to %(due)s. "
                                       "Reason: %(reason)s. %(link)s"), params={"reason": reason})
-    copy_back(appeal, locked)
+    copy_values(appeal, locked)
     return appeal
 
 
@@ -186,7 +186,7 @@ def appeal_answer(*, appeal: Appeal, text: str, by: User, public_answer: str = "
             tell_author(duplicate, kind="appeals.answered", sms=True,
                         subject=gettext_noop("Appeal %(number)s answered"),
                         body=gettext_noop("Your appeal %(number)s has an answer. Read it and rate it: %(link)s"))
-    copy_back(appeal, locked)
+    copy_values(appeal, locked)
     return appeal
 
 
@@ -213,7 +213,7 @@ def appeal_rate(*, appeal: Appeal, rating: Any, comment: str = "", by: User) -> 
             record_event(locked, "rate", by=by, note=comment, data={"rating": stars})
         else:
             raise DomainError(_("Only an answered appeal can be rated."), code="bad_transition", status_code=409)
-    copy_back(appeal, locked)
+    copy_values(appeal, locked)
     return appeal
 
 
@@ -222,7 +222,7 @@ def appeal_close(*, appeal: Appeal, by: User | None) -> Appeal:
     with transaction.atomic(durable=True):
         locked = lock(appeal, related=("community",))
         transition(locked, "close", by=by, closed_at=timezone.now())
-    copy_back(appeal, locked)
+    copy_values(appeal, locked)
     return appeal
 
 
@@ -238,7 +238,7 @@ def appeal_reopen(*, appeal: Appeal, reason: str, by: User) -> Appeal:
                    public_answer="")  # the summary said it was done; the resident disputes it
         tell_author(locked, kind="appeals.reopened", subject=gettext_noop("Appeal %(number)s reopened"),
                     body=gettext_noop("Your appeal %(number)s is reopened; the answer is due by %(due)s. %(link)s"))
-    copy_back(appeal, locked)
+    copy_values(appeal, locked)
     return appeal
 
 
@@ -252,7 +252,7 @@ def appeal_return(*, appeal: Appeal, reason: str, by: User) -> Appeal:
         tell_author(locked, kind="appeals.returned", subject=gettext_noop("Appeal %(number)s returned"),
                     body=gettext_noop("Your appeal %(number)s is returned: %(reason)s. %(link)s"),
                     params={"reason": reason})
-    copy_back(appeal, locked)
+    copy_values(appeal, locked)
     return appeal
 
 
@@ -267,7 +267,7 @@ def appeal_not_consider(*, appeal: Appeal, reason: str, by: User) -> Appeal:
                     subject=gettext_noop("Appeal %(number)s is not subject to consideration"),
                     body=gettext_noop("Your appeal %(number)s is not subject to consideration: %(reason)s."),
                     params={"reason": reason})
-    copy_back(appeal, locked)
+    copy_values(appeal, locked)
     return appeal
 
 
@@ -296,5 +296,5 @@ def appeal_mark_duplicate(*, appeal: Appeal, main: Appeal, by: User) -> Appeal:
                     subject=gettext_noop("Appeal %(number)s joined to %(main)s"),
                     body=gettext_noop("Your appeal %(number)s reports the same problem as %(main)s; you will be "
                                       "told when it is answered. %(link)s"), params={"main": main.number})
-    copy_back(appeal, locked)
+    copy_values(appeal, locked)
     return appeal

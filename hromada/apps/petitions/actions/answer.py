@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hromada.apps.accounts.models import User
-from hromada.apps.petitions.actions.common import _sync, _tell
+from hromada.apps.petitions.actions.common import _tell
 from hromada.apps.petitions.models import (
     TEXT_MAX,
     Decision,
@@ -23,7 +23,7 @@ from hromada.apps.petitions.models import (
 from hromada.apps.petitions.workflow import WORKFLOW
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
-from hromada.core.cases.actions import apply_transition, lock
+from hromada.core.cases.actions import apply_transition, copy_values, lock
 from hromada.core.tasks import enqueue
 from hromada.core.text import clean_plain_text
 
@@ -44,7 +44,7 @@ def petition_start_consideration(*, petition: Petition, by: User) -> Petition:
               subject=gettext_noop("Your petition is under consideration"),
               body=gettext_noop(
                   "The council is considering your petition “%(title)s”; the answer is due by %(due)s.\n%(link)s"))
-    _sync(petition, locked)
+    copy_values(petition, locked)
     return locked
 
 
@@ -76,7 +76,7 @@ def petition_answer(*, petition: Petition, by: User, decision: str, text: str,
                 community_id=locked.community_id, petition=locked, file=upload,
                 title=clean_plain_text(title or upload.name, field="documents", max_length=200, single_line=True,
                                        refuse_markup=True))
-        _sync(petition, locked)
+        copy_values(petition, locked)
         audit_record(actor=by, action="petitions.answer", community=locked.community, target=locked,
                      data={"decision": decision, "documents": len(documents)})
         params = {"decision": Decision(decision).label}
@@ -114,5 +114,5 @@ def petition_archive(*, petition: Petition, by: User) -> Petition:
         locked = lock(petition, related=("community",))
         apply_transition(locked, WORKFLOW, "archive", by=by, closed_at=locked.closed_at or timezone.now())
         audit_record(actor=by, action="petitions.archive", community=locked.community, target=locked)
-    _sync(petition, locked)
+    copy_values(petition, locked)
     return locked

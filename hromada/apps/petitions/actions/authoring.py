@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 
 from hromada.apps.accounts.models import IdentityLevel, User
 from hromada.apps.communities.models import Community
-from hromada.apps.petitions.actions.common import _sync, _tell
+from hromada.apps.petitions.actions.common import _tell
 from hromada.apps.petitions.eligibility import personal_refusal
 from hromada.apps.petitions.models import (
     TEXT_MAX,
@@ -24,7 +24,7 @@ from hromada.apps.petitions.models import (
 from hromada.apps.petitions.workflow import WORKFLOW
 from hromada.core.api.errors import DomainError
 from hromada.core.calendar import community_add_working_days, end_of_day
-from hromada.core.cases.actions import apply_transition, lock, require
+from hromada.core.cases.actions import apply_transition, copy_values, lock, require
 from hromada.core.text import clean_plain_text
 
 S = PetitionStatus
@@ -60,7 +60,7 @@ def petition_update(*, petition: Petition, by: User, title: str, text: str,
         require(by, "petitions.change_petition", locked)
         locked.title, locked.text, locked.category = title, text, category
         locked.save(update_fields=["title", "text", "category"])
-    _sync(petition, locked)
+    copy_values(petition, locked)
     return locked
 
 
@@ -123,5 +123,5 @@ def petition_submit(*, petition: Petition, by: User) -> Petition:
               body=gettext_noop(
                   "Your petition “%(title)s” was submitted. A moderator will publish it or explain the refusal "
                    "by %(due)s.\n%(link)s"))
-    _sync(petition, locked)
+    copy_values(petition, locked)
     return locked

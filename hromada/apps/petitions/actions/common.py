@@ -15,13 +15,6 @@ from hromada.apps.petitions.models import Petition
 from hromada.core.notifications.services import notify
 
 
-def _sync(target: Petition, source: Petition) -> None:
-    """Copy the saved state of `source` (the locked copy, after the action's writes) onto the
-    caller's instance, so the caller sees the result; a refused action leaves it as it was."""
-    for field in Petition._meta.concrete_fields:
-        setattr(target, field.attname, getattr(source, field.attname))
-
-
 def petition_link(petition: Petition, view: str = "petitions:detail") -> str:
     """Absolute link to a page of the petition, for messages sent outside a request."""
     path = reverse(view, args=[petition.pk], urlconf=settings.COMMUNITY_URLCONF)

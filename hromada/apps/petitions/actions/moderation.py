@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from hromada.apps.accounts.models import User
-from hromada.apps.petitions.actions.common import _sync, _tell
+from hromada.apps.petitions.actions.common import _tell
 from hromada.apps.petitions.actions.signing import _bump_count, _follow_threshold, _insert_signature
 from hromada.apps.petitions.models import NOTE_MAX, Petition, RejectionReason, SignatureChannel
 from hromada.apps.petitions.workflow import WORKFLOW
 from hromada.core.api.errors import DomainError
 from hromada.core.audit.services import audit_record
 from hromada.core.calendar import add_calendar_days, end_of_day
-from hromada.core.cases.actions import apply_transition, lock
+from hromada.core.cases.actions import apply_transition, copy_values, lock
 from hromada.core.text import clean_plain_text
 
 
@@ -54,5 +54,5 @@ def petition_moderate(*, petition: Petition, by: User, publish: bool, reason: st
                       "Your petition “%(title)s” was not published. Reason: %(reason)s. %(note)s\n%(link)s"))
         audit_record(actor=by, action="petitions.publish" if publish else "petitions.reject", community=community,
                      target=locked, data={"reason": reason, "note": note})
-    _sync(petition, locked)
+    copy_values(petition, locked)
     return locked
