@@ -15,7 +15,7 @@ from hromada.apps.appeals.models import OPEN_STATUSES, Appeal
 from hromada.apps.communities.models import Community
 from hromada.core.calendar import kyiv_date
 from hromada.core.notifications.services import notify
-from hromada.core.tasks import enqueue, scoped
+from hromada.core.tasks import enqueue_per_community, scoped
 
 NEAR_DAYS = 3
 
@@ -61,8 +61,7 @@ def appeals_reminders(*, community_id: int) -> None:
 @task()
 def appeals_reminders_all() -> None:
     """Enqueue today's reminders for every active community (periodic)."""
-    for community_id in Community.objects.filter(is_active=True).values_list("pk", flat=True):
-        enqueue(appeals_reminders, community_id=community_id)
+    enqueue_per_community(appeals_reminders)
 
 
 @task()

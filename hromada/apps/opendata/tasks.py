@@ -10,14 +10,13 @@ from django_tasks import task
 
 from hromada.apps.communities.models import Community
 from hromada.apps.opendata import actions
-from hromada.core.tasks import enqueue, scoped
+from hromada.core.tasks import enqueue_per_community, scoped
 
 
 @task()
 def refresh_due_all() -> None:
     """Enqueue the due refreshes of every active community (periodic)."""
-    for community_id in Community.objects.filter(is_active=True).values_list("pk", flat=True):
-        enqueue(refresh_due, community_id=community_id)
+    enqueue_per_community(refresh_due)
 
 
 @task()

@@ -18,7 +18,7 @@ from django.db import transaction
 P = ParamSpec("P")
 T = TypeVar("T")
 
-__all__ = ["enqueue", "scoped", "time_limit"]
+__all__ = ["enqueue", "enqueue_per_community", "scoped", "time_limit"]
 
 
 def enqueues_in_transaction(backend: Any) -> bool:
@@ -36,6 +36,14 @@ def enqueue(task: Any, /, *args: Any, **kwargs: Any) -> Any:
         return task.enqueue(*args, **kwargs)
     transaction.on_commit(functools.partial(task.enqueue, *args, **kwargs))
     return None
+
+
+def enqueue_per_community(task: Any, /) -> None:
+    """Enqueue `task(community_id=...)` once for every active community (the periodic fan-outs)."""
+    from hromada.apps.communities.models import Community
+
+    for community_id in Community.objects.filter(is_active=True).values_list("pk", flat=True):
+        enqueue(task, community_id=community_id)
 
 
 def scoped(func: Callable[P, T]) -> Callable[P, T]:
