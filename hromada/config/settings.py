@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_cotton",
     "rules.apps.AutodiscoverRulesConfig",
     "hromada.core",
     "hromada.core.audit",
