@@ -14,6 +14,8 @@ from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce, TruncDate, TruncHour
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from hromada.apps.petitions.models import (
     PUBLIC_STATUSES,
@@ -24,6 +26,7 @@ from hromada.apps.petitions.models import (
     Signature,
     active_signatures,
 )
+from hromada.core import charts
 from hromada.core.calendar import KYIV
 from hromada.core.inputs import INT_MAX
 from hromada.core.memo import MISSING, TimedMemory
@@ -260,13 +263,16 @@ def feed_items(limit: int = 50) -> QuerySet[Petition]:
             .annotate(latest=Coalesce("answered_at", "published_at")).order_by("-latest", "-id")[:limit])
 
 
-def chart_bars(days: list[DayCount], *, width: int = 600, height: int = 160) -> dict[str, Any]:
-    """Bar geometry for the inline SVG chart (the table next to it carries the same figures)."""
-    peak = max((d.count for d in days), default=0) or 1
-    step = width / max(len(days), 1)
-    items = []
-    for index, day in enumerate(days):
-        bar_height = round(day.count / peak * (height - 4), 1)
-        items.append({"x": round(index * step + step * 0.1, 1), "w": round(step * 0.8, 1),
-                      "y": round(height - bar_height, 1), "h": bar_height, "day": day.day, "count": day.count})
-    return {"width": width, "height": height, "items": items, "last": days[-1] if days else None}
+def signatures_chart(days: list[DayCount]) -> charts.Chart:
+    """Signatures per day as bars and the running total as a line; the component adds the table."""
+    total = days[-1].total if days else 0
+    peak = max((d.count for d in days), default=0)
+    description = _("From %(first)s to %(last)s: %(total)s signatures in total, at most %(peak)s on one day.") % {
+        "first": date_format(days[0].day, "j E Y"), "last": date_format(days[-1].day, "j E Y"),
+        "total": charts.label_number(total), "peak": charts.label_number(peak)} if days else ""
+    chart = charts.time_series(
+        chart_id="signatures-chart", title=_("Signatures per day"), description=description,
+        periods=[d.day for d in days], series=[charts.Series(_("Signatures"), [d.count for d in days])],
+        period_label=_("Day"), value_label=_("Signatures"), cumulative=_("Total"),
+        totals=[d.total for d in days], empty_text=_("No signatures yet."))
+    return chart

@@ -92,7 +92,7 @@ def petition_detail(request: HromadaRequest, pk: int) -> HttpResponse:
     return render(request, "petitions/detail.html", {
         "petition": petition, "signature": signature, "refusal": refusal, "events": events,
         "response": response, "documents": petition.documents.all() if response else [],
-        "chart": chart, "chart_max": max((d.count for d in chart), default=0), "bars": selectors.chart_bars(chart),
+        "chart": selectors.signatures_chart(chart) if chart else None,
         "signatories": selectors.signatories_page(petition, request.GET.get("signatories")),
         "share_links": _share_links(request, petition),
         "can_edit": user.has_perm("petitions.change_petition", petition),
