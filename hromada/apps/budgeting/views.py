@@ -31,6 +31,7 @@ from hromada.apps.budgeting.models import (
     TallyStatus,
     VotingRule,
 )
+from hromada.core import charts
 from hromada.core.api.errors import DomainError
 from hromada.core.bodylimit import body_limit, files_limit
 from hromada.core.errors import error_page
@@ -299,12 +300,27 @@ def results_page(request: HttpRequest, cycle: str) -> HttpResponse:
     run = selectors.result_run(current)
     context = {
         "cycle": current, "run": run, "latest": selectors.latest_run(current),
-        "groups": selectors.results_by_category(run) if run else [],
+        "groups": [(group, _results_chart(group)) for group in selectors.results_by_category(run)] if run else [],
         "votes_public": results.votes_are_public(current),
         "categories": current.categories.order_by("position", "pk"),
         "turnout": selectors.turnout(current) if run else None,
     }
     return render(request, "budgeting/results.html", context)
+
+
+def _results_chart(group: selectors.CategoryResults) -> charts.Chart:
+    """Votes per project of one category, funded projects in their own colour; the page's table is its table."""
+    name = group.category.name
+    funded = sum(1 for row in group.rows if row.funded)
+    return charts.bar_chart(
+        chart_id=f"results-chart-{group.category.pk}",
+        title=_("Votes per project: %(name)s") % {"name": name},
+        description=_("%(projects)s projects, %(funded)s of them funded; the most votes: %(top)s.") % {
+            "projects": len(group.rows), "funded": funded, "top": charts.label_number(group.max_votes)},
+        categories=[f"№{row.project.number}. {row.project.title}" for row in group.rows],
+        series=[charts.Series(_("Votes"), [row.votes for row in group.rows])],
+        category_label=_("Project"), value_label=_("Votes"),
+        highlight=[row.funded for row in group.rows], highlight_labels=(_("Funded"), _("Not funded")))
 
 
 def _stream(chunks: Any, filename: str, content_type: str) -> ScopedStreamingResponse:

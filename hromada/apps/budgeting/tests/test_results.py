@@ -3,6 +3,7 @@ de-identified votes (.pb and CSV) from which anyone gets the same winners."""
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -63,8 +64,14 @@ def test_results_page_shows_votes_cost_decision_and_bars(client, cycle, at, staf
     assert "Counted on" in page and "5 ballots" in page
     assert "№3. Малий 3" in page
     assert "Not funded: did not fit the fund left when its turn came (50,000 UAH were left)" in page
-    assert '<rect class="funded" width="100%"' in page  # №1: the most votes
-    assert '<rect class="not-funded" width="60%"' in page  # №3: 3 of 5
+    # The chart: funded projects in the "funded" colour, bars as long as their votes on a 0–5 scale.
+    bars = dict(re.findall(r'<rect class="chart-bar (chart-series-\d)" x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)"'
+                           r' height="12"><title>№1\. ', page))
+    assert bars and "chart-series-2" in bars  # №1 (the most votes) is funded
+    widths = {number: float(width) for width, number in
+              re.findall(r'width="([0-9.]+)" height="12"><title>№(\d)\.', page)}
+    assert widths["3"] == pytest.approx(widths["1"] * 3 / 5, abs=0.2)  # №3: 3 votes of №1's 5
+    assert "Funded" in page and "Not funded" in page and '<table class="chart-table">' not in page
     assert "Fund 600,000 UAH; funded projects cost 600,000 UAH." in page
 
 
