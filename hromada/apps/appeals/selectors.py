@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -28,7 +29,7 @@ from hromada.apps.appeals.models import (
 from hromada.apps.appeals.rows import OFFICE_COLUMNS
 from hromada.apps.communities.models import Community, Department
 from hromada.core import memo, tenancy
-from hromada.core.calendar import kyiv_date
+from hromada.core.calendar import KYIV, kyiv_date
 from hromada.core.tenancy.models import TenantQuerySet
 
 S = AppealStatus
@@ -324,16 +325,54 @@ def statistics() -> dict[str, Any]:
     """The public statistics page, from the status tallies (no scan of the appeals)."""
     by_status: Counter = Counter()
     by_category: Counter = Counter()
-    for category, status, count in AppealTally.objects.values("category_key", "status").annotate(
-            n=Sum("count")).order_by().values_list("category_key", "status", "n"):
+    by_department: Counter = Counter()
+    for department, category, status, count in AppealTally.objects.values(
+            "department_key", "category_key", "status").annotate(n=Sum("count")).order_by().values_list(
+            "department_key", "category_key", "status", "n"):
         by_status[status] += count
         by_category[category] += count
+        by_department[department] += count
+    departments = {d.pk: d for d in Department.objects.filter(pk__in=[pk for pk, n in by_department.items() if n])}
     public = {c.pk: c for c in Category.objects.filter(is_public=True)}
     top = sorted(((n, pk) for pk, n in by_category.items() if pk in public and n), key=lambda item: -item[0])[:20]
     return {"by_status": [(label, by_status.get(value, 0)) for value, label in S.choices],
             "by_category": [{"category__name_uk": public[pk].name_uk, "category__name_en": public[pk].name_en, "n": n}
                             for n, pk in top],
+            "by_department": sorted(((departments[pk].name, n) for pk, n in by_department.items()
+                                     if pk in departments and n), key=lambda item: (-item[1], item[0]))[:20],
+            "unassigned": by_department.get(0, 0),
             "total": sum(by_status.values())}
+
+
+STATISTICS_MONTHS = 12
+
+
+def received_and_answered_by_month(months: int = STATISTICS_MONTHS) -> list[tuple[date, int, int]]:
+    """Appeals registered and answered in each of the last `months` Kyiv months (the current one included),
+    oldest first, zero months kept; cached for five minutes per community."""
+    community_id = tenancy.current_community_id()
+    today = kyiv_date(timezone.now())
+    key = f"appeals:by-month:{community_id}:{today:%Y-%m}:{months}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    first = date(today.year, today.month, 1)
+    for _step in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    since = datetime.combine(first, time.min, tzinfo=KYIV)
+
+    def per_month(field: str) -> dict[date, int]:
+        rows = (Appeal.objects.filter(**{f"{field}__gte": since}).annotate(month=TruncMonth(field, tzinfo=KYIV))
+                .values("month").annotate(n=Count("pk")).order_by().values_list("month", "n"))
+        return {(month.date() if isinstance(month, datetime) else month): n for month, n in rows}
+
+    received, answered = per_month("registered_at"), per_month("answered_at")
+    result, month = [], first
+    while month <= today:
+        result.append((month, received.get(month, 0), answered.get(month, 0)))
+        month = (month + timedelta(days=32)).replace(day=1)
+    cache.set(key, result, 300)
+    return result
 
 
 def my_appeals(user) -> QuerySet[Appeal]:

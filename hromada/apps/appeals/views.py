@@ -30,7 +30,7 @@ from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Channel
 from hromada.apps.appeals.rows import PUBLIC_COLUMNS, public_rows
 from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import District
-from hromada.core import private_files
+from hromada.core import charts, private_files
 from hromada.core.api.errors import DomainError
 from hromada.core.bodylimit import body_limit, files_limit
 from hromada.core.http import HromadaRequest, SignedInRequest
@@ -184,7 +184,34 @@ def address_suggestions(request: HromadaRequest) -> JsonResponse:
 
 
 def statistics(request: HromadaRequest) -> HttpResponse:
-    return render(request, "appeals/statistics.html", {"stats": selectors.statistics()})
+    stats = selectors.statistics()
+    english = (get_language() or "uk").startswith("en")
+    by_category = [(row["category__name_en"] if english and row["category__name_en"] else row["category__name_uk"],
+                    row["n"]) for row in stats["by_category"]]
+    months = selectors.received_and_answered_by_month()
+
+    def categories(chart_id: str, title: str, label: str, rows: list[tuple[str, int]]) -> charts.Chart:
+        return charts.bar_chart(
+            chart_id=chart_id, title=title, category_label=label, value_label=_("Appeals"),
+            description=_("%(count)s groups; the largest has %(top)s appeals.") % {
+                "count": len(rows), "top": charts.label_number(max((n for _name, n in rows), default=0))},
+            categories=[name for name, _n in rows], series=[charts.Series(_("Appeals"), [n for _name, n in rows])])
+
+    received, answered = sum(m[1] for m in months), sum(m[2] for m in months)
+    return render(request, "appeals/statistics.html", {"stats": stats, "charts": [
+        charts.time_series(
+            chart_id="appeals-by-month", title=_("Received and answered by month"),
+            description=_("The last %(months)s months: %(received)s appeals received, %(answered)s answered.") % {
+                "months": len(months), "received": charts.label_number(received),
+                "answered": charts.label_number(answered)},
+            periods=[m[0] for m in months], unit="month", period_label=_("Month"), value_label=_("Appeals"),
+            series=[charts.Series(_("Received"), [m[1] for m in months]),
+                    charts.Series(_("Answered"), [m[2] for m in months])]),
+        categories("appeals-by-status", _("By status"), _("Status"),
+                   [(str(label), n) for label, n in stats["by_status"]]),
+        categories("appeals-by-category", _("Public problems by category"), _("Category"), by_category),
+        categories("appeals-by-department", _("By department"), _("Department"), stats["by_department"]),
+    ]})
 
 
 @body_limit(files_limit(media.MAX_PHOTOS, media.MAX_PHOTO_BYTES))

@@ -277,3 +277,25 @@ def test_office_exports_never_hand_a_formula_to_the_spreadsheet(client, world):
     xlsx = client.get("/c/kyiv/appeals/office/export.xlsx?kind=open")
     cell = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active["F2"]
     assert (cell.value, cell.data_type) == (formula, "s")  # XLSX: the text as written, typed as text
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_statistics_page_charts_each_figure_with_its_table(client, world, settings, language):
+    with tenancy.scope(world.community):
+        for _n in range(3):
+            actions.appeal_register(community=world.community, text="Вибоїна на дорозі", category=world.pothole,
+                                    author=actions.Author(user=world.resident))
+    settings.LANGUAGE_CODE = language
+    html = client.get("/c/kyiv/appeals/statistics/").content.decode()
+    assert html.count('role="img"') == 4 and "style=" not in html
+    tables = re.findall(r"<table.*?</table>", html, re.S)
+    assert len(tables) == 4
+    month, by_status, by_category, by_department = tables
+    if language == "en":
+        assert "Received and answered by month" in html and "Potholes" in by_category
+        assert re.search(r"<th scope=\"row\">Potholes</th><td class=\"number\">3</td>", by_category)
+    else:
+        assert "Надійшло" in month and "Вибоїни" in by_category
+    assert re.search(r'<th scope="row">Дороги</th><td class="number">3</td>', by_department)
+    assert re.search(r'<td class="number">3</td><td class="number">0</td></tr></tbody>', month)  # this month
+    assert sum(int(n) for n in re.findall(r'<td class="number">(\d+)</td>', by_status)) == 3
