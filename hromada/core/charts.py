@@ -189,7 +189,8 @@ def time_series(
     given = dict(zip(periods, totals, strict=True)) if totals else {}
     rows = sorted(zip(periods, *(s.values for s in series), strict=True))
     headers = [period_label] + [s.label for s in series] + ([cumulative] if cumulative else [])
-    running, table_rows = 0, []
+    running: float = 0
+    table_rows: list[list[str]] = []
     for row in rows:
         running = given.get(row[0], running + (row[1] if series else 0))
         table_rows.append([_table_date(row[0], unit)] + [label_number(v) for v in row[1:]]
@@ -240,7 +241,9 @@ def time_series(
         intervals = len(ticks) - 1
         top_total = nice_step(running / intervals) * intervals
         chart.y2_ticks = [Tick(num(y_of(t, top_value)), label_number(t * top_total / top_value)) for t in ticks]
-        total, points, dots = 0, [], []
+        total: float = 0
+        points: list[str] = []
+        dots: list[tuple[str, str, str]] = []
         for row in rows:
             total = given.get(row[0], total + row[1])
             cx, cy = num(x_center[_slot(row[0], unit)]), num(y_of(total, top_total))

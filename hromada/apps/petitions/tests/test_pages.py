@@ -330,3 +330,24 @@ def test_the_signature_that_reaches_the_threshold_stays_cheap(client, make_petit
     assert response.json()["status"] == "threshold_reached"
     # No reloading of the petition's texts, whatever the transition needs (event, deadline, notices).
     assert not [q for q in queries if '"text"' in q["sql"] and "petitions_petition" in q["sql"]]
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_one_day_of_signatures_is_a_narrow_bar_and_a_table_row(client, make_petition, community, person, language,
+                                                              settings):
+    petition = make_petition(threshold=100)
+    with tenancy.scope(community):
+        for n in range(2):
+            actions.petition_sign(petition=petition, person=person(full_name=f"Підписант {n}"))
+    settings.LANGUAGE_CODE = language
+    html = page(client, f"{BASE}{petition.pk}/")
+    found_svg = re.search(r'<svg class="chart-svg.*?</svg>', html, re.S)
+    assert found_svg
+    svg = found_svg.group(0)
+    viewbox_width = float(re.findall(r'viewBox="0 0 ([0-9.]+) ', svg)[0])
+    (bar_width,) = re.findall(r'<rect class="chart-bar chart-series-1" x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)"', svg)
+    assert float(bar_width) <= viewbox_width / 10  # a narrow bar, not a wall across the chart
+    (table,) = re.findall(r'<table class="chart-table">.*?</table>', html, re.S)
+    counts = re.findall(r'<td class="number">(\d+)</td>', table)
+    assert counts == ["3", "3"]  # the author's signature and two more, all today: that day and the total
+    assert ("Signatures per day" if language == "en" else "Підписи за днями") in html
