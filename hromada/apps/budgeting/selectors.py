@@ -203,9 +203,6 @@ def results_by_category(run: TallyRun) -> list[CategoryResults]:
         if row.funded:
             group.funded_cost += row.cost
         group.max_votes = max(group.max_votes, row.votes)
-    for group in grouped.values():
-        for row in group.rows:
-            row.bar_percent = round(100 * row.votes / group.max_votes) if group.max_votes else 0
     return list(grouped.values())
 
 
