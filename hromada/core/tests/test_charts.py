@@ -132,3 +132,20 @@ def test_grouped_series_by_month_share_one_scale():
     assert float(charts.nice_ticks(11)[-1]) >= 11
     assert [row[1:] for row in chart.table.rows][-1] == ["11", "5"]
     assert len(chart.legend) == 2
+
+
+def test_vertical_columns_share_a_zero_baseline_and_abbreviate_long_names():
+    names = ["Дороги та тротуари міста", "ЖКГ", "Освіта", "Охорона здоров'я населення", "Інше"]
+    chart = charts.bar_chart(chart_id="cols", title="By department", description="d", categories=names,
+                             series=[charts.Series("Appeals", [12, 3, 0, 7, 1])], category_label="Department",
+                             value_label="Appeals", horizontal=False)
+    bottom = float(chart.plot["bottom"])
+    assert all(float(b.y) + float(b.height) == pytest.approx(bottom, abs=0.11) for b in chart.bars)
+    assert float(charts.nice_ticks(12)[-1]) >= 12 and chart.y_ticks[0].label == "0"
+    slot = (float(chart.plot["right"]) - float(chart.plot["left"])) / len(names)
+    assert all(len(label.text) * charts.FONT * 0.6 <= slot + charts.FONT for label in chart.labels)
+    assert [row[0] for row in chart.table.rows] == names  # the table keeps the full names
+    with translation.override("en"):
+        html = render(chart)
+    svg = re.search(r"<svg.*?</svg>", html, re.S)
+    assert svg and ET.fromstring(svg.group(0)) is not None  # noqa: S314 (our own markup)
