@@ -30,18 +30,24 @@ def nonfield_id(form: BaseForm) -> str:
     return f"{form.prefix}-form-errors" if form.prefix else "form-errors"
 
 
+def _input_id(field: Any) -> str:
+    return getattr(field, "input_id", "") or field.id_for_label or field.auto_id or ""
+
+
 def _form_errors(form: BaseForm) -> list[ErrorLink]:
-    links = [ErrorLink(str(error), f"#{nonfield_id(form)}") for error in form.non_field_errors()]
+    # An error of the whole form leads to its first field: every page that draws the form draws that.
+    first = next((_input_id(field) for field in form.visible_fields()), "")
+    links = [ErrorLink(str(error), f"#{first}" if first else "") for error in form.non_field_errors()]
     for name in form.errors:
         if name == "__all__" or name not in form.fields:
             continue
         field = form[name]
         if field.is_hidden:
             continue  # shown among the form's own errors
-        target = getattr(field, "input_id", "") or field.id_for_label or field.auto_id
+        target = _input_id(field)
         for error in field.errors:
             text = f"{field.label}: {error}" if field.label else str(error)
-            links.append(ErrorLink(text, f"#{target}" if target else f"#{nonfield_id(form)}"))
+            links.append(ErrorLink(text, f"#{target}" if target else ""))
     return links
 
 
