@@ -63,3 +63,23 @@ def test_as_p_looks_like_every_other_form():
         name = forms.CharField()
 
     assert '<div class="field' in Name().as_p()
+
+
+def test_messages_are_shown_as_notification_banners(rf):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.session = {}
+    storage = FallbackStorage(request)
+    storage.add(25, "Saved.")  # SUCCESS
+    storage.add(20, "Noted.")  # INFO
+    html = render_to_string("base.html", {"messages": storage}, request=request)
+    assert '<div class="banner banner--success" role="alert"' in html and "Saved." in html
+    assert '<div class="banner banner--info" role="region"' in html and "Noted." in html
+    assert 'aria-labelledby="banner-1"' in html and 'aria-labelledby="banner-2"' in html
+
+
+def test_error_page_keeps_its_words(client, community):
+    page = client.get("/c/kyiv/no-such-page/").content.decode()
+    assert "<h1>" in page and "Go to the home page" in page
