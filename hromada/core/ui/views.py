@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -23,8 +25,8 @@ class ExampleForm(forms.Form):
     document = forms.FileField(label=_("Document"), required=False)
     agree = forms.BooleanField(label=_("I agree to the rules"))
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if not cleaned.get("agree"):
             raise forms.ValidationError(_("The form cannot be sent until every problem is fixed."))
         return cleaned

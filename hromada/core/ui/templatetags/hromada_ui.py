@@ -62,8 +62,9 @@ def collect_errors(values: list[Any]) -> list[ErrorLink]:
         if isinstance(value, BaseForm) and value.is_bound and value.errors:
             links += _form_errors(value)
         elif isinstance(value, BaseFormSet) and value.is_bound and not value.is_valid():
-            management = f"#{value.management_form.auto_id % 'TOTAL_FORMS'}" if value.management_form.auto_id else ""
-            links += [ErrorLink(str(error), management) for error in value.non_form_errors()]
+            # The formset's own errors (too many, too few) lead to its first form's first field.
+            first = next((_input_id(f) for form in value.forms for f in form.visible_fields()), "")
+            links += [ErrorLink(str(error), f"#{first}" if first else "") for error in value.non_form_errors()]
             for form in value.forms:
                 if id(form) not in seen:
                     seen.add(id(form))
