@@ -34,7 +34,8 @@ class ExampleForm(forms.Form):
 
 @permission_required("ui.view_catalogue")
 def catalogue(request: SignedInRequest) -> HttpResponse:
-    form = ExampleForm({"full_name": "", "email": "not-an-address", "message": "Текст"}, prefix="example")
+    form = ExampleForm({"example-full_name": "", "example-email": "not-an-address", "example-message": "Текст"},
+                       prefix="example")
     form.is_valid()
     fresh = ExampleForm(prefix="blank")
     page = Paginator(range(1, 241), 10).get_page(request.GET.get("page", 7))

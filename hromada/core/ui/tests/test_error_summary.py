@@ -83,3 +83,21 @@ def test_messages_are_shown_as_notification_banners(rf):
 def test_error_page_keeps_its_words(client, community):
     page = client.get("/c/kyiv/no-such-page/").content.decode()
     assert "<h1>" in page and "Go to the home page" in page
+
+
+def test_formset_errors_link_to_each_form_field():
+    from django import forms
+
+    from hromada.core.ui.templatetags.hromada_ui import collect_errors
+
+    class Line(forms.Form):
+        amount = forms.IntegerField(label="Amount")
+
+    Lines = forms.formset_factory(Line, min_num=2, validate_min=True)
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-MIN_NUM_FORMS": "2",
+            "form-MAX_NUM_FORMS": "1000", "form-0-amount": "many"}
+    links = collect_errors([Lines(data)])
+    hrefs = [link.href for link in links]
+    assert "#id_form-0-amount" in hrefs
+    assert any("Amount:" in link.text for link in links)
+    assert len(links) == 2  # too few forms, and the bad number
