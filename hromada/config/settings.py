@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # the widget templates, found by FORM_RENDERER below
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -121,6 +122,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Every form is drawn the same way: label, hint, error, input (hromada/core/ui/renderer.py).
+FORM_RENDERER = "hromada.core.ui.renderer.HromadaFormRenderer"
+
 ROOT_URLCONF = "hromada.config.urls"
 COMMUNITY_URLCONF = "hromada.config.urls_community"
 WSGI_APPLICATION = "hromada.config.wsgi.application"
@@ -138,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hromada.core.context_processors.community",
             ],
+            "libraries": {"hromada_ui": "hromada.core.ui.templatetags.hromada_ui"},
         },
     },
 ]
@@ -187,7 +192,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end libraries come from npm (`npm ci` in `make install`), served under /static/<name>/.
-STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", PROJECT_DIR / "node_modules" / "leaflet" / "dist")]
+STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", PROJECT_DIR / "node_modules" / "leaflet" / "dist"),
+                    ("htmx", PROJECT_DIR / "node_modules" / "htmx.org" / "dist")]
 MAP_TILE_URL = env("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
 # Serve static files straight from the apps when `collectstatic` has not run (make run, tests).

@@ -6,6 +6,7 @@ Each module adds one line here: its web pages and its API under `api/v1/`.
 from django.urls import include, path
 
 from hromada.apps.communities import views as community_views
+from hromada.core.ui import views as ui_views
 
 handler400 = "hromada.core.errors.handler400"
 handler403 = "hromada.core.errors.handler403"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("healthz", community_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("hromada.apps.accounts.urls")),
+    path("office/ui/", ui_views.catalogue, name="ui_catalogue"),
     path("office/", include("hromada.apps.backoffice.urls")),
     path("office/community/", include("hromada.apps.communities.office_urls")),
     path("petitions/", include("hromada.apps.petitions.urls")),
