@@ -1,0 +1,107 @@
+"""The markup of every page of the demo community, as a screen reader and a browser's autofill meet it.
+
+The demo command makes content in every state through the modules' actions; the crawl follows the links
+of the community's pages (public pages as a signed-in resident, the back office as the administrator)
+and checks each HTML page: ids are unique, every `<label for>` and every `aria-describedby` points at
+an element that is on the page, and the page's title names the page."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from hromada.apps.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+ROOT = "/c/demo/"
+ACCOUNTS = ["/accounts/login/", "/accounts/register/", "/accounts/password-reset/", "/accounts/cabinet/",
+            "/accounts/cabinet/password/", "/accounts/phone/"]
+SKIP = (".csv", ".xlsx", ".pdf", ".zip", ".json", ".geojson", ".pb", "/feed/", "/logout/", "/download/",
+        "/file/", "/photos/", "/media/", "/i18n/", "/admin/", "/oidc/", "catalog.")
+LIMIT = 400
+
+
+class Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.label_for: list[str] = []
+        self.described_by: list[str] = []
+        self.links: list[str] = []
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if "id" in attributes:
+            self.ids.append(attributes["id"])
+        if tag == "label" and "for" in attributes:
+            self.label_for.append(attributes["for"])
+        self.described_by.extend(attributes.get("aria-describedby", "").split())
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+    def problems(self) -> list[str]:
+        found = [f"duplicate id {name!r}" for name, count in Counter(self.ids).items() if count > 1]
+        ids = set(self.ids)
+        found += [f"<label for={name!r}> has no element" for name in self.label_for if name not in ids]
+        found += [f"aria-describedby={name!r} has no element" for name in self.described_by if name not in ids]
+        return found
+
+
+def crawl(client, *starts: str) -> dict[str, Page]:
+    """Every HTML page under the demo community reachable from `starts` by GET links."""
+    pages: dict[str, Page] = {}
+    queue = list(starts)
+    while queue and len(pages) < LIMIT:
+        url = queue.pop(0)
+        if url in pages:
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        page = Page()
+        page.feed(response.content.decode())
+        pages[url] = page
+        for href in page.links:
+            target = urldefrag(href)[0]
+            parts = urlsplit(target)
+            if parts.netloc or not parts.path.startswith(ROOT) or any(part in target for part in SKIP):
+                continue
+            if target not in pages:
+                queue.append(target)
+    return pages
+
+
+@pytest.fixture
+def demo():
+    call_command("demo", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("email, start", [
+    ("admin@demo.hromada.local", f"{ROOT}office/"),
+    ("resident@demo.hromada.local", ROOT),
+    (None, ROOT),
+])
+def test_every_page_has_unique_ids_and_labels_and_descriptions_that_point_at_elements(client, demo, email, start):
+    if email:
+        client.force_login(User.objects.get(email=email))
+    pages = crawl(client, start, *ACCOUNTS)
+    assert len(pages) > 20 and "/accounts/password-reset/" in pages
+    problems = [f"{url}: {problem}" for url, page in pages.items() for problem in page.problems()]
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
