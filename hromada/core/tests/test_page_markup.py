@@ -105,3 +105,30 @@ def test_every_page_has_unique_ids_and_labels_and_descriptions_that_point_at_ele
     problems = [f"{url}: {problem}" for url, page in pages.items() for problem in page.problems()]
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
+
+
+def test_every_back_office_page_has_a_title_of_its_own(client, demo):
+    """A title names the page and its section ("Categories — Appeals"), not only the community or "Back office":
+    it is what a screen reader says first and what a browser tab and the history show."""
+    client.force_login(User.objects.get(email="admin@demo.hromada.local"))
+    pages = crawl(client, f"{ROOT}office/")
+    titles: dict[str, str] = {}
+    for url, page in pages.items():
+        path = urlsplit(url).path
+        if "/office/" in path and path not in titles:
+            titles[path] = " ".join(page.title.split())
+    assert len(titles) > 20
+    generic = {"Back office", "Бек-офіс", "Hromada", "Демонстраційна громада", "Demo community"}
+    problems = [f"{path}: generic title {title!r}" for path, title in titles.items()
+                if title in generic or "—" not in title]
+    problems += [f"{', '.join(paths)}: same title {title!r}" for title, paths in _by_title(titles).items()
+                 if len(paths) > 1]
+    if problems:
+        pytest.fail("\n".join(sorted(problems)), pytrace=False)
+
+
+def _by_title(titles: dict[str, str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for path, title in titles.items():
+        grouped.setdefault(title, []).append(path)
+    return grouped
