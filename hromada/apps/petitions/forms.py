@@ -77,7 +77,7 @@ class PetitionForm(forms.Form):
 
 
 class CoauthorForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail of the co-author"))
+    email = forms.EmailField(label=_("E-mail of the co-author"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
 
 
 class _BesideOthers(forms.Form):

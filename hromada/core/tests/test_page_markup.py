@@ -25,6 +25,16 @@ ACCOUNTS = ["/accounts/login/", "/accounts/register/", "/accounts/password-reset
 SKIP = (".csv", ".xlsx", ".pdf", ".zip", ".json", ".geojson", ".pb", "/feed/", "/logout/", "/download/",
         "/file/", "/photos/", "/media/", "/i18n/", "/admin/", "/oidc/", "catalog.")
 LIMIT = 400
+# What a browser may fill in a field of this name: the person's own data by its token; "off" where a staff
+# member types someone else's (a resident's at the desk, a co-author's address), see docs/decisions.md.
+AUTOCOMPLETE = {
+    "full_name": {"name", "off"}, "first_name": {"given-name"}, "last_name": {"family-name"},
+    "email": {"email", "off"}, "account_email": {"off"}, "username": {"username", "email"},
+    "phone": {"tel", "off"}, "address": {"street-address", "off"}, "postal_code": {"postal-code", "off"},
+    "password": {"current-password", "new-password"}, "password_again": {"new-password"},
+    "old_password": {"current-password"}, "new_password1": {"new-password"}, "new_password2": {"new-password"},
+    "co_authors": {"off"},
+}
 
 
 class Page(HTMLParser):
@@ -34,6 +44,7 @@ class Page(HTMLParser):
         self.label_for: list[str] = []
         self.described_by: list[str] = []
         self.links: list[str] = []
+        self.fields: list[tuple[str, str | None]] = []  # (name, autocomplete) of every input and textarea
         self.title = ""
         self._in_title = False
 
@@ -44,6 +55,8 @@ class Page(HTMLParser):
         if tag == "label" and "for" in attributes:
             self.label_for.append(attributes["for"])
         self.described_by.extend(attributes.get("aria-describedby", "").split())
+        if tag in ("input", "textarea") and attributes.get("type") not in ("hidden", "submit", "checkbox", "radio"):
+            self.fields.append((attributes.get("name", ""), dict(attrs).get("autocomplete")))
         if tag == "a" and attributes.get("href"):
             self.links.append(attributes["href"])
         self._in_title = tag == "title"
@@ -60,6 +73,8 @@ class Page(HTMLParser):
         ids = set(self.ids)
         found += [f"<label for={name!r}> has no element" for name in self.label_for if name not in ids]
         found += [f"aria-describedby={name!r} has no element" for name in self.described_by if name not in ids]
+        found += [f"field {name!r} has autocomplete={token!r}, expected one of {sorted(AUTOCOMPLETE[name])}"
+                  for name, token in self.fields if name in AUTOCOMPLETE and token not in AUTOCOMPLETE[name]]
         return found
 
 
