@@ -147,3 +147,17 @@ def _by_title(titles: dict[str, str]) -> dict[str, list[str]]:
     for path, title in titles.items():
         grouped.setdefault(title, []).append(path)
     return grouped
+
+
+def test_residents_text_on_an_english_page_is_marked_ukrainian(client, demo):
+    """A screen reader reads the petition in Ukrainian on the English page, not with English pronunciation."""
+    from hromada.apps.communities.models import Community
+    from hromada.apps.petitions.models import Petition
+    from hromada.core import tenancy
+
+    with tenancy.scope(Community.objects.get(slug="demo")):
+        petition = Petition.objects.get(status="collecting")
+    html = client.get(f"{ROOT}petitions/{petition.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in html
+    assert f'<h1 lang="uk">{petition.title}</h1>' in html
+    assert '<section class="petition-text" lang="uk"' in html
