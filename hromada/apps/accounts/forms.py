@@ -9,10 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from hromada.core.notifications.services import notify
 from hromada.core.text import PlainTextField
 
+OFF = {"autocomplete": "off"}  # a field where staff type someone else's data (docs/decisions.md)
+
 
 class RegistrationForm(forms.Form):
-    full_name = PlainTextField(label=_("Full name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    full_name = PlainTextField(label=_("Full name"), max_length=200,
+                               widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("E-mail"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters; not a common or all-digit password."),
@@ -34,8 +38,10 @@ class SignInForm(AuthenticationForm):
 
 
 class InPersonVerificationForm(forms.Form):
-    email = forms.EmailField(label=_("Resident's e-mail"))
-    full_name = PlainTextField(label=_("Full name as in the document"), max_length=200)
+    # Typed by staff at the desk for the resident in front of them: the browser must not offer the staff's own.
+    email = forms.EmailField(label=_("Resident's e-mail"), widget=forms.EmailInput(attrs=OFF))
+    full_name = PlainTextField(label=_("Full name as in the document"), max_length=200,
+                               widget=forms.TextInput(attrs=OFF))
     tax_number = forms.CharField(label=_("Tax number (RNOKPP)"), max_length=10, min_length=10)
     birth_date = forms.DateField(label=_("Birth date"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))

@@ -75,6 +75,9 @@ class MapPickerInput(forms.NumberInput):
 _text_limit = lazy(lambda: gettext("At most %(limit)s characters.") % {"limit": TEXT_MAX}, str)
 
 
+OFF = {"autocomplete": "off"}  # a field where staff type someone else's data (docs/decisions.md)
+
+
 class AppealForm(forms.Form):
     """The resident's web form. Limits are checked again by the action, which is the authority."""
 
@@ -84,6 +87,7 @@ class AppealForm(forms.Form):
     text = PlainTextField(label=_("What is the problem, and what do you ask for?"), widget=forms.Textarea,
                           max_length=TEXT_MAX, help_text=_text_limit())
     address = PlainTextField(label=_("Your place of residence"), max_length=300,
+                             widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
                              help_text=_("Required by the Law “On Citizens' Appeals”; not shown publicly."))
     location_text = PlainTextField(
         label=_("Address of the problem"), max_length=300, required=False, widget=AddressInput(),
@@ -113,15 +117,18 @@ class AppealForm(forms.Form):
 
 
 class OperatorEntryForm(AppealForm):
-    full_name = PlainTextField(label=_("Resident's full name"), max_length=200)
-    email = forms.EmailField(label=_("Resident's e-mail"), required=False)
-    phone = PlainTextField(label=_("Resident's phone"), max_length=32, required=False)
+    # The operator types the resident's data: the browser must not offer the operator's own.
+    full_name = PlainTextField(label=_("Resident's full name"), max_length=200, widget=forms.TextInput(attrs=OFF))
+    email = forms.EmailField(label=_("Resident's e-mail"), required=False, widget=forms.EmailInput(attrs=OFF))
+    phone = PlainTextField(label=_("Resident's phone"), max_length=32, required=False,
+                           widget=forms.TextInput(attrs={**OFF, "inputmode": "tel"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The operator fills it in for someone else: the resident's words, not "your".
         self.fields["text"].label = _("What is the problem, and what does the resident ask for?")
         self.fields["address"].label = _("Resident's place of residence")
+        self.fields["address"].widget.attrs.update(OFF)
 
     def clean(self):
         super().clean()
@@ -132,7 +139,7 @@ class OperatorEntryForm(AppealForm):
 
 
 class PaperForm(OperatorEntryForm):
-    email = forms.EmailField(label=_("Resident's e-mail"), required=False)
+    email = forms.EmailField(label=_("Resident's e-mail"), required=False, widget=forms.EmailInput(attrs=OFF))
 
     def clean(self):
         return forms.Form.clean(self)

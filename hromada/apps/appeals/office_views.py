@@ -391,7 +391,8 @@ def category_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Done."))
             return redirect("appeals:office_categories")
-    return render(request, "appeals/office/edit.html", {"form": form, "title": _("Edit the category")},
+    return render(request, "appeals/office/edit.html", {"form": form, "title": _("Edit the category"),
+                                                        "subject": form.instance},
                   status=400 if form.errors else 200)
 
 
@@ -433,4 +434,5 @@ def routing_rule_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Done."))
             return redirect("appeals:office_routing")
     return render(request, "appeals/office/edit.html", {"form": form, "title": _("Edit the routing rule"),
-                                                        "can_delete": True}, status=400 if form.errors else 200)
+                                                        "subject": rule, "can_delete": True},
+                  status=400 if form.errors else 200)

@@ -141,7 +141,8 @@ class PaperBallotForm(forms.Form):
     birth_date = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}))
     resident_confirmed = forms.BooleanField(label=_("The documents show the person lives in the community"),
                                             required=False)
-    account_email = forms.EmailField(label=_("E-mail of the person's account, if any"), required=False)
+    account_email = forms.EmailField(label=_("E-mail of the person's account, if any"), required=False,
+                                     widget=forms.EmailInput(attrs={"autocomplete": "off"}))  # the voter's
     channel = forms.ChoiceField(label=_("How the vote was given"),
                                 choices=[(BallotChannel.PAPER, BallotChannel.PAPER.label),
                                          (BallotChannel.CNAP, BallotChannel.CNAP.label)])

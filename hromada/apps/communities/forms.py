@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from hromada.apps.communities.models import Community, Department, District
 from hromada.core.geo import validate_area
 
+# The community's and its departments' contacts and other accounts' e-mails, typed by staff: the browser
+# must not offer the staff member's own (docs/decisions.md).
+OFF = {"autocomplete": "off"}
+
 
 class CommunitySettingsForm(forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
@@ -20,6 +24,11 @@ class CommunitySettingsForm(forms.ModelForm):
             "budget_max_votes", "budget_min_age", "appeal_short_term_days", "appeal_term_days",
             "appeal_max_term_days", "appeal_rate_per_hour", "ballot_rate_per_address", "open311_rate_per_hour",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("email", "phone", "address"):
+            self.fields[name].widget.attrs.update(OFF)
 
     def clean(self):
         super().clean()
@@ -35,6 +44,7 @@ class DepartmentForm(forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name_uk", "name_en", "code", "email", "phone"]
+        widgets = {"email": forms.EmailInput(attrs=OFF), "phone": forms.TextInput(attrs=OFF)}
 
 
 class DistrictForm(forms.ModelForm):
@@ -74,7 +84,7 @@ class AddressImportForm(forms.Form):
 class StaffAppointForm(forms.Form):
     """A community admin gives a role to an existing account."""
 
-    email = forms.EmailField(label=_("E-mail of the account"))
+    email = forms.EmailField(label=_("E-mail of the account"), widget=forms.EmailInput(attrs=OFF))
     role = forms.ChoiceField(label=_("Role"))
     department = forms.ModelChoiceField(label=_("Department (executors only)"), queryset=Department.objects.none(),
                                         required=False)

@@ -77,10 +77,23 @@ class PetitionForm(forms.Form):
 
 
 class CoauthorForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail of the co-author"))
+    email = forms.EmailField(label=_("E-mail of the co-author"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
 
 
-class ModerationForm(forms.Form):
+class _BesideOthers(forms.Form):
+    """A form shown on a page with other forms: its ids start with `id_<id_prefix>-`, so that every label and
+    description stays with its own field. The field names (the POST data) do not change."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class ModerationForm(_BesideOthers):
+    id_prefix = "moderation"
+
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
                                  choices=[("publish", _("Publish")), ("reject", _("Reject"))])
     reason = forms.ChoiceField(label=_("Reason for rejection"), required=False,
@@ -105,14 +118,18 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(_BesideOthers):
+    id_prefix = "answer"
+
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
     text = PlainTextField(label=_("Official response"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 10}))
     documents = MultipleFileField(label=_("Decision documents"), required=False,
                                   help_text=_("Up to 5 files, 20 MB each (PDF preferred)."))
 
 
-class InvalidateForm(forms.Form):
+class InvalidateForm(_BesideOthers):
+    id_prefix = "invalidate"
+
     ip = forms.GenericIPAddressField(label=_("IP address"), required=False)
     email_domain = forms.CharField(label=_("E-mail domain"), required=False, max_length=254)
     signed_from = forms.DateTimeField(label=_("Signed from"), required=False,
@@ -123,7 +140,9 @@ class InvalidateForm(forms.Form):
                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class InPersonSignatureForm(forms.Form):
+class InPersonSignatureForm(_BesideOthers):
+    id_prefix = "in-person"
+
     tax_number = forms.CharField(label=_("Resident's tax number (RNOKPP)"), max_length=14)
     notify = forms.BooleanField(label=_("Send the resident the answer by e-mail"), required=False)
 

@@ -41,10 +41,10 @@
       if (!data || !data.features || !data.features.length) { return null; }
       var layer = L.geoJSON(data, {
         style: { color: "#2f5597", weight: 2, fillOpacity: 0.04 },
-        interactive: false,
-        onEachFeature: function (feature, item) {
-          item.bindTooltip(feature.properties.name, { permanent: false, direction: "center" });
-        }
+        // Drawn only, never a Tab stop: Leaflet gives no path a tabindex, but a tooltip adds focus listeners
+        // to the path, and Chromium then makes an SVG element focusable (a stop with no name). The districts
+        // are named in the filters and the text list.
+        interactive: false
       }).addTo(map);
       return layer.getBounds();
     });
@@ -205,6 +205,18 @@
         },
         onEachFeature: function (feature, layer) { layer.bindPopup(popup(feature, box.dataset.listUrl, config.more)); }
       }).addTo(map);
+      // A popup takes the focus (its link), and gives it back to its marker when it closes.
+      markers.on("popupopen", function (event) {
+        var link = event.popup.getElement().querySelector(".leaflet-popup-content a");
+        if (link) { link.focus(); }
+      });
+      markers.on("popupclose", function (event) {
+        var marker = event.propagatedFrom, active = document.activeElement;
+        var element = marker && marker.getElement && marker.getElement();
+        if (element && (!active || active === document.body || event.popup.getElement().contains(active))) {
+          element.focus();
+        }
+      });
       if (bounds) {
         map.fitBounds(bounds);
       } else if (features.length) {
