@@ -56,6 +56,19 @@ ROLES: dict[str, str | None] = {
     "moderator": "moderator@demo.hromada.local",  # petitions
     "platform": "platform@hromada.local",  # the platform's administrator
 }
+# The pages each role is checked on, by URL name prefix (None: every page it reaches). The administrator sees
+# every office page; the other staff are checked on their own work, the shell around it and their cabinet.
+SHELL = ("home", "platform_home", "accounts:", "backoffice:", "error:")
+AREAS: dict[str, tuple[str, ...] | None] = {
+    "anonymous": None,
+    "resident": None,
+    "admin": None,
+    "operator": (*SHELL, "appeals:"),
+    "executor": (*SHELL, "appeals:"),
+    "controller": (*SHELL, "appeals:"),
+    "moderator": (*SHELL, "petitions:"),
+    "platform": (*SHELL, "communities_office:", "audit:"),
+}
 # Accounts the keyboard tests use besides the roles (the demo's petitions are the verified resident's own).
 ACCOUNTS = {**ROLES, "resident-in-person": "resident.cnap@demo.hromada.local"}
 LANGS = ("uk", "en")
@@ -231,7 +244,8 @@ class Browser:
         return client
 
     def run_js(self, name: str, *args: object) -> object:
-        self.driver.execute_script(CHECKS_JS.read_text())
+        if not self.driver.execute_script("return !!window.hromadaChecks"):
+            self.driver.execute_script(CHECKS_JS.read_text())
         return self.driver.execute_script(f"return window.hromadaChecks.{name}.apply(null, arguments)", *args)
 
     def axe(self) -> list[dict]:
@@ -360,6 +374,11 @@ def crawl(browser: Browser, limit: int = 400) -> Crawl:
                 seen_paths.add(target)
                 queue.append(target)
     result.pages = [*names.values(), *ENTRY_POINTS]
+    area = AREAS.get(browser.role)
+    if area:
+        result.skipped += [f"{page.path} outside the {browser.role}'s area" for page in result.pages
+                           if not page.name.startswith(area)]
+        result.pages = [page for page in result.pages if page.name.startswith(area)]
     wanted = page_filter()
     if wanted:
         result.pages = [page for page in result.pages if any(part in page.path for part in wanted)]
