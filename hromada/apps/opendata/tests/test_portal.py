@@ -70,7 +70,7 @@ def test_geojson_preview_has_a_map_and_a_text_alternative(client, community, mak
                                            raw=json.dumps(geo).encode())
     page = client.get(f"/c/kyiv/opendata/dataset/stops/resource/{resource.pk}/").content.decode()
     assert "<svg" in page and "<circle" in page
-    assert "Text alternative of the map" in page and "<td>Зупинка Соборна</td><td>30.11</td><td>49.79</td>" in page
+    assert "Text alternative of the map" in page and '<td>Зупинка Соборна</td><td class="num">30.11</td><td class="num">49.79</td>' in page
 
 
 def test_download_and_dataset_zip(client, portal, community):
