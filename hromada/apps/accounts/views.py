@@ -33,6 +33,12 @@ def _refused_for_rate(form: BaseForm | None) -> bool:
     return form is not None and form.has_error(NON_FIELD_ERRORS, "rate_limited")
 
 
+def _bad_request(response: HttpResponse) -> HttpResponse:
+    """A form sent back with its errors is a 400, so the browser, tests and logs see the refusal."""
+    response.status_code = 400
+    return response
+
+
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
@@ -44,8 +50,7 @@ class SignInView(auth_views.LoginView):
 
     def form_invalid(self, form: Any) -> HttpResponse:
         response = super().form_invalid(form)
-        if _refused_for_rate(form):
-            response.status_code = 429
+        response.status_code = 429 if _refused_for_rate(form) else 400
         return response
 
 
@@ -75,6 +80,9 @@ class PasswordResetView(auth_views.PasswordResetView):
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return _bad_request(super().form_invalid(form))
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
@@ -83,6 +91,9 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return _bad_request(super().form_invalid(form))
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
@@ -113,7 +124,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_invalid(self, form: Any) -> HttpResponse:
         if form.has_error("old_password"):
             limits.sign_in_failed(self.request, getattr(self.request.user, "email", ""))
-        return super().form_invalid(form)
+        return _bad_request(super().form_invalid(form))
 
     def form_valid(self, form: Any) -> HttpResponse:
         before = self.request.session.session_key

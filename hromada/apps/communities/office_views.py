@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from hromada.apps.communities import actions, geocoding
@@ -95,7 +96,8 @@ def addresses(request: SignedInRequest) -> HttpResponse:
             qs = qs.filter(house_key__startswith=parsed.house_key)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "communities/office/addresses.html",
-                  {"form": form, "page": page, "q": query, "import_errors": import_errors},
+                  {"form": form, "page": page, "q": query, "import_errors": import_errors,
+                   "max_size": filesizeformat(actions.ADDRESS_IMPORT_MAX_BYTES)},
                   status=400 if form.errors or import_errors else 200)
 
 

@@ -20,6 +20,11 @@ def _localized(uk: str, en: str) -> str:
     return uk
 
 
+def _language_of(en: str) -> str:
+    """The language of the text `_localized` shows: pages mark it, so a reader reads Ukrainian as Ukrainian."""
+    return "en" if (get_language() or "uk").startswith("en") and en else "uk"
+
+
 class Frequency(models.TextChoices):
     """Update frequencies of resolution 835 (the official list); values are CKAN/data.gov.ua words."""
 
@@ -113,6 +118,10 @@ class Publisher(TenantModel):
     def title(self) -> str:
         return _localized(self.title_uk, self.title_en)
 
+    @property
+    def title_lang(self) -> str:
+        return _language_of(self.title_en)
+
 
 class Theme(TenantModel):
     """A group of data sets (a CKAN group), mapped to an EU data theme for DCAT-AP."""
@@ -204,8 +213,16 @@ class Dataset(TenantModel):
         return _localized(self.title_uk, self.title_en)
 
     @property
+    def title_lang(self) -> str:
+        return _language_of(self.title_en)
+
+    @property
     def description(self) -> str:
         return _localized(self.description_uk, self.description_en)
+
+    @property
+    def description_lang(self) -> str:
+        return _language_of(self.description_en)
 
     def build_search_text(self, tag_names: list[str] | None = None) -> str:
         parts = [self.name, self.identifier, self.title_uk, self.title_en, self.description_uk, self.description_en]
@@ -242,6 +259,10 @@ class Resource(TenantModel):
     @property
     def name(self) -> str:
         return _localized(self.name_uk, self.name_en)
+
+    @property
+    def name_lang(self) -> str:
+        return _language_of(self.name_en)
 
     @property
     def extension(self) -> str:

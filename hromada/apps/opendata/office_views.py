@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,7 +74,8 @@ def _dataset_form(request: SignedInRequest, dataset: Dataset | None) -> HttpResp
         else:
             messages.success(request, _("The data set is saved."))
             return redirect("opendata:office_dataset_edit", name=saved.name)
-    return render(request, "opendata/office/dataset_form.html", {"form": form, "dataset": dataset})
+    return render(request, "opendata/office/dataset_form.html", {"form": form, "dataset": dataset},
+                  status=400 if form.errors else 200)
 
 
 @body_limit(lambda: files_limit(1, actions.max_upload_bytes()))
@@ -91,7 +93,9 @@ def resource_add(request: SignedInRequest, name: str) -> HttpResponse:
         else:
             messages.success(request, _("The file is published."))
             return redirect("opendata:office_dataset_edit", name=dataset.name)
-    return render(request, "opendata/office/resource_form.html", {"form": form, "dataset": dataset})
+    return render(request, "opendata/office/resource_form.html",
+                  {"form": form, "dataset": dataset, "max_size": filesizeformat(actions.max_upload_bytes())},
+                  status=400 if form.errors else 200)
 
 
 @login_required

@@ -114,7 +114,7 @@ def test_a_wrong_old_password_changes_nothing(person):
     token = Token.objects.create(user=person).key
     laptop = _sign_in(person.email, PASSWORD)
     response = laptop.post(CHANGE, {"old_password": "wrong-one-123", "new_password1": NEW, "new_password2": NEW})
-    assert response.status_code == 200 and "incorrect" in response.content.decode()
+    assert response.status_code == 400 and "incorrect" in response.content.decode()
     person.refresh_from_db()
     assert person.check_password(PASSWORD) and _api(token).get(ME).status_code == 200
 
@@ -217,7 +217,7 @@ def test_guesses_at_the_current_password_are_paused_like_sign_in(person, setting
     laptop = _sign_in(person.email, PASSWORD)
     for _attempt in range(3):
         wrong = laptop.post(CHANGE, {"old_password": "wrong-one-123", "new_password1": NEW, "new_password2": NEW})
-        assert wrong.status_code == 200
+        assert wrong.status_code == 400
     refused = laptop.post(CHANGE, {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW})
     assert refused.status_code == 429 and "Too many wrong passwords" in refused.content.decode()
     person.refresh_from_db()

@@ -182,3 +182,11 @@ def test_import_command(community, tmp_path):
         call_command("addresses_import", "nowhere", str(good))
     with tenancy.scope(community):
         assert Address.objects.count() == 6
+
+
+def test_the_import_form_names_the_kind_and_size_of_file_before_choosing(client, community, staff):
+    client.force_login(staff("admin"))
+    page = client.get("/c/kyiv/office/community/addresses/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Files: CSV." in page and "Up to 20.0\xa0MB each." in page
+    assert 'aria-current="page">Address register</a>' in page  # the settings tab of this page
+    assert "The register is empty" in page

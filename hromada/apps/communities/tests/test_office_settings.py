@@ -64,7 +64,7 @@ def test_bad_settings_are_refused_and_nothing_changes(client, community, staff, 
     client.force_login(staff("admin"))
     response = client.post("/c/kyiv/office/community/", _settings_post(community, **overrides))
     assert response.status_code == 400
-    assert "Please correct the errors below." in response.content.decode()
+    assert 'class="error-summary"' in response.content.decode()  # the summary lists what to correct
     fresh = Community.objects.get(pk=community.pk)
     assert fresh.petition_period_days == 90 and fresh.edrpou == "" and fresh.budget_max_votes == 5
     assert not AuditRecord.objects.filter(action="communities.update_settings").exists()
