@@ -35,9 +35,13 @@ system-deps:
 	  apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-ukr fonts-dejavu-core; \
 	fi
 
-# The suite also puts nginx (TLS) in front of `hromada serve`; `make run` does not need it.
+# The suite also puts nginx (TLS) in front of `hromada serve`, and drives a real browser (chromium with
+# its chromedriver) through the pages (docs/browser-tests.md); `make run` needs neither.
 test-system-deps: system-deps
 	@if ! [ -x /usr/sbin/nginx ]; then apt-get update -qq && apt-get install -y -qq nginx; fi
+	@if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then \
+	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver; \
+	fi
 
 # Links in messages (receipts, QR codes, notices) point at the address served, unless SITE_URL is set.
 RUN_SITE_URL = $(or $(SITE_URL),http://127.0.0.1:$(PORT))

@@ -1,0 +1,47 @@
+"""Fixtures of the browser tests: one demo server per test process, one browser per (role, language)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .support import Browser, Server, require_browser, start_server
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("the browser tests serve their own SQLite demo community: they run once, in the SQLite pass")
+    require_browser()
+    # The demo is prepared once per run in a directory all xdist workers share (pytest removes old ones).
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "browser-demo"
+    server = start_server(shared, Path(tmp_path_factory.mktemp("browser-server")))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browsers(demo_server: Server) -> Iterator[dict[tuple[str, str], Browser]]:
+    """Browsers by (role, language), each signed in once and reused by every test of this process."""
+    opened: dict[tuple[str, str], Browser] = {}
+    try:
+        yield opened
+    finally:
+        for browser in opened.values():
+            browser.quit()
+
+
+@pytest.fixture
+def browser_for(demo_server: Server, browsers: dict[tuple[str, str], Browser]):
+    def get(role: str, lang: str) -> Browser:
+        if (role, lang) not in browsers:
+            browsers[(role, lang)] = Browser(demo_server, role, lang)
+        return browsers[(role, lang)]
+
+    return get
