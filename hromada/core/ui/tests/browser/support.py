@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import fcntl
+import functools
 import json
 import os
 import re
@@ -81,6 +82,16 @@ SKIPPED = re.compile(r"logout|sign-?out|export|download|\.(csv|xlsx|pdf|json|geo
                      re.IGNORECASE)
 
 
+@functools.cache
+def checks_source() -> str:
+    return CHECKS_JS.read_text()
+
+
+@functools.cache
+def axe_source() -> str:
+    return AXE.read_text()
+
+
 def selected(variable: str, choices: tuple[str, ...] | list[str]) -> list[str]:
     wanted = [item.strip() for item in os.environ.get(variable, "").split(",") if item.strip()]
     return [choice for choice in choices if not wanted or choice in wanted]
@@ -148,9 +159,20 @@ def prepare_demo(env: dict[str, str], shared: Path, directory: Path, log: Path) 
             (shared / "keys.json").write_text(json.dumps(keys))
             template = {**env, **keys, "DATABASE_URL": f"sqlite:///{shared / 'demo.sqlite3'}",
                         "PRIVATE_MEDIA_ROOT": str(shared / "private")}
-            run_hromada(template, "migrate", "--noinput", "-v", "0", log=log)
-            run_hromada(template, "demo", log=log)
-            run_hromada(template, "collectstatic", "--noinput", "-v", "0", log=log)
+            # collectstatic (hashed names, gzip and Brotli copies, as deployed) needs no database: it runs
+            # beside migrate and demo.
+            static_log = log.with_name("collectstatic.log")
+            with open(static_log, "ab") as output:
+                static = subprocess.Popen([sys.executable, "-m", "hromada.cli", "collectstatic", "--noinput",
+                                           "-v", "0"], cwd=PROJECT_DIR, env=template, stdout=output,
+                                          stderr=subprocess.STDOUT)
+            try:
+                run_hromada(template, "migrate", "--noinput", "-v", "0", log=log)
+                run_hromada(template, "demo", log=log)
+            finally:
+                if static.wait(timeout=600):
+                    failure = static_log.read_text(errors="replace")[-3000:]
+                    raise RuntimeError(f"hromada collectstatic failed:\n{failure}")
             (shared / "ready").touch()
     shutil.copyfile(shared / "demo.sqlite3", directory / "demo.sqlite3")
     if (shared / "private").exists():
@@ -189,30 +211,56 @@ def start_server(shared: Path, directory: Path) -> Server:
 
 
 # ---------------------------------------------------------------------------------------------- the browser
-class Browser:
-    """One headless chromium signed in as one role in one language, reused across pages and widths."""
+class Chromium:
+    """One headless chromium per test process, shared by the roles: each role keeps its own cookies."""
 
-    def __init__(self, server: Server, role: str, lang: str) -> None:
+    def __init__(self) -> None:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
-        self.server, self.role, self.lang = server, role, lang
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
         for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                         "--window-size=1280,900", f"--lang={lang}", "--hide-scrollbars",
+                         "--window-size=1280,900", "--lang=uk", "--hide-scrollbars",
                          "--disable-features=Translate,MediaRouter", "--no-first-run"):
             options.add_argument(argument)
         options.page_load_strategy = "normal"
         self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
         self.driver.set_page_load_timeout(30)
         self.driver.set_script_timeout(60)
+        self.owner: Browser | None = None
+
+    def quit(self) -> None:
+        self.driver.quit()
+
+
+class Browser:
+    """One role in one language in the shared chromium: signed in once, its cookies put back when it is used."""
+
+    def __init__(self, server: Server, role: str, lang: str, chromium: Chromium) -> None:
+        self.server, self.role, self.lang, self.chromium = server, role, lang, chromium
+        self.driver = chromium.driver
         self.width = 0
-        self.driver.get(f"{server.base}{COMMUNITY}healthz")
-        self.driver.add_cookie({"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "path": "/"})
-        email = ACCOUNTS[role]
+        self.cookies: list[dict] = []
+        self.activate()
+
+    def activate(self) -> None:
+        """This role's cookies (session, CSRF, language) in the browser; the first time, through sign-in."""
+        if self.chromium.owner is self:
+            return
+        self.driver.get(f"{self.server.base}{COMMUNITY}healthz")
+        self.driver.delete_all_cookies()
+        self.chromium.owner = self
+        if self.cookies:
+            for cookie in self.cookies:
+                self.driver.add_cookie(cookie)
+            return
+        self.driver.add_cookie({"name": settings.LANGUAGE_COOKIE_NAME, "value": self.lang, "path": "/"})
+        email = ACCOUNTS[self.role]
         if email:
             self.sign_in(email)
+        self.cookies = [{key: value for key, value in cookie.items() if key in ("name", "value", "path")}
+                        for cookie in self.driver.get_cookies()]
 
     def sign_in(self, email: str) -> None:
         """Through the real sign-in form, with the keyboard."""
@@ -244,13 +292,14 @@ class Browser:
         return client
 
     def run_js(self, name: str, *args: object) -> object:
-        if not self.driver.execute_script("return !!window.hromadaChecks"):
-            self.driver.execute_script(CHECKS_JS.read_text())
-        return self.driver.execute_script(f"return window.hromadaChecks.{name}.apply(null, arguments)", *args)
+        """A function of checks.js, loaded into the page in the same call the first time."""
+        return self.driver.execute_script(
+            f"if (!window.hromadaChecks) {{ {checks_source()} }}\n"
+            f"return window.hromadaChecks.{name}.apply(null, arguments)", *args)
 
     def axe(self) -> list[dict]:
-        self.driver.execute_script(AXE.read_text())
         result = self.driver.execute_async_script(
+            f"if (!window.axe) {{ {axe_source()} }}\n"
             "var done = arguments[arguments.length - 1];"
             "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
             ".then(function (r) { done(r.violations.map(function (v) { return {id: v.id, impact: v.impact,"
@@ -263,8 +312,6 @@ class Browser:
         shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
         path.write_bytes(base64.b64decode(shot["data"]))
 
-    def quit(self) -> None:
-        self.driver.quit()
 
 
 # ---------------------------------------------------------------------------------------------- the pages
