@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -131,11 +132,20 @@ def run_hromada(env: dict[str, str], *args: str, log: Path) -> None:
         raise RuntimeError(f"hromada {' '.join(args)} failed:\n{log.read_text(errors='replace')[-3000:]}")
 
 
+def memory_dir() -> Path:
+    """A fresh directory in memory (Linux's /dev/shm) when there is one: SQLite's syncs to disk are most of the
+    time `migrate` and `demo` take, and every request that writes waits for one. Else in the temporary dir."""
+    shm = Path("/dev/shm")
+    where = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix="hromada-browser-", dir=where))
+
+
 @dataclass
 class Server:
     base: str
     process: subprocess.Popen[bytes]
     log: Path
+    database_dir: Path
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -145,9 +155,10 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+        shutil.rmtree(self.database_dir, ignore_errors=True)
 
 
-def prepare_demo(env: dict[str, str], shared: Path, directory: Path, log: Path) -> dict[str, str]:
+def prepare_demo(env: dict[str, str], shared: Path, directory: Path, database: Path, log: Path) -> dict[str, str]:
     """`hromada migrate`, `demo` and `collectstatic` once per test run: the first test process does them,
     the others (xdist workers) copy its database and private files and find the static files collected.
     Answers the keys (SECRET_KEY, …) the data was made with, fresh strong ones for this run."""
@@ -157,7 +168,8 @@ def prepare_demo(env: dict[str, str], shared: Path, directory: Path, log: Path) 
         if not (shared / "ready").exists():
             keys = {name: secrets.token_urlsafe(50) for name in deploy.KEYS}
             (shared / "keys.json").write_text(json.dumps(keys))
-            template = {**env, **keys, "DATABASE_URL": f"sqlite:///{shared / 'demo.sqlite3'}",
+            building = memory_dir()
+            template = {**env, **keys, "DATABASE_URL": f"sqlite:///{building / 'demo.sqlite3'}",
                         "PRIVATE_MEDIA_ROOT": str(shared / "private")}
             # collectstatic (hashed names, gzip and Brotli copies, as deployed) needs no database: it runs
             # beside migrate and demo.
@@ -169,12 +181,14 @@ def prepare_demo(env: dict[str, str], shared: Path, directory: Path, log: Path) 
             try:
                 run_hromada(template, "migrate", "--noinput", "-v", "0", log=log)
                 run_hromada(template, "demo", log=log)
+                shutil.copyfile(building / "demo.sqlite3", shared / "demo.sqlite3")
             finally:
+                shutil.rmtree(building, ignore_errors=True)
                 if static.wait(timeout=600):
                     failure = static_log.read_text(errors="replace")[-3000:]
                     raise RuntimeError(f"hromada collectstatic failed:\n{failure}")
             (shared / "ready").touch()
-    shutil.copyfile(shared / "demo.sqlite3", directory / "demo.sqlite3")
+    shutil.copyfile(shared / "demo.sqlite3", database / "demo.sqlite3")
     if (shared / "private").exists():
         shutil.copytree(shared / "private", directory / "private")
     return json.loads((shared / "keys.json").read_text())
@@ -187,18 +201,24 @@ def start_server(shared: Path, directory: Path) -> Server:
     base = f"http://127.0.0.1:{port}"
     keep = {name: value for name, value in os.environ.items()
             if not name.startswith(("DATABASE_", "REDIS_", "TASKS_", "SECURE", "DEBUG", "SITE_URL"))}
-    env = {**keep, "DATABASE_URL": f"sqlite:///{directory / 'demo.sqlite3'}", "DEBUG": "false", "SECURE": "false",
+    database = memory_dir()
+    env = {**keep, "DATABASE_URL": f"sqlite:///{database / 'demo.sqlite3'}", "DEBUG": "false", "SECURE": "false",
            "SITE_URL": base, "WEB_HOST": "127.0.0.1", "PORT": str(port), "WEB_WORKERS": "1", "WEB_THREADS": "8",
            "LOG_LEVEL": "WARNING", "PRIVATE_MEDIA_ROOT": str(directory / "private")}
     log = directory / "server.log"
-    env.update(prepare_demo(env, shared, directory, log))
+    try:
+        env.update(prepare_demo(env, shared, directory, database, log))
+    except BaseException:
+        shutil.rmtree(database, ignore_errors=True)
+        raise
     with open(log, "ab") as output:
         process = subprocess.Popen([sys.executable, "-m", "hromada.cli", "serve"], cwd=PROJECT_DIR, env=env,
                                    stdout=output, stderr=subprocess.STDOUT)
-    server = Server(base, process, log)
+    server = Server(base, process, log, database)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            server.stop()
             raise RuntimeError(f"hromada serve exited:\n{log.read_text(errors='replace')[-3000:]}")
         try:
             if requests.get(f"{base}{COMMUNITY}healthz", timeout=2).status_code == 200:
@@ -222,7 +242,9 @@ class Chromium:
         options.binary_location = CHROMIUM
         for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                          "--window-size=1280,900", "--lang=uk", "--hide-scrollbars",
-                         "--disable-features=Translate,MediaRouter", "--no-first-run"):
+                         "--disable-features=Translate,MediaRouter", "--no-first-run",
+                         # nothing but the server under test: map tiles and other outside hosts fail at once
+                         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
             options.add_argument(argument)
         options.page_load_strategy = "normal"
         self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
