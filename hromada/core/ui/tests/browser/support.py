@@ -69,7 +69,7 @@ AREAS: dict[str, tuple[str, ...] | None] = {
     "executor": (*SHELL, "appeals:"),
     "controller": (*SHELL, "appeals:"),
     "moderator": (*SHELL, "petitions:"),
-    "platform": (*SHELL, "communities_office:", "audit:"),
+    "platform": (*SHELL, "communities_office:", "audit:", "ui_catalogue"),  # the components' catalogue too
 }
 # Accounts the keyboard tests use besides the roles (the demo's petitions are the verified resident's own).
 ACCOUNTS = {**ROLES, "resident-in-person": "resident.cnap@demo.hromada.local"}
