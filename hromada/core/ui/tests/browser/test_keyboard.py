@@ -211,7 +211,7 @@ def test_the_menu_on_a_phone_opens_with_the_keyboard_and_reaches_every_link(resi
         "details[data-menu] nav button'), function (e) { var r = e.getBoundingClientRect();"
         " return r.width > 0 && r.height > 0 ? e.textContent.trim() : null; })")
     assert isinstance(wanted, list) and None not in wanted and len(wanted) >= 3, wanted
-    reached = []
+    reached: list[str] = []
     for _name in wanted:
         type_keys(resident, Keys.TAB)
         active = resident.driver.execute_script(ACTIVE)
