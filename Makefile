@@ -34,6 +34,8 @@ system-deps:
 	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx ukr; then \
 	  apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-ukr fonts-dejavu-core; \
 	fi
+	@# npm installs the front-end libraries (Leaflet, htmx; axe-core for the browser tests) from package.json.
+	@if ! command -v npm >/dev/null 2>&1; then apt-get update -qq && apt-get install -y -qq npm; fi
 
 # The suite also puts nginx (TLS) in front of `hromada serve`, and drives a real browser (chromium with
 # its chromedriver) through the pages (docs/browser-tests.md); `make run` needs neither.

@@ -48,10 +48,10 @@
     return result;
   }
 
-  function firstShadowColour(shadow) {
-    if (!shadow || shadow === "none") return null;
-    var match = shadow.match(/(rgba?\([^)]*\)|oklch\([^)]*\)|oklab\([^)]*\)|color\([^)]*\)|hsla?\([^)]*\)|#[0-9a-f]{3,8})/i);
-    return match ? match[1] : null;
+  // The colours of a computed box-shadow list (Chrome writes each shadow's colour first).
+  function shadowColours(shadow) {
+    if (!shadow || shadow === "none") return [];
+    return shadow.match(/(rgba?\([^)]*\)|oklch\([^)]*\)|oklab\([^)]*\)|color\([^)]*\)|hsla?\([^)]*\)|#[0-9a-f]{3,8})/gi) || [];
   }
 
   function describe(element) {
@@ -70,39 +70,76 @@
     return parts.join(" > ") + (text ? ' "' + text + '"' : "");
   }
 
-  // The focused element's indicator and its contrast with what surrounds it (WCAG 2.4.7, 1.4.11).
+  // The parts of an element's focus indicator as they are drawn now: outline (2 px or more, not
+  // transparent: a transparent outline only shows in forced-colours mode), each box-shadow, the background.
+  function indicatorParts(element) {
+    var style = getComputedStyle(element);
+    var parts = [];
+    var width = parseFloat(style.outlineWidth) || 0;
+    if (style.outlineStyle !== "none" && width >= 2 && rgba(style.outlineColor)[3] > 0) {
+      parts.push({ kind: "outline", colour: style.outlineColor });
+    }
+    shadowColours(style.boxShadow).forEach(function (colour) { parts.push({ kind: "box-shadow", colour: colour }); });
+    return { parts: parts, background: style.backgroundColor };
+  }
+
+  // The best contrast among the indicator's parts against what surrounds the element (an outline or a
+  // shadow drawn outside it), or of the focused background against the unfocused one (WCAG 2.4.7, 1.4.11).
+  function judge(element, focused, plainBackground) {
+    var around = behind(element.parentElement || element);
+    var result = { target: describe(element), key: element.outerHTML.slice(0, 200), ratio: 0, kind: "none" };
+    focused.parts.forEach(function (part) {
+      var value = ratio(over(rgba(part.colour), around), around);
+      if (value > result.ratio) { result.ratio = value; result.kind = part.kind; result.colour = part.colour; }
+    });
+    var on = over(rgba(focused.background), around);
+    var off = over(rgba(plainBackground), around);
+    if (on.join() !== off.join()) {
+      var value = ratio(on, off);
+      if (value > result.ratio) { result.ratio = value; result.kind = "background"; result.colour = focused.background; }
+    }
+    return result;
+  }
+
+  // The focused element's indicator and its contrast with what surrounds it.
   function focusIndicator() {
     var element = document.activeElement;
     if (!element || element === document.body || element === document.documentElement) return null;
-    var style = getComputedStyle(element);
-    var around = behind(element.parentElement || element);
-    var result = { target: describe(element), key: element.outerHTML.slice(0, 200), ratio: 0, kind: "none" };
-    var width = parseFloat(style.outlineWidth) || 0;
-    if (style.outlineStyle !== "none" && width >= 2) {
-      var outline = over(rgba(style.outlineColor), around);
-      result.kind = "outline";
-      result.colour = style.outlineColor;
-      result.ratio = ratio(outline, around);
-      return result;
-    }
-    var shadow = firstShadowColour(style.boxShadow);
-    if (shadow) {
-      result.kind = "box-shadow";
-      result.colour = shadow;
-      result.ratio = ratio(over(rgba(shadow), around), around);
-      return result;
-    }
-    // A change of background: the focused background against the unfocused one.
-    var focused = over(rgba(style.backgroundColor), around);
+    var focused = indicatorParts(element);
     element.blur();
-    var plain = over(rgba(getComputedStyle(element).backgroundColor), around);
+    var plain = getComputedStyle(element).backgroundColor;
     element.focus({ preventScroll: true });
-    if (focused.join() !== plain.join()) {
-      result.kind = "background";
-      result.colour = style.backgroundColor;
-      result.ratio = ratio(focused, plain);
-    }
-    return result;
+    return judge(element, focused, plain);
+  }
+
+  // Tab stops recorded as the keyboard reaches them (one WebDriver call sends all the Tab presses): the
+  // indicator's parts are read while the element has the focus, the unfocused background afterwards.
+  var log = null;
+  function recordFocus(event) {
+    var element = event.target;
+    if (!log || !element || element === document.body || element.nodeType !== 1) return;
+    log.push({ element: element, focused: indicatorParts(element), visible: element.matches(":focus-visible") });
+  }
+  function startFocusLog() {
+    log = [];
+    document.addEventListener("focusin", recordFocus, true);
+    if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+    return true;
+  }
+  function focusLog() {
+    document.removeEventListener("focusin", recordFocus, true);
+    if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+    var seen = [];
+    var results = [];
+    (log || []).forEach(function (entry) {
+      if (seen.indexOf(entry.element) >= 0) return;  // round the page once
+      seen.push(entry.element);
+      var result = judge(entry.element, entry.focused, getComputedStyle(entry.element).backgroundColor);
+      result.visible = entry.visible;
+      results.push(result);
+    });
+    log = null;
+    return results;
   }
 
   // How wide the page lays out against the `width` it was given (a phone widens its layout viewport to
@@ -141,5 +178,6 @@
              name: label.replace(/\s+/g, " ").trim() };
   }
 
-  window.hromadaChecks = { focused: focused, focusIndicator: focusIndicator, overflow: overflow, describe: describe };
+  window.hromadaChecks = { focused: focused, focusIndicator: focusIndicator, startFocusLog: startFocusLog,
+                           focusLog: focusLog, overflow: overflow, describe: describe };
 })();

@@ -1,4 +1,4 @@
-"""Fixtures of the browser tests: one demo server per test process, one browser per (role, language)."""
+"""Fixtures of the browser tests: one demo server and one chromium per test process, the roles taking turns."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import Browser, Server, require_browser, start_server
+from .support import Browser, Chromium, Server, require_browser, start_server
 
 
 @pytest.fixture(scope="session")
@@ -27,21 +27,28 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def browsers(demo_server: Server) -> Iterator[dict[tuple[str, str], Browser]]:
-    """Browsers by (role, language), each signed in once and reused by every test of this process."""
-    opened: dict[tuple[str, str], Browser] = {}
+def chromium(demo_server: Server) -> Iterator[Chromium]:
+    """One browser per test process; the roles take turns in it with their own cookies."""
+    browser = Chromium()
     try:
-        yield opened
+        yield browser
     finally:
-        for browser in opened.values():
-            browser.quit()
+        browser.quit()
+
+
+@pytest.fixture(scope="session")
+def browsers() -> dict[tuple[str, str], Browser]:
+    """The roles by (role, language), each signed in once and reused by every test of this process."""
+    return {}
 
 
 @pytest.fixture
-def browser_for(demo_server: Server, browsers: dict[tuple[str, str], Browser]):
+def browser_for(demo_server: Server, chromium: Chromium, browsers: dict[tuple[str, str], Browser]):
     def get(role: str, lang: str) -> Browser:
         if (role, lang) not in browsers:
-            browsers[(role, lang)] = Browser(demo_server, role, lang)
-        return browsers[(role, lang)]
+            browsers[(role, lang)] = Browser(demo_server, role, lang, chromium)
+        browser = browsers[(role, lang)]
+        browser.activate()
+        return browser
 
     return get

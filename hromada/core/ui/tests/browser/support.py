@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import fcntl
+import functools
 import json
 import os
 import re
@@ -16,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -67,7 +69,7 @@ AREAS: dict[str, tuple[str, ...] | None] = {
     "executor": (*SHELL, "appeals:"),
     "controller": (*SHELL, "appeals:"),
     "moderator": (*SHELL, "petitions:"),
-    "platform": (*SHELL, "communities_office:", "audit:"),
+    "platform": (*SHELL, "communities_office:", "audit:", "ui_catalogue"),  # the components' catalogue too
 }
 # Accounts the keyboard tests use besides the roles (the demo's petitions are the verified resident's own).
 ACCOUNTS = {**ROLES, "resident-in-person": "resident.cnap@demo.hromada.local"}
@@ -79,6 +81,16 @@ KEY_PAGES = {"home", "appeals:create", "appeals:map", "petitions:detail", "budge
 SKIPPED = re.compile(r"logout|sign-?out|export|download|\.(csv|xlsx|pdf|json|geojson|pb|xml|rss|atom|png|jpe?g|svg)$"
                      r"|/api/|/admin/|open311|/feed/|/file/|/photos/|/media/|/static/|/i18n/|healthz|django-rq",
                      re.IGNORECASE)
+
+
+@functools.cache
+def checks_source() -> str:
+    return CHECKS_JS.read_text()
+
+
+@functools.cache
+def axe_source() -> str:
+    return AXE.read_text()
 
 
 def selected(variable: str, choices: tuple[str, ...] | list[str]) -> list[str]:
@@ -120,11 +132,20 @@ def run_hromada(env: dict[str, str], *args: str, log: Path) -> None:
         raise RuntimeError(f"hromada {' '.join(args)} failed:\n{log.read_text(errors='replace')[-3000:]}")
 
 
+def memory_dir() -> Path:
+    """A fresh directory in memory (Linux's /dev/shm) when there is one: SQLite's syncs to disk are most of the
+    time `migrate` and `demo` take, and every request that writes waits for one. Else in the temporary dir."""
+    shm = Path("/dev/shm")
+    where = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix="hromada-browser-", dir=where))
+
+
 @dataclass
 class Server:
     base: str
     process: subprocess.Popen[bytes]
     log: Path
+    database_dir: Path
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -134,9 +155,10 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+        shutil.rmtree(self.database_dir, ignore_errors=True)
 
 
-def prepare_demo(env: dict[str, str], shared: Path, directory: Path, log: Path) -> dict[str, str]:
+def prepare_demo(env: dict[str, str], shared: Path, directory: Path, database: Path, log: Path) -> dict[str, str]:
     """`hromada migrate`, `demo` and `collectstatic` once per test run: the first test process does them,
     the others (xdist workers) copy its database and private files and find the static files collected.
     Answers the keys (SECRET_KEY, …) the data was made with, fresh strong ones for this run."""
@@ -146,13 +168,27 @@ def prepare_demo(env: dict[str, str], shared: Path, directory: Path, log: Path) 
         if not (shared / "ready").exists():
             keys = {name: secrets.token_urlsafe(50) for name in deploy.KEYS}
             (shared / "keys.json").write_text(json.dumps(keys))
-            template = {**env, **keys, "DATABASE_URL": f"sqlite:///{shared / 'demo.sqlite3'}",
+            building = memory_dir()
+            template = {**env, **keys, "DATABASE_URL": f"sqlite:///{building / 'demo.sqlite3'}",
                         "PRIVATE_MEDIA_ROOT": str(shared / "private")}
-            run_hromada(template, "migrate", "--noinput", "-v", "0", log=log)
-            run_hromada(template, "demo", log=log)
-            run_hromada(template, "collectstatic", "--noinput", "-v", "0", log=log)
+            # collectstatic (hashed names, gzip and Brotli copies, as deployed) needs no database: it runs
+            # beside migrate and demo.
+            static_log = log.with_name("collectstatic.log")
+            with open(static_log, "ab") as output:
+                static = subprocess.Popen([sys.executable, "-m", "hromada.cli", "collectstatic", "--noinput",
+                                           "-v", "0"], cwd=PROJECT_DIR, env=template, stdout=output,
+                                          stderr=subprocess.STDOUT)
+            try:
+                run_hromada(template, "migrate", "--noinput", "-v", "0", log=log)
+                run_hromada(template, "demo", log=log)
+                shutil.copyfile(building / "demo.sqlite3", shared / "demo.sqlite3")
+            finally:
+                shutil.rmtree(building, ignore_errors=True)
+                if static.wait(timeout=600):
+                    failure = static_log.read_text(errors="replace")[-3000:]
+                    raise RuntimeError(f"hromada collectstatic failed:\n{failure}")
             (shared / "ready").touch()
-    shutil.copyfile(shared / "demo.sqlite3", directory / "demo.sqlite3")
+    shutil.copyfile(shared / "demo.sqlite3", database / "demo.sqlite3")
     if (shared / "private").exists():
         shutil.copytree(shared / "private", directory / "private")
     return json.loads((shared / "keys.json").read_text())
@@ -165,18 +201,24 @@ def start_server(shared: Path, directory: Path) -> Server:
     base = f"http://127.0.0.1:{port}"
     keep = {name: value for name, value in os.environ.items()
             if not name.startswith(("DATABASE_", "REDIS_", "TASKS_", "SECURE", "DEBUG", "SITE_URL"))}
-    env = {**keep, "DATABASE_URL": f"sqlite:///{directory / 'demo.sqlite3'}", "DEBUG": "false", "SECURE": "false",
+    database = memory_dir()
+    env = {**keep, "DATABASE_URL": f"sqlite:///{database / 'demo.sqlite3'}", "DEBUG": "false", "SECURE": "false",
            "SITE_URL": base, "WEB_HOST": "127.0.0.1", "PORT": str(port), "WEB_WORKERS": "1", "WEB_THREADS": "8",
            "LOG_LEVEL": "WARNING", "PRIVATE_MEDIA_ROOT": str(directory / "private")}
     log = directory / "server.log"
-    env.update(prepare_demo(env, shared, directory, log))
+    try:
+        env.update(prepare_demo(env, shared, directory, database, log))
+    except BaseException:
+        shutil.rmtree(database, ignore_errors=True)
+        raise
     with open(log, "ab") as output:
         process = subprocess.Popen([sys.executable, "-m", "hromada.cli", "serve"], cwd=PROJECT_DIR, env=env,
                                    stdout=output, stderr=subprocess.STDOUT)
-    server = Server(base, process, log)
+    server = Server(base, process, log, database)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            server.stop()
             raise RuntimeError(f"hromada serve exited:\n{log.read_text(errors='replace')[-3000:]}")
         try:
             if requests.get(f"{base}{COMMUNITY}healthz", timeout=2).status_code == 200:
@@ -189,30 +231,58 @@ def start_server(shared: Path, directory: Path) -> Server:
 
 
 # ---------------------------------------------------------------------------------------------- the browser
-class Browser:
-    """One headless chromium signed in as one role in one language, reused across pages and widths."""
+class Chromium:
+    """One headless chromium per test process, shared by the roles: each role keeps its own cookies."""
 
-    def __init__(self, server: Server, role: str, lang: str) -> None:
+    def __init__(self) -> None:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
-        self.server, self.role, self.lang = server, role, lang
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
         for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                         "--window-size=1280,900", f"--lang={lang}", "--hide-scrollbars",
-                         "--disable-features=Translate,MediaRouter", "--no-first-run"):
+                         "--window-size=1280,900", "--lang=uk", "--hide-scrollbars",
+                         "--disable-features=Translate,MediaRouter", "--no-first-run",
+                         # nothing but the server under test: map tiles and other outside hosts fail at once
+                         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
             options.add_argument(argument)
         options.page_load_strategy = "normal"
         self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
         self.driver.set_page_load_timeout(30)
         self.driver.set_script_timeout(60)
+        self.owner: Browser | None = None
+
+    def quit(self) -> None:
+        self.driver.quit()
+
+
+class Browser:
+    """One role in one language in the shared chromium: signed in once, its cookies put back when it is used."""
+
+    def __init__(self, server: Server, role: str, lang: str, chromium: Chromium) -> None:
+        self.server, self.role, self.lang, self.chromium = server, role, lang, chromium
+        self.driver = chromium.driver
         self.width = 0
-        self.driver.get(f"{server.base}{COMMUNITY}healthz")
-        self.driver.add_cookie({"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "path": "/"})
-        email = ACCOUNTS[role]
+        self.cookies: list[dict] = []
+        self.activate()
+
+    def activate(self) -> None:
+        """This role's cookies (session, CSRF, language) in the browser; the first time, through sign-in."""
+        if self.chromium.owner is self:
+            return
+        self.driver.get(f"{self.server.base}{COMMUNITY}healthz")
+        self.driver.delete_all_cookies()
+        self.chromium.owner = self
+        if self.cookies:
+            for cookie in self.cookies:
+                self.driver.add_cookie(cookie)
+            return
+        self.driver.add_cookie({"name": settings.LANGUAGE_COOKIE_NAME, "value": self.lang, "path": "/"})
+        email = ACCOUNTS[self.role]
         if email:
             self.sign_in(email)
+        self.cookies = [{key: value for key, value in cookie.items() if key in ("name", "value", "path")}
+                        for cookie in self.driver.get_cookies()]
 
     def sign_in(self, email: str) -> None:
         """Through the real sign-in form, with the keyboard."""
@@ -244,13 +314,14 @@ class Browser:
         return client
 
     def run_js(self, name: str, *args: object) -> object:
-        if not self.driver.execute_script("return !!window.hromadaChecks"):
-            self.driver.execute_script(CHECKS_JS.read_text())
-        return self.driver.execute_script(f"return window.hromadaChecks.{name}.apply(null, arguments)", *args)
+        """A function of checks.js, loaded into the page in the same call the first time."""
+        return self.driver.execute_script(
+            f"if (!window.hromadaChecks) {{ {checks_source()} }}\n"
+            f"return window.hromadaChecks.{name}.apply(null, arguments)", *args)
 
     def axe(self) -> list[dict]:
-        self.driver.execute_script(AXE.read_text())
         result = self.driver.execute_async_script(
+            f"if (!window.axe) {{ {axe_source()} }}\n"
             "var done = arguments[arguments.length - 1];"
             "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
             ".then(function (r) { done(r.violations.map(function (v) { return {id: v.id, impact: v.impact,"
@@ -263,8 +334,6 @@ class Browser:
         shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
         path.write_bytes(base64.b64decode(shot["data"]))
 
-    def quit(self) -> None:
-        self.driver.quit()
 
 
 # ---------------------------------------------------------------------------------------------- the pages

@@ -140,3 +140,85 @@ def test_a_resident_votes_in_the_budget_with_the_keyboard(resident):
     tab_to(resident, "Vote")
     type_keys(resident, Keys.ENTER)
     wait_for_text(resident, "You voted")
+
+
+def wait_for(browser: Browser, script: str, what: str, timeout: float = 15) -> object:
+    """The value of `script` once it is truthy (checked every 50 ms in the page's own time)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = browser.driver.execute_script(script)
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not happen on {browser.driver.current_url}")
+
+
+ACTIVE = """var e = document.activeElement; return e ? {id: e.id, tag: e.tagName.toLowerCase(),
+  summary: e.hasAttribute('data-error-summary'), menu: !!e.closest('details[data-menu]'),
+  href: e.getAttribute('href') || '', text: (e.textContent || '').trim()} : null;"""
+
+
+@pytest.fixture
+def visitor(browser_for) -> Browser:
+    if "anonymous" not in selected("BROWSER_ROLES", list(ROLES)):
+        pytest.skip("not selected by BROWSER_ROLES")
+    browser = browser_for("anonymous", "en")
+    browser.resize(1280)
+    return browser
+
+
+def test_the_error_summary_takes_the_focus_and_its_links_lead_to_the_fields(visitor):
+    """Sign-in sent empty: the title says Error, the summary has the focus, Tab and Enter on its first link
+    put the focus in the field it names, where typing goes."""
+    from selenium.webdriver.common.keys import Keys
+
+    visitor.driver.get(f"{visitor.server.base}{COMMUNITY}accounts/login/")
+    tab_to(visitor, "Sign in", kind="submit")
+    type_keys(visitor, Keys.ENTER)
+    title = wait_for(visitor, "return document.title.indexOf('Error:') === 0 && document.title",
+                     "the title's 'Error:' prefix")
+    assert "Sign in" in str(title)
+    active = wait_for(visitor, f"var a = (function () {{ {ACTIVE} }})(); return a && a.summary && a",
+                      "the focus on the error summary")
+    assert isinstance(active, dict)
+    summary_text = visitor.driver.execute_script(
+        "return document.querySelector('[data-error-summary]').innerText")
+    assert "There is a problem" in summary_text
+    type_keys(visitor, Keys.TAB)
+    link = visitor.driver.execute_script(ACTIVE)
+    assert isinstance(link, dict) and link["tag"] == "a" and link["href"].startswith("#"), link
+    type_keys(visitor, Keys.ENTER)
+    field = visitor.driver.execute_script(ACTIVE)
+    assert isinstance(field, dict) and field["id"] == link["href"][1:], (link, field)
+    type_keys(visitor, "resident@demo.hromada.local")
+    assert visitor.driver.execute_script(
+        "return document.activeElement.value") == "resident@demo.hromada.local"
+
+
+def test_the_menu_on_a_phone_opens_with_the_keyboard_and_reaches_every_link(resident):
+    """At 375 px the header's menu button opens with Enter, Tab reaches each of its links, Escape closes it
+    and gives the focus back to the button."""
+    from selenium.webdriver.common.keys import Keys
+
+    resident.resize(375)
+    resident.driver.get(f"{resident.server.base}{COMMUNITY}")
+    menu = tab_to(resident, "Menu")
+    assert menu["tag"] == "summary", menu
+    type_keys(resident, Keys.ENTER)
+    assert resident.driver.execute_script("return document.querySelector('details[data-menu]').open")
+    wanted = resident.driver.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('details[data-menu] nav a, "
+        "details[data-menu] nav button'), function (e) { var r = e.getBoundingClientRect();"
+        " return r.width > 0 && r.height > 0 ? e.textContent.trim() : null; })")
+    assert isinstance(wanted, list) and None not in wanted and len(wanted) >= 3, wanted
+    reached: list[str] = []
+    for _name in wanted:
+        type_keys(resident, Keys.TAB)
+        active = resident.driver.execute_script(ACTIVE)
+        assert isinstance(active, dict) and active["menu"], f"Tab left the menu after {reached}"
+        reached.append(active["text"])
+    assert reached == wanted
+    type_keys(resident, Keys.ESCAPE)
+    assert not resident.driver.execute_script("return document.querySelector('details[data-menu]').open")
+    active = resident.driver.execute_script(ACTIVE)
+    assert isinstance(active, dict) and active["tag"] == "summary" and active["menu"], active
