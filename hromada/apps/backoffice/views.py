@@ -16,9 +16,16 @@ from hromada.core.ui import office_sections
 
 @permission_required("backoffice.enter")
 def home(request: SignedInRequest) -> HttpResponse:
+    """The official's roles, their work areas as cards with what awaits them, and the figures their roles
+    control as tiles (each section contributes its own through `Section.figures`)."""
     roles = StaffRole.objects.filter(user=request.user.pk).select_related("department")
-    return render(request, "backoffice/home.html",
-                  {"roles": roles, "sections": office_sections.public(request)})
+    areas = []
+    for section in office_sections.public(request):
+        figures = section.figures(request) if section.figures is not None else []
+        areas.append({"section": section, "url": section.url(), "figures": figures,
+                      "first": figures[0] if figures else None})
+    figures = [figure for area in areas for figure in area["figures"]]
+    return render(request, "backoffice/home.html", {"roles": roles, "areas": areas, "figures": figures})
 
 
 @permission_required("accounts.verify_in_person")
