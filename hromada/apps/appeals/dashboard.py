@@ -92,8 +92,10 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, data: QueryDict | None = None, *, with_kind: bool = False) -> None:
         given = data is not None and any(data.get(name) for name in (*FILTER_FIELDS, "kind"))
         super().__init__(data if given else None, initial={"period": DEFAULT_PERIOD})
-        self.fields["department"].queryset = Department.objects.order_by("name_uk")
-        self.fields["category"].queryset = Category.objects.order_by("name_uk")
+        department, category = self.fields["department"], self.fields["category"]
+        assert isinstance(department, forms.ModelChoiceField) and isinstance(category, forms.ModelChoiceField)
+        department.queryset = Department.objects.order_by("name_uk")
+        category.queryset = Category.objects.order_by("name_uk")
         if with_kind:  # the drill-down list: which figure it lists
             self.fields["kind"] = forms.ChoiceField(label=gettext_lazy("List"), required=False,
                                                     choices=[(k, k) for k in KINDS])

@@ -247,7 +247,7 @@ def triage_count() -> int:
 
 def _key_filter(filters: Filters | None) -> tuple[str, list[Any]]:
     """The tallies' WHERE for the filters' department and category."""
-    sql, params = "", []
+    sql, params = "", []  # type: tuple[str, list[Any]]
     if filters is not None and filters.department:
         sql, params = sql + " AND department_key = %s", [*params, filters.department]
     if filters is not None and filters.category:

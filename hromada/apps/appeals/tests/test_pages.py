@@ -161,7 +161,8 @@ def test_queue_dashboard_and_public_list_queries_do_not_grow(client, world, djan
     assert small.status_code == big.status_code == 200 and big.content.count(b"KY-20") == 15
     client.force_login(world.controller)
     dash = client.get("/c/kyiv/appeals/office/dashboard/")
-    assert re.search(rb'<span class="stat__value">15</span>\s*<span class="stat__label"><a [^>]*>open</a>', dash.content)
+    assert re.search(rb'<span class="stat__value">15</span>\s*<span class="stat__label"><a [^>]*>open</a>',
+                     dash.content)
     with django_assert_max_num_queries(12):
         drill = client.get("/c/kyiv/appeals/office/list/?kind=open")
     assert drill.content.count(b"KY-20") == 15
