@@ -12,6 +12,7 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Citizens' appeals")
 
     def ready(self) -> None:
+        from hromada.apps.appeals.dashboard import office_figures
         from hromada.apps.appeals.open311.views import error_for_path
         from hromada.core.errors import register_standard_api_errors
         from hromada.core.ui import Section, cabinet_sections, office_sections
@@ -24,5 +25,6 @@ class AppealsConfig(AppConfig):
         ))
         office_sections.register(Section(
             key="appeals", title=_("Appeals"), url_name="appeals:office", visible=_can_use_office,
+            figures=office_figures,
             description=_("Processing centre, triage, department queues, control of terms, Open311 keys."),
         ))

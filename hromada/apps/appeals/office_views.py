@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hromada.apps.appeals import actions, media, selectors, workflow
+from hromada.apps.appeals.dashboard import DashboardFilterForm, Filters
 from hromada.apps.appeals.forms import (
     AnswerForm,
     CategoryForm,
@@ -35,19 +39,18 @@ from hromada.apps.appeals.models import (
     PaperScan,
     RoutingRule,
 )
-from hromada.apps.appeals.rows import dashboard_rows, office_rows
+from hromada.apps.appeals.rows import office_rows
 from hromada.apps.appeals.rules import executor_department_ids
 from hromada.apps.appeals.suggest import suggest
 from hromada.apps.appeals.views import COUNT_CAP, PAGE_SIZE, _add_error, _page
 from hromada.apps.communities.models import Department
-from hromada.core import exports, private_files
+from hromada.core import charts, exports, private_files
 from hromada.core.api.errors import DomainError
 from hromada.core.bodylimit import body_limit, files_limit
 from hromada.core.http import SignedInRequest
-from hromada.core.inputs import bounded_int
 from hromada.core.permissions import per_request, permission_required
-from hromada.core.streaming import ScopedStreamingResponse
 
+DASHBOARD_KINDS = ("open", "due_week", "overdue", "triage", "received", "answered")
 EXPORT_COLUMNS = ["number", "registered_at", "type", "channel", "status", "category", "department", "district",
                   "due_date", "answered_at"]
 
@@ -108,27 +111,139 @@ def triage(request: SignedInRequest) -> HttpResponse:
                                                         "title": _("Triage: appeals with no department")})
 
 
+def _periods(filters: Filters) -> list[date]:
+    """Every day (or first of the month) of the period, so the charts and tables keep the empty ones."""
+    if filters.unit == "day":
+        return [filters.date_from + timedelta(days=n) for n in range((filters.date_to - filters.date_from).days + 1)]
+    months, month = [], filters.date_from.replace(day=1)
+    while month <= filters.date_to:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _per_period(by_day: dict[date, int], filters: Filters) -> dict[date, int]:
+    if filters.unit == "day":
+        return by_day
+    folded: Counter = Counter()
+    for day, count in by_day.items():
+        folded[day.replace(day=1)] += count
+    return folded
+
+
+def _dashboard_charts(data: dict[str, Any], filters: Filters) -> dict[str, charts.Chart]:
+    periods = _periods(filters)
+    received, answered = _per_period(data["received_by_day"], filters), _per_period(data["answers_by_day"], filters)
+    unit_label = _("Day") if filters.unit == "day" else _("Month")
+    flow = charts.time_series(
+        chart_id="appeals-flow", title=_("Appeals received and answered"),
+        description=_("Bars: appeals received and appeals answered in each day or month of the period."),
+        periods=periods, series=[charts.Series(_("Received"), [received.get(p, 0) for p in periods]),
+                                 charts.Series(_("Answered"), [answered.get(p, 0) for p in periods])],
+        period_label=unit_label, value_label=_("Appeals"), unit=filters.unit,
+        empty_text=_("No appeals were received or answered in this period."))
+
+    def breakdown(rows: list[dict[str, Any]], chart_id: str, title: str, label: str) -> charts.Chart:
+        shown = rows[:BREAKDOWN_ROWS]
+        return charts.bar_chart(
+            chart_id=chart_id, title=title,
+            description=_("Bars: open appeals now, overdue appeals now and appeals received in the period."),
+            categories=[r["name"] or _("None") for r in shown],
+            series=[charts.Series(_("Open"), [r["open"] for r in shown]),
+                    charts.Series(_("Overdue"), [r["overdue"] for r in shown]),
+                    charts.Series(_("Received"), [r["received"] for r in shown])],
+            category_label=label, value_label=_("Appeals"), empty_text=_("No appeals match these filters."))
+
+    return {"flow": flow,
+            "departments": breakdown(data["by_department"], "appeals-departments", _("By department"),
+                                     _("Department")),
+            "categories": breakdown(data["by_category"], "appeals-categories", _("By category"), _("Category"))}
+
+
+BREAKDOWN_ROWS = 15  # the charts show the largest; the tables below them list every row
+
+
+def _breakdown_rows(rows: list[dict[str, Any]], form: DashboardFilterForm, list_url: str,
+                    field: str) -> list[dict[str, Any]]:
+    """The rows of a breakdown table, each figure with the link to its list (the same filters, narrowed)."""
+    result = []
+    for row in rows:
+        pk = row[field]
+        narrowed = {field.removesuffix("_id"): str(pk)} if pk else {}
+        result.append({**row, "links": {kind: f"{list_url}?{form.query(kind=kind, **narrowed)}"
+                                        for kind in ("open", "overdue", "received", "answered")}})
+    return result
+
+
 @permission_required("appeals.view_dashboard")
 def dashboard(request: SignedInRequest) -> HttpResponse:
-    data = selectors.dashboard(request.community)
+    form = DashboardFilterForm(request.GET)
     list_url = reverse("appeals:office_list")
+    context: dict[str, Any] = {"form": form, "list_url": list_url}
+    if form.is_bound and not form.is_valid():
+        return render(request, "appeals/office/dashboard.html", context, status=400)
+    form.is_valid()
+    filters = form.filters()
+    data = selectors.dashboard(request.community, filters)
+    links = {kind: f"{list_url}?{form.query(kind=kind)}" for kind in DASHBOARD_KINDS}
+    shown = _dashboard_charts(data, filters)
     return render(request, "appeals/office/dashboard.html", {
-        "data": data, "list_url": list_url,
-        "by_department": dashboard_rows(data["by_department"], list_url, "department_id"),
-        "by_category": dashboard_rows(data["by_category"], list_url, "category_id")})
+        **context, "data": data, "filters": filters, "links": links, "charts": shown,
+        "flow_rows": _flow_rows(data, filters, form, list_url),
+        "exports": {kind: form.query(kind=kind) for kind in ("open", "received")},
+        "breakdowns": [
+            (_("By department (table)"), shown["departments"],
+             _breakdown_rows(data["by_department"], form, list_url, "department_id"), _("Department")),
+            (_("By category (table)"), shown["categories"],
+             _breakdown_rows(data["by_category"], form, list_url, "category_id"), _("Category"))]})
 
 
-def _drill(request: SignedInRequest):
-    def number(name: str) -> int | None:
-        return bounded_int(request.GET.get(name, ""))
-    return selectors.drilldown(request.GET.get("kind", "open"), department=number("department"),
-                               category=number("category"))
+def _flow_rows(data: dict[str, Any], filters: Filters, form: DashboardFilterForm,
+               list_url: str) -> list[dict[str, Any]]:
+    """The rows of the received-and-answered table, newest first; each figure links to the appeals
+    received or answered on that day (or in that month, within the period)."""
+    received, answered = _per_period(data["received_by_day"], filters), _per_period(data["answers_by_day"], filters)
+    rows = []
+    for period in reversed(_periods(filters)):
+        if filters.unit == "day":
+            first = last = period
+            label = date_format(period, "j E Y")
+        else:
+            first = max(period, filters.date_from)
+            last = min((period + timedelta(days=32)).replace(day=1) - timedelta(days=1), filters.date_to)
+            label = date_format(period, "F Y")
+        days = {"period": "custom", "date_from": first.isoformat(), "date_to": last.isoformat()}
+        rows.append({"label": label, "received": received.get(period, 0), "answered": answered.get(period, 0),
+                     "received_url": f"{list_url}?{form.query(kind='received', **days)}",
+                     "answered_url": f"{list_url}?{form.query(kind='answered', **days)}"})
+    return rows
+
+
+DRILL_TITLES = {
+    "open": gettext_lazy("Open appeals"), "due_week": gettext_lazy("Appeals due this week"),
+    "overdue": gettext_lazy("Overdue appeals"), "triage": gettext_lazy("Appeals in triage"),
+    "received": gettext_lazy("Appeals received in the period"),
+    "answered": gettext_lazy("Appeals answered in the period"),
+}
+
+
+def _drill(request: SignedInRequest) -> tuple[DashboardFilterForm, QuerySet[Appeal] | None]:
+    """The drill-down's form and appeals (None when a filter is not valid: the caller answers 400)."""
+    form = DashboardFilterForm(request.GET, with_kind=True)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    form.is_valid()
+    return form, selectors.drilldown(form.drill_kind(), filters=form.filters())
 
 
 @permission_required("appeals.view_dashboard")
 def drilldown(request: SignedInRequest) -> HttpResponse:
-    return _list(request, {"page": _page(request, selectors.list_columns(_drill(request))),
-                                                        "title": _("Appeals"), "export": request.GET.urlencode()})
+    form, appeals = _drill(request)
+    if appeals is None:
+        return render(request, "appeals/office/dashboard.html",
+                      {"form": form, "list_url": reverse("appeals:office_list")}, status=400)
+    return _list(request, {"page": _page(request, selectors.list_columns(appeals)),
+                           "title": DRILL_TITLES[form.drill_kind()], "export": form.query(kind=form.drill_kind())})
 
 
 def _rows(qs) -> Iterator[list[str]]:
@@ -139,17 +254,32 @@ def _rows(qs) -> Iterator[list[str]]:
                appeal.answered_at.isoformat() if appeal.answered_at else ""]
 
 
+def _bad_filters(form: DashboardFilterForm) -> HttpResponse:
+    """An export asked with filters that are not valid: the errors as plain text, in the user's language."""
+    lines = [_("The filters are not valid:")]
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        lines.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
 @permission_required("appeals.view_dashboard")
-def export_csv(request: SignedInRequest) -> ScopedStreamingResponse:
+def export_csv(request: SignedInRequest) -> HttpResponseBase:
     """The drill-down list as CSV, streamed row by row (never all in memory)."""
-    return exports.csv_response(EXPORT_COLUMNS, _rows(_drill(request)),
+    form, appeals = _drill(request)
+    if appeals is None:
+        return _bad_filters(form)
+    return exports.csv_response(EXPORT_COLUMNS, _rows(appeals),
                                 filename=f"appeals-{date.today().isoformat()}.csv")  # noqa: DTZ011
 
 
 @permission_required("appeals.view_dashboard")
-def export_xlsx(request: SignedInRequest) -> FileResponse:
+def export_xlsx(request: SignedInRequest) -> HttpResponseBase:
     """The drill-down list as XLSX (written to a temporary file in write-only mode, streamed from it)."""
-    return exports.xlsx_response(EXPORT_COLUMNS, _rows(_drill(request)), sheet="appeals",
+    form, appeals = _drill(request)
+    if appeals is None:
+        return _bad_filters(form)
+    return exports.xlsx_response(EXPORT_COLUMNS, _rows(appeals), sheet="appeals",
                                  filename=f"appeals-{date.today().isoformat()}.xlsx")  # noqa: DTZ011
 
 

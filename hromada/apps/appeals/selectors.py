@@ -9,13 +9,14 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from hromada.apps.appeals.dashboard import Filters
 from hromada.apps.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -169,19 +170,38 @@ def triage_queue() -> QuerySet[Appeal]:
     return with_related(Appeal.objects.filter(status=S.REGISTERED)).order_by("due_at", "id")
 
 
-def drilldown(kind: str, *, department: int | None = None, category: int | None = None) -> QuerySet[Appeal]:
-    """The appeals behind a dashboard figure: open, due_week, overdue (optionally of one department/category)."""
-    now = timezone.now()
-    qs = Appeal.objects.filter(status__in=OPEN_STATUSES)
-    if kind == "overdue":
-        qs = qs.filter(due_at__lt=now)
-    elif kind == "due_week":
-        qs = qs.filter(due_at__gte=now, due_at__lt=now + timedelta(days=7))
+def drilldown(kind: str, *, department: int | None = None, category: int | None = None,
+              filters: Filters | None = None) -> QuerySet[Appeal]:
+    """The appeals behind a dashboard figure: open, due_week, overdue, triage (open today), received or
+    answered (in the filters' period), of the filters' department, category, channel and type. Terms by
+    Kyiv day, as the dashboard counts them."""
+    today = kyiv_date(timezone.now())
+    qs = Appeal.objects.all()
+    if kind == "received" and filters is not None:
+        qs = qs.filter(registered_at__gte=_day_start(filters.date_from),
+                       registered_at__lt=_day_start(filters.date_to + timedelta(days=1)))
+    elif kind == "answered" and filters is not None:
+        qs = qs.filter(answered_at__gte=_day_start(filters.date_from),
+                       answered_at__lt=_day_start(filters.date_to + timedelta(days=1)))
+    elif kind == "triage":
+        qs = qs.filter(status=S.REGISTERED)
+    else:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+        if kind == "overdue":
+            qs = qs.filter(due_date__lt=today)
+        elif kind == "due_week":
+            qs = qs.filter(due_date__gte=today, due_date__lt=today + timedelta(days=DUE_WEEK_DAYS))
+    if filters is not None:
+        qs = qs.filter(**filters.appeal_filter())
     if department:
         qs = qs.filter(department_id=department)
     if category:
         qs = qs.filter(category_id=category)
     return with_related(qs).order_by("due_at", "id")
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=KYIV)
 
 
 NAMES_SECONDS = 60
@@ -216,62 +236,164 @@ def _rows(sql: str, params: list[Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def dashboard(community: Community) -> dict[str, Any]:
-    """The controller's figures, read from the tallies the actions keep (a few hundred rows at most,
-    whatever the number of appeals; three plain statements). "Overdue" means the term day (Kyiv date)
-    has passed; "due this week", that it is today or one of the next six days."""
+def triage_count() -> int:
+    """Appeals waiting in triage (registered, no department), from the status tallies."""
+    ((total,),) = _rows(
+        f"SELECT COALESCE(SUM({connection.ops.quote_name('count')}), 0) "  # noqa: S608 - our table name
+        f"FROM {connection.ops.quote_name(AppealTally._meta.db_table)} WHERE community_id = %s AND status = %s",
+        [_community_id(), str(S.REGISTERED)])
+    return int(total)
+
+
+def _key_filter(filters: Filters | None) -> tuple[str, list[Any]]:
+    """The tallies' WHERE for the filters' department and category."""
+    sql, params = "", []  # type: tuple[str, list[Any]]
+    if filters is not None and filters.department:
+        sql, params = sql + " AND department_key = %s", [*params, filters.department]
+    if filters is not None and filters.category:
+        sql, params = sql + " AND category_key = %s", [*params, filters.category]
+    return sql, params
+
+
+def dashboard_now(community: Community, filters: Filters | None = None) -> dict[str, Any]:
+    """The work now: open appeals, in triage, due this week and overdue, in total and per (department,
+    category) key (0: none). From the tallies (two statements over a bounded number of rows) unless the
+    filters name a channel or type, which only the appeal rows hold (one aggregate over the open ones)."""
+    today = kyiv_date(timezone.now())
+    qn = connection.ops.quote_name
+    open_by: Counter = Counter()  # (department, category) -> open appeals
+    late_by: Counter = Counter()  # (department, category) -> overdue appeals
+    triage = due_week = 0
+    if filters is None or filters.by_tallies:
+        where, params = _key_filter(filters)
+        open_statuses = [str(s) for s in OPEN_STATUSES]
+        for department, category, status, count in _rows(
+                f"SELECT department_key, category_key, status, SUM({qn('count')}) "  # noqa: S608 - our table names
+                f"FROM {qn(AppealTally._meta.db_table)} WHERE community_id = %s "
+                f"AND status IN ({', '.join(['%s'] * len(open_statuses))}){where} "
+                "GROUP BY department_key, category_key, status",
+                [community.pk, *open_statuses, *params]):
+            open_by[(department, category)] += count
+            late_by[(department, category)] += count
+            if status == S.REGISTERED:
+                triage += count
+        # Open appeals not yet overdue have their term today or later, at most the 45-day maximum ahead.
+        for department, category, current, week in _rows(
+                f"SELECT department_key, category_key, SUM({qn('count')}), "  # noqa: S608 - our table names
+                f"SUM(CASE WHEN due_date < %s THEN {qn('count')} ELSE 0 END) "
+                f"FROM {qn(AppealDueTally._meta.db_table)} WHERE community_id = %s AND due_date >= %s{where} "
+                "GROUP BY department_key, category_key",
+                [today + timedelta(days=DUE_WEEK_DAYS), community.pk, today, *params]):
+            late_by[(department, category)] -= current
+            due_week += week or 0
+    else:
+        week_end = today + timedelta(days=DUE_WEEK_DAYS)
+        for department, category, count, late, week, registered in (
+                Appeal.objects.filter(status__in=OPEN_STATUSES, **filters.appeal_filter())
+                .values("department_id", "category_id").order_by()
+                .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)),
+                          week=Count("pk", filter=Q(due_date__gte=today, due_date__lt=week_end)),
+                          triage=Count("pk", filter=Q(status=S.REGISTERED)))
+                .values_list("department_id", "category_id", "n", "late", "week", "triage")):
+            key = (department or 0, category or 0)
+            open_by[key] += count
+            late_by[key] += late
+            due_week += week
+            triage += registered
+    total_open = int(sum(open_by.values()))
+    return {"open": total_open, "overdue": int(sum(late_by.values())), "due_week": int(due_week),
+            "triage": int(triage), "open_by": open_by, "late_by": late_by}
+
+
+def _duration_seconds(value: Any) -> int:
+    """A summed duration in seconds (some backends sum durations as microseconds)."""
+    if value is None:
+        return 0
+    if hasattr(value, "total_seconds"):
+        return round(value.total_seconds())
+    return round(int(value) / 1_000_000)
+
+
+def _flows(filters: Filters) -> tuple[dict[date, int], dict[date, tuple[int, int]], Counter, Counter, int, int]:
+    """Appeals received and answered in the period: per Kyiv day (answers with their seconds) and per
+    (department, category) key; received from the appeal rows (index on registration time), answers
+    from their tallies unless a channel or type is asked for. Four statements."""
+    since, until = _day_start(filters.date_from), _day_start(filters.date_to + timedelta(days=1))
+    received = Appeal.objects.filter(registered_at__gte=since, registered_at__lt=until, **filters.appeal_filter())
+    received_by_day = {(day.date() if isinstance(day, datetime) else day): n for day, n in
+                       received.annotate(day=TruncDate("registered_at", tzinfo=KYIV)).values("day").order_by()
+                       .annotate(n=Count("pk")).values_list("day", "n")}
+    received_by: Counter = Counter({(d or 0, c or 0): n for d, c, n in received.values("department_id", "category_id")
+                                    .order_by().annotate(n=Count("pk")).values_list("department_id", "category_id",
+                                                                                      "n")})
+    answered_by: Counter = Counter()
+    answers_by_day: dict[date, tuple[int, int]] = {}
+    if filters.by_tallies:
+        qn = connection.ops.quote_name
+        where, params = _key_filter(filters)
+        table = qn(AppealAnswerTally._meta.db_table)
+        base = (f"FROM {table} WHERE community_id = %s AND day >= %s AND day <= %s{where}",  # noqa: S608
+                [_community_id(), filters.date_from, filters.date_to, *params])
+        for day, count, seconds in _rows(
+                f"SELECT day, SUM({qn('count')}), SUM(seconds) {base[0]} GROUP BY day", base[1]):  # noqa: S608
+            day = date.fromisoformat(day) if isinstance(day, str) else day
+            answers_by_day[day] = (int(count), int(seconds))
+        for department, category, count in _rows(
+                f"SELECT department_key, category_key, SUM({qn('count')}) {base[0]} "  # noqa: S608
+                "GROUP BY department_key, category_key", base[1]):
+            answered_by[(department, category)] += int(count)
+    else:
+        answered = Appeal.objects.filter(answered_at__gte=since, answered_at__lt=until, **filters.appeal_filter())
+        took = ExpressionWrapper(F("answered_at") - F("registered_at"), output_field=DurationField())
+        for day, count, seconds in (answered.annotate(day=TruncDate("answered_at", tzinfo=KYIV)).values("day")
+                                    .order_by().annotate(n=Count("pk"), took=Sum(took))
+                                    .values_list("day", "n", "took")):
+            answers_by_day[day.date() if isinstance(day, datetime) else day] = (int(count), _duration_seconds(seconds))
+        answered_by.update({(d or 0, c or 0): n for d, c, n in answered.values("department_id", "category_id")
+                            .order_by().annotate(n=Count("pk")).values_list("department_id", "category_id", "n")})
+    answers = sum(n for n, _s in answers_by_day.values())
+    seconds = sum(s for _n, s in answers_by_day.values())
+    return received_by_day, answers_by_day, received_by, answered_by, answers, seconds
+
+
+def dashboard(community: Community, filters: Filters | None = None) -> dict[str, Any]:
+    """The controller's figures. The work now (open, in triage, due this week, overdue) from
+    `dashboard_now`; the flows of the filters' period (received, answered, average days from
+    registration to answer) from `_flows`: seven statements whatever the number of appeals.
+    "Overdue" means the term day (Kyiv date) has passed; "due this week", that it is today or one of
+    the next six days. Without filters the period is today and the AVERAGE_WINDOW_DAYS before it."""
     now = timezone.now()
     today = kyiv_date(now)
-    qn = connection.ops.quote_name
-    open_statuses = [str(s) for s in OPEN_STATUSES]
-    open_by: Counter = Counter()  # (department, category) -> open appeals
-    triage = 0
-    for department, category, status, count in _rows(
-            f"SELECT department_key, category_key, status, SUM({qn('count')}) "  # noqa: S608 - our table names
-            f"FROM {qn(AppealTally._meta.db_table)} WHERE community_id = %s "
-            f"AND status IN ({', '.join(['%s'] * len(open_statuses))}) GROUP BY department_key, category_key, status",
-            [community.pk, *open_statuses]):
-        open_by[(department, category)] += count
-        if status == S.REGISTERED:
-            triage += count
-    # Open appeals not yet overdue have their term today or later, at most the 45-day maximum ahead.
-    current_by: Counter = Counter()
-    due_week = 0
-    for department, category, current, week in _rows(
-            f"SELECT department_key, category_key, SUM({qn('count')}), "  # noqa: S608 - our table names
-            f"SUM(CASE WHEN due_date < %s THEN {qn('count')} ELSE 0 END) "
-            f"FROM {qn(AppealDueTally._meta.db_table)} WHERE community_id = %s AND due_date >= %s "
-            "GROUP BY department_key, category_key",
-            [today + timedelta(days=DUE_WEEK_DAYS), community.pk, today]):
-        current_by[(department, category)] += current
-        due_week += week or 0
-    ((answers, seconds),) = _rows(
-        f"SELECT COALESCE(SUM({qn('count')}), 0), COALESCE(SUM(seconds), 0) "  # noqa: S608 - our table names
-        f"FROM {qn(AppealAnswerTally._meta.db_table)} WHERE community_id = %s AND day >= %s",
-        [community.pk, today - timedelta(days=AVERAGE_WINDOW_DAYS)])
+    if filters is None:
+        filters = Filters(date_from=today - timedelta(days=AVERAGE_WINDOW_DAYS), date_to=today)
+    current = dashboard_now(community, filters)
+    received_by_day, answers_by_day, received_by, answered_by, answers, seconds = _flows(filters)
     english = (get_language() or "uk").startswith("en")
     departments, categories = _names(community.pk)
+    open_by, late_by = current["open_by"], current["late_by"]
 
     def rows(index: int, field: str, names: dict[int, tuple[str, str]]) -> list[dict[str, Any]]:
-        opened: Counter = Counter()
-        overdue: Counter = Counter()
-        for key, count in open_by.items():
-            opened[key[index]] += count
-            overdue[key[index]] += count - current_by[key]
+        figures: dict[str, Counter] = {"open": Counter(), "overdue": Counter(), "received": Counter(),
+                                       "answered": Counter()}
+        for source, name in ((open_by, "open"), (late_by, "overdue"), (received_by, "received"),
+                             (answered_by, "answered")):
+            for key, count in source.items():
+                figures[name][key[index]] += count
         result = []
-        for pk, n in opened.items():
-            if n:
+        for pk in set().union(*(set(c) for c in figures.values())):
+            row = {name: int(counter[pk]) for name, counter in figures.items()}
+            if any(row.values()):
                 uk, en = names.get(pk, ("", ""))
-                result.append({field: pk or None, "open": int(n), "overdue": int(overdue[pk]),
-                               "name": en if english and en else uk})
-        return sorted(result, key=lambda r: (-r["open"], r["name"]))
+                result.append({field: pk or None, **row, "name": en if english and en else uk})
+        return sorted(result, key=lambda r: (-r["open"], -r["received"], r["name"]))
 
-    total_open = int(sum(open_by.values()))
-    return {"open": total_open, "overdue": total_open - int(sum(current_by.values())), "due_week": int(due_week),
-            "triage": int(triage), "by_department": rows(0, "department_id", departments),
+    return {"open": current["open"], "overdue": current["overdue"], "due_week": current["due_week"],
+            "triage": current["triage"], "by_department": rows(0, "department_id", departments),
             "by_category": rows(1, "category_id", categories),
+            "received": int(sum(received_by_day.values())), "received_by_day": received_by_day,
+            "answers_by_day": {day: n for day, (n, _s) in answers_by_day.items()},
             "average_days": round(int(seconds) / int(answers) / 86400, 1) if answers else None,
-            "answered_recently": int(answers), "as_of": now}
+            "answered_recently": int(answers), "as_of": now, "filters": filters}
 
 
 def published_appeals() -> QuerySet[Appeal]:

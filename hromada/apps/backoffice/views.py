@@ -1,5 +1,7 @@
 """The officials' back office: each module adds its section through `hromada.core.ui.office_sections`."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -11,14 +13,21 @@ from hromada.apps.accounts.forms import InPersonVerificationForm
 from hromada.apps.accounts.models import StaffRole, User
 from hromada.core.http import SignedInRequest
 from hromada.core.permissions import permission_required
-from hromada.core.ui import office_sections
+from hromada.core.ui import Figure, office_sections
 
 
 @permission_required("backoffice.enter")
 def home(request: SignedInRequest) -> HttpResponse:
+    """The official's roles, their work areas as cards with what awaits them, and the figures their roles
+    control as tiles (each section contributes its own through `Section.figures`)."""
     roles = StaffRole.objects.filter(user=request.user.pk).select_related("department")
-    return render(request, "backoffice/home.html",
-                  {"roles": roles, "sections": office_sections.public(request)})
+    areas: list[dict[str, Any]] = []
+    figures: list[Figure] = []
+    for section in office_sections.public(request):
+        given = section.figures(request) if section.figures is not None else []
+        areas.append({"section": section, "url": section.url(), "first": given[0] if given else None})
+        figures.extend(given)
+    return render(request, "backoffice/home.html", {"roles": roles, "areas": areas, "figures": figures})
 
 
 @permission_required("accounts.verify_in_person")

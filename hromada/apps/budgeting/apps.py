@@ -6,6 +6,22 @@ def _is_staff_here(request) -> bool:
     return request.user.has_perm("budgeting.view_office", getattr(request, "community", None))
 
 
+def _office_figures(request) -> list:
+    """Projects waiting for a moderator and for a department's review (one statement)."""
+    from django.db.models import Count, Q
+    from django.urls import reverse
+
+    from hromada.apps.budgeting.models import Project, ProjectStatus
+    from hromada.core.ui import Figure
+
+    counts = Project.objects.aggregate(
+        moderation=Count("pk", filter=Q(status__in=[ProjectStatus.SUBMITTED, ProjectStatus.ON_MODERATION])),
+        review=Count("pk", filter=Q(status__in=[ProjectStatus.PUBLISHED, ProjectStatus.UNDER_REVIEW])))
+    url = reverse("budgeting:office")
+    return [Figure(counts["moderation"], _("projects awaiting moderation"), url),
+            Figure(counts["review"], _("projects awaiting review"), url)]
+
+
 class BudgetingConfig(AppConfig):
     name = "hromada.apps.budgeting"
     label = "budgeting"
@@ -28,6 +44,6 @@ class BudgetingConfig(AppConfig):
             key="budgeting", title=_("Participatory budget"),
             description=_("Moderate and review projects, decide appeals, enter paper ballots, count the votes "
                           "and report on the implementation."),
-            url_name="budgeting:office", visible=_is_staff_here,
+            url_name="budgeting:office", visible=_is_staff_here, figures=_office_figures,
         ))
         edge.register()  # the ballot POST of the voting day, answered before Django's stack

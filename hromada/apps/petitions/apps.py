@@ -6,6 +6,22 @@ def _can_use_office(request) -> bool:
     return request.user.has_perm("petitions.view_office", getattr(request, "community", None))
 
 
+def _office_figures(request) -> list:
+    """Petitions waiting for the moderator and for the council's consideration (one statement)."""
+    from django.db.models import Count, Q
+    from django.urls import reverse
+
+    from hromada.apps.petitions.models import Petition, PetitionStatus
+    from hromada.core.ui import Figure
+
+    counts = Petition.objects.aggregate(
+        moderation=Count("pk", filter=Q(status=PetitionStatus.MODERATION)),
+        threshold=Count("pk", filter=Q(status=PetitionStatus.THRESHOLD_REACHED)))
+    url = reverse("petitions:office")
+    return [Figure(counts["moderation"], _("petitions awaiting moderation"), url),
+            Figure(counts["threshold"], _("petitions awaiting consideration"), url)]
+
+
 class PetitionsConfig(AppConfig):
     name = "hromada.apps.petitions"
     label = "petitions"
@@ -29,5 +45,6 @@ class PetitionsConfig(AppConfig):
         ))
         office_sections.register(Section(
             key="petitions", title=_("Petitions"), url_name="petitions:office", visible=_can_use_office,
+            figures=_office_figures,
             description=_("Moderation queue, consideration deadlines, official responses, signature checks."),
         ))

@@ -18,12 +18,28 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A number a section shows on the back-office home: what awaits the official, or what their role controls.
+    The first figure of a section is its card's counter; all of them are KPI tiles. `status` is "bad" or
+    "warn" when the figure needs attention (the tile then says so in words: `status_text`)."""
+
+    value: int
+    label: StrOrPromise
+    url: str = ""
+    status: str = ""
+    status_text: StrOrPromise = ""
+
+
+@dataclass(frozen=True)
 class Section:
     key: str
     title: StrOrPromise  # lazy gettext
     description: StrOrPromise = ""
     url_name: str | None = None  # a named URL in the community URLconf
     visible: Callable[[HttpRequest], bool] = field(default=lambda request: True)
+    # What awaits the official in this section (the back-office home's counters and tiles); called only
+    # for visible sections. None: the section shows no figures.
+    figures: Callable[[HttpRequest], list[Figure]] | None = None
 
     def url(self) -> str | None:
         if not self.url_name:
