@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from hromada.apps.appeals import actions, limits, media, selectors, workflow
 from hromada.apps.appeals import receipt as receipt_document
-from hromada.apps.appeals.forms import MAP_MEDIA, AppealForm, RateForm, ReasonForm, map_options
+from hromada.apps.appeals.forms import MAP_MEDIA, AppealForm, DetailsForm, RateForm, ReasonForm, map_options
 from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Channel
 from hromada.apps.appeals.rows import PUBLIC_COLUMNS, public_rows
 from hromada.apps.communities import geocoding
@@ -283,7 +283,7 @@ def appeal_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "can_reopen": request.user.has_perm("appeals.reopen_appeal", appeal)
         and appeal.status in workflow.WORKFLOW["reopen"].sources,
         "can_add_details": appeal.author_id == request.user.pk and appeal.is_open,
-        "rate_form": RateForm(), "reason_form": ReasonForm()})
+        "rate_form": RateForm(), "reason_form": ReasonForm(), "details_form": DetailsForm()})
 
 
 def appeal_status(request: HromadaRequest, token) -> HttpResponse:
