@@ -69,7 +69,7 @@ def office_rows(rows: Iterable[tuple[Any, ...]], appeal_url: str) -> SafeString:
     """The <tr>s of a back-office list (number linked to `<appeal_url><pk>/`, category, department,
     status, term with "overdue" when an open appeal's term has passed)."""
     english, labels, day, now = _english(), _status_labels(), _Dates(), timezone.now()
-    overdue_note = format_html(" <strong>{}</strong>", _("overdue"))
+    overdue_note = format_html(' <strong class="tag tag--red">{}</strong>', _("overdue"))
     out = []
     for pk, number, status, due_date, due_at, category_uk, category_en, department_uk, department_en in rows:
         overdue = status in OPEN_STATUSES and due_at < now
