@@ -55,9 +55,10 @@ OPEN_STATUSES = (AppealStatus.REGISTERED, AppealStatus.ROUTED, AppealStatus.IN_P
 WORK_STATUSES = (AppealStatus.ROUTED, AppealStatus.IN_PROGRESS, AppealStatus.EXTENDED, AppealStatus.REOPENED)
 DONE_STATUSES = (AppealStatus.ANSWERED, AppealStatus.CLOSED)
 # The colour of a status's tag (the word carries the meaning; the colour only helps).
-STATUS_COLOURS = {AppealStatus.REGISTERED: "grey", AppealStatus.ROUTED: "blue", AppealStatus.IN_PROGRESS: "blue",
-                  AppealStatus.EXTENDED: "yellow", AppealStatus.ANSWERED: "green", AppealStatus.CLOSED: "green",
-                  AppealStatus.RETURNED: "red", AppealStatus.NOT_CONSIDERED: "red", AppealStatus.REOPENED: "orange"}
+STATUS_COLOURS: dict[str, str] = {
+    AppealStatus.REGISTERED: "grey", AppealStatus.ROUTED: "blue", AppealStatus.IN_PROGRESS: "blue",
+    AppealStatus.EXTENDED: "yellow", AppealStatus.ANSWERED: "green", AppealStatus.CLOSED: "green",
+    AppealStatus.RETURNED: "red", AppealStatus.NOT_CONSIDERED: "red", AppealStatus.REOPENED: "orange"}
 
 
 class Category(TenantModel, Localized):

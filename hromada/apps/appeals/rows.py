@@ -76,7 +76,8 @@ def office_rows(rows: Iterable[tuple[Any, ...]], appeal_url: str) -> SafeString:
         out.append(format_html(
             _OFFICE_ROW, mark_safe(' class="overdue"') if overdue else "", appeal_url, pk, number,  # noqa: S308
             _name(category_uk, category_en, english) or "—", _name(department_uk, department_en, english) or "—",
-            STATUS_COLOURS.get(status, "grey"), labels.get(status, status), day(due_date), overdue_note if overdue else ""))
+            STATUS_COLOURS.get(status, "grey"), labels.get(status, status), day(due_date),
+            overdue_note if overdue else ""))
     return mark_safe("".join(out))  # noqa: S308 - each row is format_html output
 
 

@@ -231,7 +231,8 @@ def test_public_list_is_cached_for_anonymous_visitors_with_their_own_csrf_token(
     assert switched.status_code == 302
     english = other.get("/c/kyiv/appeals/")  # another language is another page
     assert b"Problems reported by residents" in english.content
-    assert b"<td>\xf0\x9f\x9a\xa7 Potholes</td>" in english.content and b'<strong class="tag tag--blue">Routed</strong>' in english.content
+    assert b"<td>\xf0\x9f\x9a\xa7 Potholes</td>" in english.content
+    assert b'<strong class="tag tag--blue">Routed</strong>' in english.content
     client.force_login(world.resident)  # signed in: always rendered afresh, with the "report" link
     own = client.get("/c/kyiv/appeals/")
     assert own.content.count(b">KY-20") == 2 and b"/c/kyiv/appeals/new/" in own.content
@@ -256,7 +257,8 @@ def test_queue_marks_overdue_rows_and_dashboard_links_each_row(client, world):
     html = client.get("/c/kyiv/appeals/office/queue/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert (f'<tr class="overdue"><td><a href="/c/kyiv/appeals/office/{late.pk}/">{late.number}</a></td>'
             '<td>Potholes</td><td>Дороги</td><td><strong class="tag tag--blue">Routed</strong></td>') in html
-    assert '<strong class="tag tag--red">overdue</strong>' in html and f'<tr><td><a href="/c/kyiv/appeals/office/{fresh.pk}/">' in html
+    assert '<strong class="tag tag--red">overdue</strong>' in html
+    assert f'<tr><td><a href="/c/kyiv/appeals/office/{fresh.pk}/">' in html
     client.force_login(world.controller)
     html = client.get("/c/kyiv/appeals/office/dashboard/").content.decode()
     assert (f'<tr><th scope="row">Дороги</th><td><a href="/c/kyiv/appeals/office/list/?kind=open&amp;'
