@@ -153,6 +153,37 @@ class ReasonForm(forms.Form):
     reason = PlainTextField(label=_("Reason"), widget=forms.Textarea, max_length=NOTE_MAX)
 
 
+class DetailsForm(forms.Form):
+    """The author's details added to an open appeal (`actions.appeal_add_details`)."""
+
+    text = PlainTextField(label=_("Add details"), widget=forms.Textarea, max_length=NOTE_MAX)
+
+
+class TransitionForm(forms.Form):
+    """The fields of one operation on the office appeal page, named as `office_views.office_act` reads them.
+    Several of these forms share the page: each one's ids start with the operation's name."""
+
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{name}-%s")
+        super().__init__(**kwargs)
+        if name in ("route", "forward"):
+            self.fields["department"] = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all(),
+                                                               empty_label=None)
+        if name in ("forward", "extend", "return", "not_consider"):
+            self.fields["reason"] = PlainTextField(label=_("Reason"), widget=forms.Textarea, max_length=NOTE_MAX)
+        if name == "extend":
+            self.fields["until"] = forms.DateField(label=_("New term"), required=False,
+                                                   widget=forms.DateInput(attrs={"type": "date"}))
+        if name == "request_details":
+            self.fields["reason"] = PlainTextField(label=_("Ask the resident for details"), widget=forms.Textarea,
+                                                   max_length=NOTE_MAX)
+        if name == "attach":
+            self.fields["file"] = forms.FileField(label=_("Attach a file"))
+        if name == "duplicate":
+            self.fields["main"] = forms.CharField(label=_("Duplicate of (number)"), max_length=32,
+                                                  widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
 class AnswerForm(forms.Form):
     answer = PlainTextField(label=_("Answer (the letter to the resident)"), widget=forms.Textarea,
                             max_length=ANSWER_MAX, help_text=_("Sent to the resident only; never published."))

@@ -54,6 +54,11 @@ OPEN_STATUSES = (AppealStatus.REGISTERED, AppealStatus.ROUTED, AppealStatus.IN_P
                  AppealStatus.REOPENED)
 WORK_STATUSES = (AppealStatus.ROUTED, AppealStatus.IN_PROGRESS, AppealStatus.EXTENDED, AppealStatus.REOPENED)
 DONE_STATUSES = (AppealStatus.ANSWERED, AppealStatus.CLOSED)
+# The colour of a status's tag (the word carries the meaning; the colour only helps).
+STATUS_COLOURS: dict[str, str] = {
+    AppealStatus.REGISTERED: "grey", AppealStatus.ROUTED: "blue", AppealStatus.IN_PROGRESS: "blue",
+    AppealStatus.EXTENDED: "yellow", AppealStatus.ANSWERED: "green", AppealStatus.CLOSED: "green",
+    AppealStatus.RETURNED: "red", AppealStatus.NOT_CONSIDERED: "red", AppealStatus.REOPENED: "orange"}
 
 
 class Category(TenantModel, Localized):
@@ -224,6 +229,11 @@ class Appeal(TenantModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def status_colour(self) -> str:
+        """The colour of the status's tag (`STATUS_COLOURS`)."""
+        return STATUS_COLOURS.get(self.status, "grey")
 
     @property
     def is_overdue(self) -> bool:

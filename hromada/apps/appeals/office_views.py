@@ -28,6 +28,7 @@ from hromada.apps.appeals.forms import (
     PaperForm,
     RoutingRuleForm,
     ScanForm,
+    TransitionForm,
 )
 from hromada.apps.appeals.models import (
     Appeal,
@@ -43,7 +44,6 @@ from hromada.apps.appeals.rows import office_rows
 from hromada.apps.appeals.rules import executor_department_ids
 from hromada.apps.appeals.suggest import suggest
 from hromada.apps.appeals.views import COUNT_CAP, PAGE_SIZE, _add_error, _page
-from hromada.apps.communities.models import Department
 from hromada.core import charts, exports, private_files
 from hromada.core.api.errors import DomainError
 from hromada.core.bodylimit import body_limit, files_limit
@@ -419,8 +419,9 @@ def office_appeal(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "appeals/office/appeal.html", {
         "appeal": appeal, "events": list(appeal.events.select_related("actor")),
         "photos": list(appeal.photos.all()), "attachments": list(appeal.attachments.all()),
-        "transitions": workflow.WORKFLOW.available(appeal, request.user),
-        "departments": Department.objects.all(),
+        "transitions": [(t, TransitionForm(t.name)) for t in workflow.WORKFLOW.available(appeal, request.user)],
+        "details_form": TransitionForm("request_details"), "attach_form": TransitionForm("attach"),
+        "duplicate_form": TransitionForm("duplicate"),
         "can_work": request.user.has_perm("appeals.work_appeal", appeal),
         "can_duplicate": request.user.has_perm("appeals.mark_duplicate", appeal),
         "answer_form": AnswerForm(),

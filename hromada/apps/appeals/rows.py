@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hromada.apps.appeals.models import OPEN_STATUSES, AppealStatus
+from hromada.apps.appeals.models import OPEN_STATUSES, STATUS_COLOURS, AppealStatus
 
 # The columns an office list reads (see `office_rows`), in this order.
 OFFICE_COLUMNS = ("pk", "number", "status", "due_date", "due_at", "category__name_uk", "category__name_en",
@@ -31,9 +31,12 @@ OFFICE_COLUMNS = ("pk", "number", "status", "due_date", "due_at", "category__nam
 PUBLIC_COLUMNS = ("number", "status", "registered_at", "latitude", "longitude", "category__icon",
                   "category__name_uk", "category__name_en", "district__name_uk", "district__name_en")
 
-_OFFICE_ROW = ('<tr{}><td><a href="{}{}/">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
-               "<td>{}{}</td></tr>")
-_PUBLIC_ROW = "<tr><td>{}</td><td>{} {}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>"
+# The status is the `tag` component's markup (templates/cotton/tag.html).
+_OFFICE_ROW = ('<tr{}><td><a href="{}{}/">{}</a></td><td>{}</td><td>{}</td>'
+               '<td><strong class="tag tag--{}">{}</strong></td><td>{}{}</td></tr>')
+# The number links to the problem's public page (`views.public_appeal`), which shows no more than the row.
+_PUBLIC_ROW = ('<tr><td><a href="{}{}/">{}</a></td><td>{} {}</td><td>{}{}</td>'
+               '<td><strong class="tag tag--{}">{}</strong></td><td>{}</td></tr>')
 
 
 def _english() -> bool:
@@ -66,14 +69,15 @@ def office_rows(rows: Iterable[tuple[Any, ...]], appeal_url: str) -> SafeString:
     """The <tr>s of a back-office list (number linked to `<appeal_url><pk>/`, category, department,
     status, term with "overdue" when an open appeal's term has passed)."""
     english, labels, day, now = _english(), _status_labels(), _Dates(), timezone.now()
-    overdue_note = format_html(" <strong>{}</strong>", _("overdue"))
+    overdue_note = format_html(' <strong class="tag tag--red">{}</strong>', _("overdue"))
     out = []
     for pk, number, status, due_date, due_at, category_uk, category_en, department_uk, department_en in rows:
         overdue = status in OPEN_STATUSES and due_at < now
         out.append(format_html(
             _OFFICE_ROW, mark_safe(' class="overdue"') if overdue else "", appeal_url, pk, number,  # noqa: S308
             _name(category_uk, category_en, english) or "—", _name(department_uk, department_en, english) or "—",
-            labels.get(status, status), day(due_date), overdue_note if overdue else ""))
+            STATUS_COLOURS.get(status, "grey"), labels.get(status, status), day(due_date),
+            overdue_note if overdue else ""))
     return mark_safe("".join(out))  # noqa: S308 - each row is format_html output
 
 
@@ -82,8 +86,9 @@ def _coordinate(value: float) -> str:
     return str(floatformat(value, 3))
 
 
-def public_rows(rows: Iterable[tuple[Any, ...]]) -> SafeString:
-    """The <tr>s of the public list: number, category, district and rounded location, status, registered."""
+def public_rows(rows: Iterable[tuple[Any, ...]], page_url: str) -> SafeString:
+    """The <tr>s of the public list: number (linked to `<page_url><number>/`), category, district and rounded
+    location, status, registered."""
     english, labels, day = _english(), _status_labels(), _Dates()
     out = []
     for (number, status, registered_at, latitude, longitude, icon, category_uk, category_en, district_uk,
@@ -92,8 +97,9 @@ def public_rows(rows: Iterable[tuple[Any, ...]]) -> SafeString:
         if latitude is not None and longitude is not None:
             where = f" ({_coordinate(latitude)}, {_coordinate(longitude)})"
         out.append(format_html(
-            _PUBLIC_ROW, number, icon or "", _name(category_uk, category_en, english),
-            _name(district_uk, district_en, english), where, labels.get(status, status),
+            _PUBLIC_ROW, page_url, number, number, icon or "", _name(category_uk, category_en, english),
+            _name(district_uk, district_en, english), where, STATUS_COLOURS.get(status, "grey"),
+            labels.get(status, status),
             day(timezone.localdate(registered_at))))
     return mark_safe("".join(out))  # noqa: S308 - each row is format_html output
 

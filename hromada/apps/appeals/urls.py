@@ -10,6 +10,7 @@ urlpatterns = [
     path("map.geojson", views.public_geojson, name="geojson"),
     path("districts.geojson", views.districts_geojson, name="districts_geojson"),
     path("addresses.json", views.address_suggestions, name="addresses"),
+    path("problems/<slug:number>/", views.public_appeal, name="public_appeal"),
     path("statistics/", views.statistics, name="stats"),
     path("new/", views.appeal_create, name="create"),
     path("mine/", views.my_appeals, name="mine"),

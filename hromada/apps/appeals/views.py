@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from hromada.apps.appeals import actions, limits, media, selectors, workflow
 from hromada.apps.appeals import receipt as receipt_document
-from hromada.apps.appeals.forms import MAP_MEDIA, AppealForm, RateForm, ReasonForm, map_options
+from hromada.apps.appeals.forms import MAP_MEDIA, AppealForm, DetailsForm, RateForm, ReasonForm, map_options
 from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Channel
 from hromada.apps.appeals.rows import PUBLIC_COLUMNS, public_rows
 from hromada.apps.communities import geocoding
@@ -124,7 +124,7 @@ def public_list(request: HromadaRequest) -> HttpResponse:
     context = _public_context(request)
     page = _page(request, selectors.public_appeals(category=context["category"], status=context["status"],
                                                    columns=PUBLIC_COLUMNS))
-    context = {**context, "page": page, "rows": public_rows(page.object_list)}
+    context = {**context, "page": page, "rows": public_rows(page.object_list, _public_appeal_prefix())}
     if key is None:
         return render(request, "appeals/public_list.html", context)
     html = render_to_string("appeals/public_list.html", {**context, "csrf_token": _CSRF_PLACEHOLDER}, request)
@@ -133,17 +133,42 @@ def public_list(request: HromadaRequest) -> HttpResponse:
 
 
 def public_map(request: HromadaRequest) -> HttpResponse:
-    """The problem map: markers from the GeoJSON feed (same filters), the districts, a link to the text list."""
+    """The problem map: markers from the GeoJSON feed (same filters), the districts, and under it the text
+    version (the `map` component's): the same problems as a table, a page at a time, newest first."""
     context = _public_context(request)
+    page = _page(request, selectors.public_appeals(category=context["category"], status=context["status"],
+                                                   columns=PUBLIC_COLUMNS))
+    context = {**context, "page": page, "rows": public_rows(page.object_list, _public_appeal_prefix())}
     config = map_options(geojsonUrl=reverse("appeals:geojson") + context["query"],
-                         count=_("Problems on the map: %(count)s."), more=_("Details in the text list"))
+                         count=_("Problems on the map: %(count)s."), more=_("Open the problem's page"))
     return render(request, "appeals/public_map.html", {**context, "map_config": config, "media": MAP_MEDIA})
+
+
+def _public_appeal_prefix() -> str:
+    """The URL of a public problem's page without its number (numbers are slugs: letters, digits and dashes)."""
+    return reverse("appeals:public_appeal", args=["0"]).removesuffix("0/")
+
+
+def public_appeal(request: HromadaRequest, number: str) -> HttpResponse:
+    """One published problem, by the registration number the list, the map and Open311 already show: only
+    what they publish (category, district, the place rounded as on the map, status, registration date, the
+    description the resident chose to show, the official's public summary). 404 for any other appeal."""
+    appeal = get_object_or_404(selectors.published_appeals().select_related("category", "district"),
+                               number=number[:32])
+    place = None
+    if appeal.latitude is not None and appeal.longitude is not None:
+        place = (round(appeal.latitude, selectors.PUBLIC_PLACE_DECIMALS),
+                 round(appeal.longitude, selectors.PUBLIC_PLACE_DECIMALS))
+    return render(request, "appeals/public_appeal.html", {
+        "appeal": appeal, "place": place, "description": selectors.public_description(appeal),
+        "answer": selectors.public_answer(appeal)})
 
 
 def public_geojson(request: HromadaRequest) -> JsonResponse:
     """Public problems with a location as a GeoJSON FeatureCollection (at most 1,000, newest): the description
     only where the resident chose to show it, the official's public summary of the answer, never the letter."""
     qs = selectors.public_appeals(**_public_filters(request)).filter(latitude__isnull=False)[:1000]
+    pages = _public_appeal_prefix()
     features = [{
         "type": "Feature", "id": a.number,
         "geometry": {"type": "Point", "coordinates": [round(a.longitude or 0, selectors.PUBLIC_PLACE_DECIMALS),
@@ -152,6 +177,7 @@ def public_geojson(request: HromadaRequest) -> JsonResponse:
                        "category": a.category.name if a.category else "",
                        "icon": a.category.icon if a.category else "",
                        "registered": a.registered_at.date().isoformat(),
+                       "url": f"{pages}{a.number}/",
                        "description": selectors.public_description(a), "answer": selectors.public_answer(a)},
     } for a in qs]
     return JsonResponse({"type": "FeatureCollection", "features": features})
@@ -257,7 +283,7 @@ def appeal_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "can_reopen": request.user.has_perm("appeals.reopen_appeal", appeal)
         and appeal.status in workflow.WORKFLOW["reopen"].sources,
         "can_add_details": appeal.author_id == request.user.pk and appeal.is_open,
-        "rate_form": RateForm(), "reason_form": ReasonForm()})
+        "rate_form": RateForm(), "reason_form": ReasonForm(), "details_form": DetailsForm()})
 
 
 def appeal_status(request: HromadaRequest, token) -> HttpResponse:

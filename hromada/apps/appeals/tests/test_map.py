@@ -113,9 +113,9 @@ def test_the_form_works_without_javascript(client, world):
     for name in ("location_text", "latitude", "longitude"):
         assert re.search(rf'<input[^>]+name="{name}"', page)
     # the map is an addition: hidden until the script runs
-    assert re.search(r'<div class="map-picker" data-map-picker data-config="[^"]+" hidden>', page)
+    assert re.search(r'<div class="map map-picker" data-map-picker data-config="[^"]+" hidden>', page)
     assert 'data-suggest-url="/c/kyiv/appeals/addresses.json"' in page
-    assert re.search(r'<div class="map-canvas" role="region" aria-label="[^"]+" aria-describedby="[^"]+"', page)
+    assert re.search(r'<div class="map__canvas" role="region" aria-label="[^"]+" aria-describedby="[^"]+"', page)
     assert static("leaflet/leaflet.js") in page and static("appeals/maps.js") in page
 
 
@@ -134,7 +134,11 @@ def test_problem_map_page_has_markers_data_districts_filters_and_the_text_list(c
     assert f"/c/kyiv/appeals/map.geojson?category={world.pothole.pk}&amp;status=open" in html
     assert '<select id="f-category" name="category">' in html and "<noscript>" in html
     # the map is a named landmark (a label on a plain div is not announced)
-    assert re.search(r'<div class="map-canvas[^"]*" hidden role="region" aria-label="[^"]+"', html)
+    assert re.search(r'<div class="map__canvas[^"]*" role="region" aria-label="[^"]+" hidden>', html)
+    # and its text version, a labelled region beside it, lists the same problems without JavaScript
+    assert re.search(r'<div class="map__text" role="region" aria-label="[^"]+">', html)
+    assert f'<a href="/c/kyiv/appeals/problems/{public.number}/">{public.number}</a>' in html
+    assert hidden.number not in html
     data = client.get(f"/c/kyiv/appeals/map.geojson?category={world.pothole.pk}&status=open").json()
     assert [f["properties"]["number"] for f in data["features"]] == [public.number]
     assert hidden.number not in client.get("/c/kyiv/appeals/map.geojson").content.decode()

@@ -110,6 +110,7 @@ def test_no_public_surface_shows_private_text_and_the_chosen_public_text_is_ther
              "/c/kyiv/open311/v2/requests.json", "/c/kyiv/open311/v2/requests.xml",
              "/c/kyiv/open311/v2/requests.json?status=closed", "/c/kyiv/open311/v2/services.json",
              *[f"/c/kyiv/open311/v2/requests/{number}.{fmt}" for number in filed["all"] for fmt in ("json", "xml")],
+             *[f"/c/kyiv/appeals/problems/{number}/" for number in filed["all"]],
              "/c/kyiv/opendata/", "/c/kyiv/opendata/opendata.zip", "/c/kyiv/opendata/catalog.ttl",
              "/c/kyiv/opendata/catalog.jsonld", "/c/kyiv/opendata/dataset/appeals/",
              "/c/kyiv/opendata/dataset/appeals/dataset.zip",
@@ -185,3 +186,59 @@ def test_every_public_surface_rounds_the_place_alike(client, world):
     request = client.get(f"/c/kyiv/open311/v2/requests/{appeal.number}.json").json()[0]
     assert (request["lat"], request["long"]) == (49.791, 30.121)
     assert "49.7914" not in client.get("/c/kyiv/appeals/").content.decode()
+
+
+def test_a_problem_page_shows_only_what_the_map_shows(client, world, filed):
+    """The public page of one problem: what the list and the map publish of it, and nothing more."""
+    with tenancy.scope(world.community):
+        numbers = dict(Appeal.objects.values_list("number", "category__is_public"))
+    visitor = Client()
+    pages = {number: visitor.get(f"/c/kyiv/appeals/problems/{number}/", HTTP_ACCEPT_LANGUAGE="en")
+             for number in numbers}
+    # Published: the two web appeals, the operator's, the API's, the two Open311 requests. Not: the
+    # category that is not public, the anonymous one (not considered), the returned one.
+    shown = {number for number, response in pages.items() if response.status_code == 200}
+    assert {number for number, response in pages.items() if response.status_code == 404} == set(numbers) - shown
+    assert filed["anonymous"] not in shown and filed["returned"] not in shown
+    assert {filed["hidden"], filed["chosen"]} <= shown and len(shown) == 6
+    assert not any(numbers[number] is False for number in shown)
+    texts = {number: pages[number].content.decode() for number in shown}
+    for number, text in texts.items():
+        for secret in PRIVATE:
+            assert secret not in text, f"{secret!r} is on the page of {number}"
+        assert world.resident.full_name not in text and world.resident.email not in text
+        assert "Степан" not in text and "reporter@example.test" not in text
+    chosen, hidden = texts[filed["chosen"]], texts[filed["hidden"]]
+    assert "Розбита дорога на перехресті Соборної та Миру" in chosen
+    assert '<p lang="uk">Яму засипано, покриття відновлено.</p>' in chosen
+    assert "The resident did not choose to show the description publicly." in hidden
+    assert "Answered" in chosen and "Potholes" in chosen and "49.791, 30.121" in chosen
+
+
+def test_a_problem_page_rounds_the_place_as_the_map_does(client, world):
+    with tenancy.scope(world.community):
+        appeal = actions.appeal_register(
+            community=world.community, category=world.pothole, text="Яма", description_public=True,
+            author=actions.Author(user=world.resident, address="вул. Тиха, 77"), latitude=49.79137, longitude=30.12149)
+    page = client.get(f"/c/kyiv/appeals/problems/{appeal.number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "49.791, 30.121" in page
+    assert "49.7913" not in page and "30.1214" not in page and "30.1215" not in page
+    assert "вул. Тиха" not in page
+
+
+def test_a_problem_page_is_linked_from_the_list_and_the_map_and_unknown_numbers_are_not_found(client, world, filed):
+    page = f"/c/kyiv/appeals/problems/{filed['chosen']}/"
+    assert f'<a href="{page}">{filed["chosen"]}</a>' in client.get("/c/kyiv/appeals/").content.decode()
+    urls = {f["properties"]["number"]: f["properties"]["url"]
+            for f in client.get("/c/kyiv/appeals/map.geojson").json()["features"]}
+    assert urls[filed["chosen"]] == page
+    for number in ("NOPE-2026-000001", "x" * 500, "%00", filed["anonymous"], filed["returned"]):
+        assert client.get(f"/c/kyiv/appeals/problems/{number}/").status_code == 404
+
+
+def test_a_duplicate_and_a_reopened_problem_show_no_more_than_the_map(client, world, filed):
+    with tenancy.scope(world.community):
+        chosen = Appeal.objects.get(number=filed["chosen"])
+        actions.appeal_reopen(appeal=chosen, reason="Яму не засипали", by=world.resident)
+    page = client.get(f"/c/kyiv/appeals/problems/{filed['chosen']}/").content.decode()
+    assert "Яму засипано" not in page and "Яму не засипали" not in page

@@ -34,11 +34,11 @@ def test_timeline_names_each_step_in_words(client, world):
         actions.appeal_answer(appeal=appeal, text="Яму засипано.", by=world.executor)
     client.force_login(world.resident)
     html = client.get(f"/c/kyiv/appeals/{appeal.pk}/").content.decode()
-    steps = re.findall(r"<strong>([^<]*)</strong>", html.split('class="timeline"')[1])
+    steps = re.findall(r'<p class="timeline__title">([^<]*)</p>', html.split('class="timeline"')[1])
     assert steps[:4] == ["Registered", "Sent to a department", "Taken into work", "Answered"]
     with translation.override("uk"):
         html = client.get(f"/c/kyiv/appeals/{appeal.pk}/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
-    assert "<strong>Зареєстровано</strong>" in html and "<strong>register</strong>" not in html
+    assert '<p class="timeline__title">Зареєстровано</p>' in html and ">register<" not in html
 
 
 def test_form_help_text_follows_the_language_of_the_request():

@@ -1,7 +1,8 @@
 /* Maps of appeals, on top of Leaflet (served from npm's package, see settings.STATICFILES_DIRS).
  *
  * Progressive enhancement: every map is hidden until this script runs. Without JavaScript the
- * form keeps its address, latitude and longitude fields, and the problem map's text list is linked.
+ * form keeps its address, latitude and longitude fields, and the problem map's page lists the problems
+ * in a table under the map (the `map` component's text version).
  *
  * [data-map-picker]     the appeal form's point picker: click, or focus the map, pan with the arrow
  *                       keys and press Enter to mark the centre; keeps the latitude/longitude fields in step.
@@ -40,7 +41,7 @@
     return getJSON(url).then(function (data) {
       if (!data || !data.features || !data.features.length) { return null; }
       var layer = L.geoJSON(data, {
-        style: { color: "#2f5597", weight: 2, fillOpacity: 0.04 },
+        style: { color: "#1a5ea8", weight: 2, fillOpacity: 0.04 },
         // Drawn only, never a Tab stop: Leaflet gives no path a tabindex, but a tooltip adds focus listeners
         // to the path, and Chromium then makes an SVG element focusable (a stop with no name). The districts
         // are named in the filters and the text list.
@@ -58,8 +59,8 @@
     var lon = form && form.querySelector("[name=longitude]");
     if (!lat || !lon || typeof L === "undefined") { return; }
     var config = JSON.parse(box.dataset.config);
-    var canvas = box.querySelector(".map-canvas");
-    var status = box.querySelector(".map-status");
+    var canvas = box.querySelector(".map__canvas");
+    var status = box.querySelector(".map__status");
     box.hidden = false;
     var map = baseMap(canvas, config);
     var marker = null;
@@ -154,7 +155,7 @@
     });
   }
 
-  function popup(feature, listUrl, more) {
+  function popup(feature, more) {
     var p = feature.properties;
     var box = document.createElement("div");
     var title = document.createElement("strong");
@@ -173,8 +174,12 @@
       box.appendChild(paragraph);
     });
     var link = document.createElement("a");
-    link.href = listUrl;
+    link.href = p.url;
     link.textContent = more;
+    var hidden = document.createElement("span");  // "Open the problem's page" names which problem
+    hidden.className = "visually-hidden";
+    hidden.textContent = " " + p.number;
+    link.appendChild(hidden);
     box.appendChild(link);
     return box;
   }
@@ -182,8 +187,8 @@
   function problemMap(box) {
     if (typeof L === "undefined") { return; }
     var config = JSON.parse(box.dataset.config);
-    var canvas = box.querySelector(".map-canvas");
-    var status = box.querySelector(".map-status");
+    var canvas = box.querySelector(".map__canvas");
+    var status = box.querySelector(".map__status");
     canvas.hidden = false;
     var map = baseMap(canvas, config);
     Promise.all([drawDistricts(map, config.districtsUrl), getJSON(config.geojsonUrl)]).then(function (results) {
@@ -203,7 +208,7 @@
           });
           return marker;
         },
-        onEachFeature: function (feature, layer) { layer.bindPopup(popup(feature, box.dataset.listUrl, config.more)); }
+        onEachFeature: function (feature, layer) { layer.bindPopup(popup(feature, config.more)); }
       }).addTo(map);
       // A popup takes the focus (its link), and gives it back to its marker when it closes.
       markers.on("popupopen", function (event) {
