@@ -99,4 +99,5 @@ def test_a_person_sees_that_their_signature_was_invalidated(client, botnet, comm
     html = client.get(f"/c/kyiv/petitions/{botnet.pk}/").content.decode()
     assert "Your signature was invalidated by a moderator" in html and "Withdraw my signature" not in html
     # the public timeline names the act and its reason
-    assert re.search(r'<p class="timeline__title">6 signatures invalidated</p>.*?<p lang="uk">Ботоферма</p>', html, re.S)
+    assert re.search(r'<p class="timeline__title">6 signatures invalidated</p>.*?<p lang="uk">Ботоферма</p>',
+                     html, re.S)
