@@ -46,6 +46,16 @@ def test_trending_page_for_moderators(client, botnet, moderator):
     assert f"/c/kyiv/petitions/office/{botnet.pk}/?ip=203.0.113.9" in html
 
 
+def test_trending_period_out_of_range_is_explained_not_guessed(client, botnet, moderator):
+    client.force_login(moderator)
+    assert client.get("/c/kyiv/petitions/office/trending/?hours=48").status_code == 200
+    for bad in ("abc", "0", "1000"):
+        response = client.get(f"/c/kyiv/petitions/office/trending/?hours={bad}")
+        html = response.content.decode()
+        assert response.status_code == 400 and 'class="error-summary"' in html and 'href="#id_hours"' in html
+        assert "203.0.113.9" in html  # the report of the last 24 hours is still shown
+
+
 def test_batch_invalidation_is_audited_and_the_count_and_status_follow(botnet, community, moderator):
     assert botnet.status == PetitionStatus.THRESHOLD_REACHED and botnet.signature_count == 9
     with tenancy.scope(community):
