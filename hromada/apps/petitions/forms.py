@@ -172,3 +172,10 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = PetitionCategory
         fields = ["name_uk", "name_en"]
+
+
+class TrendingForm(forms.Form):
+    """The period of the trending signatures report, in hours (up to 31 days)."""
+
+    hours = forms.IntegerField(label=_("Hours"), min_value=1, max_value=24 * 31,
+                               widget=forms.NumberInput(attrs={"inputmode": "numeric"}))

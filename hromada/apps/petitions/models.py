@@ -231,6 +231,14 @@ class Petition(TenantModel):
         return self.collection_ends_at
 
     @property
+    def days_left(self) -> int:
+        """Whole days of signing left, counting a started day as a day (0 once the period is over)."""
+        if self.collection_ends_at is None:
+            return 0
+        seconds = (self.collection_ends_at - timezone.now()).total_seconds()
+        return max(0, -int(-seconds // 86400))
+
+    @property
     def progress_percent(self) -> int:
         if not self.threshold:
             return 0

@@ -20,6 +20,7 @@ from hromada.apps.petitions.forms import (
     InvalidateForm,
     ModerationForm,
     PolicyForm,
+    TrendingForm,
     add_domain_error,
 )
 from hromada.apps.petitions.models import Petition, PetitionCategory, PetitionEvent, PetitionPolicy
@@ -183,13 +184,12 @@ def office_sign_in_person(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @permission_required("petitions.view_trending")
 def office_trending(request: SignedInRequest) -> HttpResponse:
-    try:
-        hours = max(1, min(int(request.GET.get("hours", 24)), 24 * 31))
-    except ValueError:
-        hours = 24
+    form = TrendingForm(request.GET if "hours" in request.GET else None, initial={"hours": 24})
+    hours = form.cleaned_data["hours"] if form.is_bound and form.is_valid() else 24
     report = selectors.trending(request.community, hours=hours)
     return render(request, "petitions/office/trending.html", {
-        "report": report, "hours": hours, "policy": PetitionPolicy.for_community(request.community)})
+        "form": form, "report": report, "hours": hours,
+        "policy": PetitionPolicy.for_community(request.community)}, status=400 if form.errors else 200)
 
 
 @permission_required("petitions.change_policy")

@@ -41,7 +41,10 @@ def test_list_search_filters_sort_and_pagination(client, make_petition, communit
     html = page(client, BASE)
     assert "Тролейбус до Троєщини" not in html  # 24 published: the first page shows the 20 newest
     assert "Чернетка" not in html
-    assert "24 petitions found" in html and "Page 1 of 2" in html
+    assert "24 petitions found" in html and 'href="?page=2" rel="next"' in html
+    # the filters stay in the URL of the next page
+    filtered = page(client, BASE + "?sort=newest&status=open")
+    assert 'href="?sort=newest&amp;status=open&amp;page=2" rel="next"' in filtered
     assert "Тролейбус" in page(client, BASE + "?page=2")
     found = page(client, BASE + "?q=тролейбус")
     assert "Тролейбус до Троєщини" in found and "Лавки у парку" not in found
@@ -179,8 +182,12 @@ def test_signatories_list_is_paginated_with_names_only(client, make_petition, co
             actions.petition_sign(petition=petition, person=person(full_name=f"Підписант {n:03d}"))
     first = page(client, f"{BASE}{petition.pk}/signatories/")
     assert "Підписант 098" in first and "Підписант 099" not in first and "@" not in first.split("<main")[1]
-    assert "121 signatures" in first and "Page 1 of 2" in first
+    assert "121 signatures" in first and 'href="?page=2" rel="next"' in first
     assert "Підписант 119" in page(client, f"{BASE}{petition.pk}/signatories/?page=2")
+    # the petition's page pages its own short list under its own parameter and comes back to it
+    detail = page(client, f"{BASE}{petition.pk}/")
+    assert 'href="?signatories=2#signatories" rel="next"' in detail and "Підписант 049" not in detail
+    assert "Підписант 049" in page(client, f"{BASE}{petition.pk}/?signatories=2")
     with CaptureQueriesContext(connection) as queries:
         page(client, f"{BASE}{petition.pk}/signatories/?page=2")
     assert len(queries) < 12  # no COUNT(*) over the signatures, no query per row
@@ -351,3 +358,41 @@ def test_one_day_of_signatures_is_a_narrow_bar_and_a_table_row(client, make_peti
     counts = re.findall(r'<td class="number">(\d+)</td>', table)
     assert counts == ["3", "3"]  # the author's signature and two more, all today: that day and the total
     assert ("Signatures per day" if language == "en" else "Підписи за днями") in html
+
+
+def test_cards_and_the_petition_page_use_the_components(client, make_petition, community, settings):
+    """Status as a tag with words, days left on the card, facts as a summary list that fits a phone."""
+    petition = make_petition(threshold=4)
+    with tenancy.scope(community):
+        days = Petition.objects.get(pk=petition.pk).days_left
+    assert days >= 1
+    html = page(client, BASE)
+    assert '<strong class="tag tag--green">Collecting signatures</strong>' in html
+    assert f"{days} days left to sign" in html
+    assert f'<a href="{BASE}{petition.pk}/" lang="uk">{petition.title}</a>' in html  # the resident's title
+    detail = page(client, f"{BASE}{petition.pk}/")
+    assert '<dl class="summary-list"' in detail and 'class="facts"' not in detail
+    assert re.search(r"<dt>Signature collection ends</dt>\s*<dd><time", detail)
+    assert f"{days} days left" in detail
+    assert detail.count("<h1") == 1 and '<nav class="breadcrumbs' in detail
+
+
+def test_days_left_counts_a_started_day_and_stops_at_zero(make_petition, community):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    petition = make_petition()
+    petition.collection_ends_at = timezone.now() + timedelta(days=2, hours=1)
+    assert petition.days_left == 3
+    petition.collection_ends_at = timezone.now() - timedelta(hours=1)
+    assert petition.days_left == 0
+    petition.collection_ends_at = None
+    assert petition.days_left == 0
+
+
+def test_an_empty_search_says_what_to_do_next(client, make_petition):
+    make_petition()
+    html = page(client, BASE + "?q=нічогонемає")
+    assert "No petitions match your search." in html and "Change the filters" in html
+    assert f'href="{BASE}"' in html  # the way back to every petition

@@ -11,6 +11,7 @@ from django import template
 from django.core.paginator import Page
 from django.forms import BaseForm
 from django.forms.formsets import BaseFormSet
+from django.http import QueryDict
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext
 
@@ -97,6 +98,15 @@ def ui_id(context: template.Context, prefix: str) -> str:
 def page_range(page: Page) -> list[Any]:
     """Page numbers to show: the ends and the neighbours of the current page, gaps as an ellipsis."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: template.Context, number: int, param: str = "page", anchor: str = "") -> str:
+    """The current query string with `param` set to `number`, every other parameter kept; then `anchor`."""
+    request = getattr(context, "request", None)
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    query[param or "page"] = str(number)
+    return f"?{query.urlencode()}{anchor}"
 
 
 @register.filter

@@ -23,15 +23,18 @@
     }).then(function (result) {
       if (result.ok && result.data.signed) {
         document.querySelectorAll("[data-count]").forEach(function (node) { node.textContent = result.data.count; });
-        var done = document.createElement("p");
-        done.className = "message success";
+        var done = document.createElement("div");
+        done.className = "banner banner--success";
         done.setAttribute("role", "status");
-        done.textContent = form.getAttribute("data-signed-message");
+        var body = document.createElement("p");
+        body.className = "banner__body";
+        body.textContent = form.getAttribute("data-signed-message");
+        done.appendChild(body);
         form.replaceWith(done);
         return;
       }
       var errors = (result.data && result.data.errors) || [];
-      status.className = "message error";
+      status.className = "error-message";
       status.textContent = errors.length ? errors[0].message : form.getAttribute("data-failed-message");
       button.disabled = false;
     }).catch(function () { form.submit(); });
