@@ -294,11 +294,12 @@ def ballot(request: HttpRequest, cycle: str) -> HttpResponse:
     on_ballot = {project.pk: project for row in layout for project in row.projects}
     picked = [pk for pk, points in chosen.items() if pk in on_ballot and points]
     context = {
-        "cycle": current, "layout": layout,
+        "cycle": current, "layout": layout, "voting": voting,
         "chosen_count": sum(chosen[pk] for pk in picked) if current.voting_rule == VotingRule.CUMULATIVE
         else len(picked),
-        "chosen_cost": sum((on_ballot[pk].cost for pk in picked), 0), "refusal": refusal, "ballot": mine, "chosen": chosen, "error": error,
-        "voting": voting, "districts": [row.category.district for row in layout if row.category.district_id],
+        "chosen_cost": sum((on_ballot[pk].cost for pk in picked), 0),
+        "refusal": refusal, "ballot": mine, "chosen": chosen, "error": error,
+        "districts": [row.category.district for row in layout if row.category.district_id],
         "max_votes": current.effective_max_votes,
     }
     return render(request, "budgeting/ballot.html", context, status=status)
