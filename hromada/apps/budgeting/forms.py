@@ -39,9 +39,9 @@ class MultiplePhotoField(forms.FileField):
 
 class ProjectForm(forms.Form):
     title = PlainTextField(label=_("Title"), max_length=200)
-    description = PlainTextField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}),
+    description = PlainTextField(label=_("Description"), max_length=10000, widget=forms.Textarea(attrs={"rows": 8}),
                                  help_text=_("What will be done, where, and why it matters."))
-    beneficiaries = PlainTextField(label=_("Who benefits"), required=False,
+    beneficiaries = PlainTextField(label=_("Who benefits"), required=False, max_length=2000,
                                    widget=forms.Textarea(attrs={"rows": 2}))
     category: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Category"), queryset=None)
     district: forms.ModelChoiceField = forms.ModelChoiceField(label=_("District"), queryset=None, required=False,
@@ -105,11 +105,13 @@ class CommentForm(forms.Form):
 
 
 class AppealForm(forms.Form):
-    text = PlainTextField(label=_("Why the conclusion is wrong"), widget=forms.Textarea(attrs={"rows": 6}))
+    text = PlainTextField(label=_("Why the conclusion is wrong"), max_length=4000,
+                          widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class ReasonForm(forms.Form):
-    reason = PlainTextField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = PlainTextField(label=_("Reason"), required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AssignForm(forms.Form):
@@ -125,7 +127,8 @@ class ReviewForm(forms.Form):
                                    widget=forms.RadioSelect)
     changed_cost = forms.CharField(label=_("New cost, UAH"), required=False,
                                    help_text=_("Only for “feasible with changed cost”."))
-    reason = PlainTextField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+    reason = PlainTextField(label=_("Reasons"), required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 4}),
                             help_text=_("Required unless the project is feasible as proposed. Published."))
 
 
@@ -133,7 +136,7 @@ class AppealDecisionForm(forms.Form):
     upheld = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "1",
                                     choices=[("1", _("Uphold: put the project on the ballot")),
                                              ("0", _("Reject the appeal"))], widget=forms.RadioSelect)
-    reason = PlainTextField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))
+    reason = PlainTextField(label=_("Reasons"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class PaperBallotForm(forms.Form):
@@ -151,7 +154,8 @@ class PaperBallotForm(forms.Form):
 class ImplementationForm(forms.Form):
     progress = forms.CharField(label=_("Progress, %"), max_length=20)
     spent = forms.CharField(label=_("Spent so far, UAH"), max_length=20)
-    note = PlainTextField(label=_("News for residents"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = PlainTextField(label=_("News for residents"), required=False, max_length=4000,
+                          widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultiplePhotoField(label=_("Photos"), required=False)
 
 
@@ -165,7 +169,8 @@ class CycleForm(forms.Form):
     name_uk = PlainTextField(label=_("Name (Ukrainian)"), max_length=200)
     name_en = PlainTextField(label=_("Name (English)"), max_length=200, required=False)
     year = forms.IntegerField(label=_("Budget year"), min_value=2000, max_value=2100)
-    description = PlainTextField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = PlainTextField(label=_("Description"), required=False, max_length=4000,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
     voting_rule = forms.ChoiceField(label=_("Voting rule"), choices=VotingRule.choices)
     tally_rule = forms.ChoiceField(label=_("Tally rule"), choices=TallyRule.choices)
     max_votes = forms.IntegerField(label=_("Votes per voter"), required=False, min_value=1, max_value=100,

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hromada.apps.budgeting import actions, limits, phases, results, selectors, workflow
@@ -66,11 +67,16 @@ def cycle_detail(request: HttpRequest, cycle: str) -> HttpResponse:
         projects = projects.filter(condition)
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     user = request.user
+    categories = current.categories.select_related("district").order_by("position", "pk")
+    voting = phases.phase(current, "voting")
     context = {
         "cycle": current,
+        "project_count": selectors.public_projects(current).count(),
+        "fund": sum((c.fund for c in categories), 0),
+        "turnout": selectors.turnout(current) if voting is not None and voting.starts_at <= timezone.now() else None,
         "timeline": selectors.phase_timeline(current),
         "active": phases.active_phase(current),
-        "categories": current.categories.select_related("district").order_by("position", "pk"),
+        "categories": categories,
         "page": page,
         "filters": {"category": category_id, "status": status, "q": query},
         "statuses": [(s.value, s.label) for s in ProjectStatus if s.value not in
@@ -285,9 +291,15 @@ def ballot(request: HttpRequest, cycle: str) -> HttpResponse:
                              if outcome.created else _("Your ballot is changed. Only the new choices count."))
             return redirect("budgeting:ballot", cycle=current.slug)
     voting = phases.phase(current, "voting")
+    on_ballot = {project.pk: project for row in layout for project in row.projects}
+    picked = [pk for pk, points in chosen.items() if pk in on_ballot and points]
     context = {
-        "cycle": current, "layout": layout, "refusal": refusal, "ballot": mine, "chosen": chosen, "error": error,
-        "voting": voting, "districts": [row.category.district for row in layout if row.category.district_id],
+        "cycle": current, "layout": layout, "voting": voting,
+        "chosen_count": sum(chosen[pk] for pk in picked) if current.voting_rule == VotingRule.CUMULATIVE
+        else len(picked),
+        "chosen_cost": sum((on_ballot[pk].cost for pk in picked), 0),
+        "refusal": refusal, "ballot": mine, "chosen": chosen, "error": error,
+        "districts": [row.category.district for row in layout if row.category.district_id],
         "max_votes": current.effective_max_votes,
     }
     return render(request, "budgeting/ballot.html", context, status=status)

@@ -63,7 +63,8 @@ def test_results_page_shows_votes_cost_decision_and_bars(client, cycle, at, staf
 
     assert "Counted on" in page and "5 ballots" in page
     assert "№3. Малий 3" in page
-    assert "Not funded: did not fit the fund left when its turn came (50,000 UAH were left)" in page
+    assert '<strong class="tag tag--grey">Not funded</strong>' in page
+    assert "did not fit the fund left when its turn came (50,000 UAH were left)" in page
     # The chart: funded projects in the "funded" colour, bars as long as their votes on a 0–5 scale.
     bars = dict(re.findall(r'<rect class="chart-bar (chart-series-\d)" x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)"'
                            r' height="12"><title>№1\. ', page))

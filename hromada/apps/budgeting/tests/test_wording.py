@@ -19,7 +19,8 @@ def test_office_counts_projects_by_status_in_words(client, cycle, staff):
     bf.make_project(cycle, status=ProjectStatus.APPEAL_REJECTED)
     client.force_login(staff("admin"))
     html = client.get(f"{B}/{cycle.slug}/").content.decode()
-    assert "<li>On the ballot: 1</li>" in html and "<li>Appeal rejected: 1</li>" in html
+    assert '<th scope="row">On the ballot</th><td class="num">1</td>' in html
+    assert '<th scope="row">Appeal rejected</th><td class="num">1</td>' in html
     assert "on_ballot" not in html and "appeal_rejected" not in html
 
 
