@@ -234,12 +234,23 @@ def phase_timeline(cycle: Cycle) -> list[dict[str, Any]]:
             for p in phases.phases_of(cycle)]
 
 
+# Which open phase the community home names when cycles overlap (last year's implementation runs through
+# this year's vote): the one residents act in first.
+HOME_PHASE_ORDER = (phases.PhaseKind.VOTING, phases.PhaseKind.SUBMISSION, phases.PhaseKind.REVIEW,
+                    phases.PhaseKind.RESULTS, phases.PhaseKind.IMPLEMENTATION)
+
+
 def current_or_next_phase() -> Phase | None:
-    """The phase open now (the one that ends first, if cycles overlap), else the next one to open, with its
-    cycle: one query, for the community home page."""
+    """For the community home page, in one query: the open phase residents act in first (voting, then
+    submission, review, results, implementation; of equals the one that ends first), else the next phase to
+    open, with its cycle."""
     now = timezone.now()
-    return (Phase.objects.filter(ends_at__gt=now).select_related("cycle")
-            .order_by("starts_at", "ends_at", "pk").first())
+    pending = list(Phase.objects.filter(ends_at__gt=now).select_related("cycle").order_by("starts_at", "pk"))
+    open_now = [phase for phase in pending if phase.starts_at <= now]
+    if open_now:
+        rank = {kind: index for index, kind in enumerate(HOME_PHASE_ORDER)}
+        return min(open_now, key=lambda phase: (rank.get(phase.kind, len(rank)), phase.ends_at))
+    return pending[0] if pending else None
 
 
 # The author's projects that are still on their way (the rest are decided, done or withdrawn).

@@ -158,6 +158,17 @@ def test_the_figures_tell_what_happens_in_the_community(client, community, citiz
     assert 'href="/c/kyiv/budget/pb2026/"' in page
 
 
+def test_the_budget_figure_names_the_vote_over_last_years_implementation(client, community, on_voting_day):
+    last_year = budget.make_cycle(community, slug="pb2025", year=2025, with_categories=False)
+    with tenancy.scope(community):  # last year's winners are still being built while this year's vote runs
+        last_year.phases.exclude(kind="implementation").delete()
+        last_year.phases.update(starts_at=budget.kyiv(2025, 6, 1), ends_at=budget.kyiv(2026, 12, 1))
+    budget.make_cycle(community, with_categories=False)
+    page = client.get("/c/kyiv/").content.decode()
+    assert _figure(page, "days left to vote for budget projects") == "12"
+    assert 'href="/c/kyiv/budget/pb2026/"' in page and "/budget/pb2025/" not in page
+
+
 def test_the_budget_figure_says_when_the_next_phase_opens(client, community, time_machine):
     time_machine.move_to(budget.BEFORE, tick=False)
     budget.make_cycle(community)
