@@ -248,7 +248,7 @@ def current_or_next_phase() -> Phase | None:
     pending = list(Phase.objects.filter(ends_at__gt=now).select_related("cycle").order_by("starts_at", "pk"))
     open_now = [phase for phase in pending if phase.starts_at <= now]
     if open_now:
-        rank = {kind: index for index, kind in enumerate(HOME_PHASE_ORDER)}
+        rank: dict[str, int] = {str(kind): index for index, kind in enumerate(HOME_PHASE_ORDER)}
         return min(open_now, key=lambda phase: (rank.get(phase.kind, len(rank)), phase.ends_at))
     return pending[0] if pending else None
 
