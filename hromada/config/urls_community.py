@@ -15,6 +15,7 @@ handler500 = "hromada.core.errors.handler500"
 
 urlpatterns = [
     path("", community_views.community_home, name="home"),
+    path("search/", community_views.community_search, name="search"),
     path("healthz", community_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("hromada.apps.accounts.urls")),

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 
 from hromada.apps.appeals.dashboard import Filters
 from hromada.apps.appeals.models import (
+    DONE_STATUSES,
     OPEN_STATUSES,
     Appeal,
     AppealAnswerTally,
@@ -499,3 +500,52 @@ def received_and_answered_by_month(months: int = STATISTICS_MONTHS) -> list[tupl
 
 def my_appeals(user) -> QuerySet[Appeal]:
     return with_related(Appeal.objects.filter(author=user)).order_by("-registered_at", "-id")
+
+
+HOME_COUNTS_SECONDS = 60
+_HOME_COUNTS = memo.TimedMemory("appeals.home_counts", limit=1_000)
+
+
+def home_counts() -> dict[str, int]:
+    """The community home page's figures: appeals answered this Kyiv month and appeals open now, from the
+    running tallies (the statistics page's source, no scan of the appeals) in one query; each process keeps
+    them for HOME_COUNTS_SECONDS."""
+    community_id = _community_id()
+
+    def load() -> dict[str, int]:
+        qn = connection.ops.quote_name
+        first = kyiv_date(timezone.now()).replace(day=1)
+        opens = [s.value for s in OPEN_STATUSES]
+        ((answered, open_now),) = _rows(
+            f"SELECT (SELECT COALESCE(SUM({qn('count')}), 0) FROM {qn(AppealAnswerTally._meta.db_table)} "  # noqa: S608
+            f"WHERE community_id = %s AND day >= %s), "
+            f"(SELECT COALESCE(SUM({qn('count')}), 0) FROM {qn(AppealTally._meta.db_table)} "
+            f"WHERE community_id = %s AND status IN ({', '.join(['%s'] * len(opens))}))",
+            [community_id, first, community_id, *opens])
+        return {"answered_this_month": int(answered), "open": int(open_now)}
+
+    return _HOME_COUNTS.remember(community_id, "counts", load, HOME_COUNTS_SECONDS)
+
+
+HOME_MINE_LIMIT = 5
+
+
+def open_appeals_of(user: Any, limit: int = HOME_MINE_LIMIT) -> list[Appeal]:
+    """The person's own appeals still being worked on, newest first (their home page)."""
+    return list(Appeal.objects.filter(author=user, status__in=OPEN_STATUSES).select_related("category")
+                .only("pk", "number", "status", "text", "registered_at", "category__name_uk", "category__name_en")
+                .order_by("-registered_at", "-id")[:limit])
+
+
+SEARCH_MAX_WORDS = 8
+
+
+def search_public(q: str) -> QuerySet[Appeal]:
+    """Published appeals whose public text holds every word of `q`: the resident's description only where they
+    chose to show it, the official's public summary only while the appeal stands answered or closed, or the
+    registration number. Never the private text, the letter to the resident or who wrote it."""
+    qs = published_appeals()
+    for word in q.split()[:SEARCH_MAX_WORDS]:
+        qs = qs.filter(Q(description_public=True, text__icontains=word)
+                       | Q(status__in=DONE_STATUSES, public_answer__icontains=word) | Q(number__iexact=word))
+    return qs.select_related("category").order_by("-registered_at", "-id")

@@ -24,6 +24,7 @@ from hromada.apps.budgeting.models import (
     CommentStatus,
     Cycle,
     ImplementationItem,
+    Phase,
     Project,
     ProjectEvent,
     ProjectStatus,
@@ -231,3 +232,54 @@ def phase_timeline(cycle: Cycle) -> list[dict[str, Any]]:
     current = phases.active_phase(cycle, now)
     return [{"phase": p, "current": current is not None and p.pk == current.pk, "past": p.ends_at <= now}
             for p in phases.phases_of(cycle)]
+
+
+# Which open phase the community home names when cycles overlap (last year's implementation runs through
+# this year's vote): the one residents act in first.
+HOME_PHASE_ORDER = (phases.PhaseKind.VOTING, phases.PhaseKind.SUBMISSION, phases.PhaseKind.REVIEW,
+                    phases.PhaseKind.RESULTS, phases.PhaseKind.IMPLEMENTATION)
+
+
+def current_or_next_phase() -> Phase | None:
+    """For the community home page, in one query: the open phase residents act in first (voting, then
+    submission, review, results, implementation; of equals the one that ends first), else the next phase to
+    open, with its cycle."""
+    now = timezone.now()
+    pending = list(Phase.objects.filter(ends_at__gt=now).select_related("cycle").order_by("starts_at", "pk"))
+    open_now = [phase for phase in pending if phase.starts_at <= now]
+    if open_now:
+        rank: dict[str, int] = {str(kind): index for index, kind in enumerate(HOME_PHASE_ORDER)}
+        return min(open_now, key=lambda phase: (rank.get(phase.kind, len(rank)), phase.ends_at))
+    return pending[0] if pending else None
+
+
+# The author's projects that are still on their way (the rest are decided, done or withdrawn).
+PROJECTS_UNDER_WAY = frozenset(ProjectStatus.values) - {
+    ProjectStatus.REJECTED, ProjectStatus.APPEAL_REJECTED, ProjectStatus.NOT_FUNDED, ProjectStatus.IMPLEMENTED,
+    ProjectStatus.WITHDRAWN}
+
+
+def projects_under_way_of(user: Any, limit: int = 5) -> list[Project]:
+    """The projects the person wrote that are still on their way, newest first (their home page)."""
+    return list(Project.objects.filter(author=user, status__in=PROJECTS_UNDER_WAY).select_related("cycle")
+                .order_by("-created_at", "-pk")[:limit])
+
+
+def ballots_in_open_votes_of(user: Any) -> list[Ballot]:
+    """The person's ballots in cycles whose voting is open now (they may still change them)."""
+    now = timezone.now()
+    return list(Ballot.objects.filter(voter=user, cycle__phases__kind=phases.PhaseKind.VOTING,
+                                      cycle__phases__starts_at__lte=now, cycle__phases__ends_at__gt=now)
+                .select_related("cycle").order_by("-created_at"))
+
+
+def search_public(q: str) -> QuerySet[Project]:
+    """Public projects of every cycle whose title or description holds every word of `q`, or whose number it
+    is (the cycle page's own search, across cycles)."""
+    qs = Project.objects.filter(status__in=PUBLIC_STATUSES)
+    for word in q.split()[:8]:
+        condition = Q(title__icontains=word) | Q(description__icontains=word)
+        if word.isdigit() and len(word) < 10:
+            condition |= Q(number=int(word))
+        qs = qs.filter(condition)
+    return qs.select_related("cycle").order_by("-cycle__year", "cycle_id", "number")

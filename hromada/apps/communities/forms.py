@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hromada.apps.communities.models import Community, Department, District
 from hromada.core.geo import validate_area
+from hromada.core.text import PlainTextField
 
 # The community's and its departments' contacts and other accounts' e-mails, typed by staff: the browser
 # must not offer the staff member's own (docs/decisions.md).
@@ -97,3 +98,25 @@ class StaffAppointForm(forms.Form):
         cast(forms.ChoiceField, self.fields["role"]).choices = [
             (value, label) for value, label in Role.choices if value in APPOINTABLE_ROLES]
         cast(forms.ModelChoiceField, self.fields["department"]).queryset = Department.objects.order_by("name_uk")
+
+
+SEARCH_MIN_LENGTH = 3  # shorter words match nearly everything
+SEARCH_MAX_LENGTH = 100
+
+
+class SearchForm(forms.Form):
+    """The community search (the home page's box and the results page)."""
+
+    q = PlainTextField(label=_("Search the community's site"), min_length=SEARCH_MIN_LENGTH,
+                       max_length=SEARCH_MAX_LENGTH,
+                       help_text=_("Problems, petitions, budget projects and open data sets. "
+                                   "At least 3 characters."),
+                       widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+                       error_messages={
+                           "required": _("Type what you are looking for."),
+                           "min_length": _("Type at least %(limit_value)d characters to search."),
+                           "max_length": _("Search with at most %(limit_value)d characters."),
+                       })
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())

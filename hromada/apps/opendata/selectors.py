@@ -66,3 +66,17 @@ def api_token_user(key: str) -> Any:
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
     return token.user if token is not None and token.user.is_active else None
+
+
+def published_count() -> int:
+    """How many data sets the community publishes (its home page)."""
+    return Dataset.objects.filter(is_published=True).count()
+
+
+def search_public(q: str) -> QuerySet[Dataset]:
+    """Published data sets whose name, title, description or keywords hold every word of `q` (the portal's
+    own plain-word search)."""
+    qs = Dataset.objects.filter(is_published=True)
+    for word in q.lower().split()[:8]:
+        qs = qs.filter(search_text__contains=word)
+    return qs.select_related("publisher").order_by("title_uk", "id")

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce, TruncDate, TruncHour
 from django.http import Http404
@@ -276,3 +276,39 @@ def signatures_chart(days: list[DayCount]) -> charts.Chart:
         period_label=_("Day"), value_label=_("Signatures"), cumulative=_("Total"),
         totals=[d.total for d in days], empty_text=_("No signatures yet."))
     return chart
+
+
+HOME_COUNTS_SECONDS = 60
+_HOME_COUNTS = TimedMemory("petitions.home_counts", limit=1_000)
+
+
+def home_counts(community_id: int) -> dict[str, int]:
+    """The community home page's figures, in one aggregate: petitions open for signing now and petitions the
+    council has answered; each process keeps them for HOME_COUNTS_SECONDS."""
+
+    def load() -> dict[str, int]:
+        now = timezone.now()
+        row = Petition.objects.filter(status__in=[S.COLLECTING, S.THRESHOLD_REACHED, S.ANSWERED]).aggregate(
+            collecting=Count("pk", filter=Q(status__in=[S.COLLECTING, S.THRESHOLD_REACHED],
+                                            collection_ends_at__gte=now)),
+            answered=Count("pk", filter=Q(status=S.ANSWERED)))
+        return {key: int(value or 0) for key, value in row.items()}
+
+    return _HOME_COUNTS.remember(community_id, "counts", load, HOME_COUNTS_SECONDS)
+
+
+# The author's petitions that are still on their way (the rest are decided or archived).
+UNDER_WAY = (S.DRAFT, S.MODERATION, S.COLLECTING, S.THRESHOLD_REACHED, S.CONSIDERATION)
+
+
+def petitions_under_way_of(user: Any, limit: int = 5) -> list[Petition]:
+    """The petitions the person wrote that are not decided yet, newest first (their home page)."""
+    return list(Petition.objects.filter(author=user, status__in=UNDER_WAY)
+                .only("pk", "title", "status", "signature_count", "threshold", "created_at")
+                .order_by("-created_at", "-id")[:limit])
+
+
+def search_public(q: str) -> QuerySet[Petition]:
+    """Public petitions whose title or text holds every word of `q` (the public list's own search)."""
+    return filter_petitions(public_petitions(), q=q).select_related(None).only(
+        "pk", "title", "status", "signature_count", "threshold", "published_at")

@@ -1,7 +1,9 @@
 """Registries through which modules add their sections to the shared UI shell.
 
 A module calls ``cabinet_sections.register(...)`` in its ``AppConfig.ready()`` and its
-section appears in the resident's cabinet, the community home page and the back office.
+section appears in the resident's cabinet; ``public_sections`` are the public entry points of the
+community home page (the problem map, not "my appeals"); ``office_sections`` the back office. What the
+home page counts, shows of a signed-in resident and searches is registered in ``hromada.core.ui.home``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Section:
     # What awaits the official in this section (the back-office home's counters and tiles); called only
     # for visible sections. None: the section shows no figures.
     figures: Callable[[HttpRequest], list[Figure]] | None = None
+    position: int = 100  # lower first; equal positions keep the order of registration
 
     def url(self) -> str | None:
         if not self.url_name:
@@ -58,11 +61,12 @@ class SectionRegistry:
         self._sections[section.key] = section
 
     def all(self) -> list[Section]:
-        return list(self._sections.values())
+        return sorted(self._sections.values(), key=lambda s: s.position)
 
     def public(self, request: HttpRequest) -> list[Section]:
-        return [s for s in self._sections.values() if s.visible(request)]
+        return [s for s in self.all() if s.visible(request)]
 
 
-cabinet_sections = SectionRegistry()  # the resident's cabinet and the public home page
+cabinet_sections = SectionRegistry()  # the resident's cabinet (their own things; most need signing in)
+public_sections = SectionRegistry()  # the community home page: public entry points, open without signing in
 office_sections = SectionRegistry()  # the staff back office
