@@ -16,7 +16,7 @@ from typing import Any
 
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -101,18 +101,4 @@ def public_rows(rows: Iterable[tuple[Any, ...]], page_url: str) -> SafeString:
             _name(district_uk, district_en, english), where, STATUS_COLOURS.get(status, "grey"),
             labels.get(status, status),
             day(timezone.localdate(registered_at))))
-    return mark_safe("".join(out))  # noqa: S308 - each row is format_html output
-
-
-_DASHBOARD_ROW = ('<tr><th scope="row">{}</th><td><a href="{}?kind=open&amp;{}={}">{}</a></td>'
-                  '<td><a href="{}?kind=overdue&amp;{}={}">{}</a></td></tr>')
-
-
-def dashboard_rows(rows: Iterable[dict[str, Any]], list_url: str, field: str) -> SafeString:
-    """The <tr>s of a dashboard table (`selectors.dashboard`'s by_department / by_category): the name, then
-    the open and overdue figures, each linked to its drill-down list (`?kind=…&<department|category>=<id>`)."""
-    key = field.removesuffix("_id")
-    out = [format_html(_DASHBOARD_ROW, row["name"] or "—", list_url, key, row[field] or "", localize(row["open"]),
-                       list_url, key, row[field] or "", localize(row["overdue"]))
-           for row in rows]
     return mark_safe("".join(out))  # noqa: S308 - each row is format_html output

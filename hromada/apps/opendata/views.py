@@ -33,10 +33,8 @@ def _dataset(name: str) -> Dataset:
 def index(request: HromadaRequest) -> HttpResponse:
     datasets, facets = selectors.portal_search(request.GET)
     page = Paginator(datasets, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "opendata/index.html", {
-        "page": page, "facets": facets, "q": request.GET.get("q", ""), "query": query.urlencode(),
+        "page": page, "facets": facets, "q": request.GET.get("q", ""),
         "api_base": request.build_absolute_uri(reverse("ckan3:action", args=["package_search"])),
     })
 

@@ -51,10 +51,8 @@ def petition_list(request: HromadaRequest) -> HttpResponse:
     filters = form.filters() if request.GET else {"sort": "newest"}
     queryset = selectors.filter_petitions(selectors.public_petitions(), **filters)
     page = Paginator(queryset, 20).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "petitions/list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form, "page": page,
         "can_create": request.user.has_perm("petitions.create_petition", request.community),
     })
 
