@@ -15,15 +15,15 @@ def _home_figures(request) -> list[Any]:
     from django.utils.translation import ngettext
 
     from hromada.apps.appeals import selectors
-    from hromada.core.ui.home import Figure
+    from hromada.core.ui import Figure
 
     counts = selectors.home_counts()
     answered, open_now = counts["answered_this_month"], counts["open"]
     return [
         Figure(answered, ngettext("appeal answered this month", "appeals answered this month", answered),
-               href=reverse("appeals:stats"), link_text=_("Statistics of appeals")),
+               url=reverse("appeals:stats"), link_text=_("Statistics of appeals")),
         Figure(open_now, ngettext("appeal being worked on", "appeals being worked on", open_now),
-               href=reverse("appeals:map"), link_text=_("Problem map")),
+               url=reverse("appeals:map"), link_text=_("Problem map")),
     ]
 
 

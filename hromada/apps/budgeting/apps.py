@@ -34,7 +34,7 @@ def _home_figures(request) -> list[Any]:
     from hromada.apps.budgeting import selectors
     from hromada.apps.budgeting.phases import PhaseKind
     from hromada.core.calendar import KYIV
-    from hromada.core.ui.home import Figure
+    from hromada.core.ui import Figure
 
     phase = selectors.current_or_next_phase()
     if phase is None:
@@ -43,16 +43,16 @@ def _home_figures(request) -> list[Any]:
     if phase.starts_at > now:  # nothing open now: when the next phase opens
         day = date_format(phase.starts_at.astimezone(KYIV), "SHORT_DATE_FORMAT")
         return [Figure(day, gettext("participatory budget: %(phase)s opens") % {"phase": phase.get_kind_display()},
-                       href=href, link_text=_("About the budget cycle"))]
+                       url=href, link_text=_("About the budget cycle"))]
     days = max(1, math.ceil((phase.ends_at - now).total_seconds() / 86400))
     if phase.kind == PhaseKind.VOTING:
         return [Figure(days, ngettext("day left to vote for budget projects",
                                       "days left to vote for budget projects", days),
-                       href=href, link_text=_("Vote for projects"))]
+                       url=href, link_text=_("Vote for projects"))]
     label = ngettext("day left in the participatory budget phase: %(phase)s",
                      "days left in the participatory budget phase: %(phase)s", days) % {
         "phase": phase.get_kind_display()}
-    return [Figure(days, label, href=href, link_text=_("About the budget cycle"))]
+    return [Figure(days, label, url=href, link_text=_("About the budget cycle"))]
 
 
 def _home_mine(request) -> Any:

@@ -15,10 +15,10 @@ def _home_figures(request) -> list[Any]:
     from django.utils.translation import ngettext
 
     from hromada.apps.opendata import selectors
-    from hromada.core.ui.home import Figure
+    from hromada.core.ui import Figure
 
     count = selectors.published_count()
-    return [Figure(count, ngettext("open data set", "open data sets", count), href=reverse("opendata:index"),
+    return [Figure(count, ngettext("open data set", "open data sets", count), url=reverse("opendata:index"),
                    link_text=_("Download the data"))]
 
 

@@ -29,16 +29,16 @@ def _home_figures(request) -> list[Any]:
     from django.utils.translation import ngettext
 
     from hromada.apps.petitions import selectors
-    from hromada.core.ui.home import Figure
+    from hromada.core.ui import Figure
 
     counts = selectors.home_counts(request.community.pk)
     collecting, answered = counts["collecting"], counts["answered"]
     return [
         Figure(collecting, ngettext("petition collecting signatures", "petitions collecting signatures", collecting),
-               href=f"{reverse('petitions:list')}?status=open", link_text=_("Sign a petition")),
+               url=f"{reverse('petitions:list')}?status=open", link_text=_("Sign a petition")),
         Figure(answered, ngettext("petition answered by the council", "petitions answered by the council",
                                   answered),
-               href=f"{reverse('petitions:list')}?status=answered", link_text=_("Read the answers")),
+               url=f"{reverse('petitions:list')}?status=answered", link_text=_("Read the answers")),
     ]
 
 

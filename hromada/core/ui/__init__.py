@@ -25,11 +25,12 @@ class Figure:
     The first figure of a section is its card's counter; all of them are KPI tiles. `status` is "bad" or
     "warn" when the figure needs attention (the tile then says so in words: `status_text`)."""
 
-    value: int
+    value: int | str
     label: StrOrPromise
     url: str = ""
     status: str = ""
     status_text: StrOrPromise = ""
+    link_text: StrOrPromise = ""  # the words of the link to `url` where the figure shows one (the home page)
 
 
 @dataclass(frozen=True)

@@ -23,18 +23,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from hromada.core.ui import Figure
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One number that tells what happens: `value` big, `label` under it, `href` where to see it."""
-
-    value: str | int
-    label: StrOrPromise
-    href: str = ""
-    link_text: StrOrPromise = ""
 
 
 @dataclass(frozen=True)
