@@ -64,23 +64,24 @@ def links_to(browser: Browser, path: str, name: str) -> list[str]:
     return found
 
 
-@pytest.fixture
-def resident(browser_for) -> Browser:
-    if "resident" not in selected("BROWSER_ROLES", list(ROLES)):
+def wide_browser(browser_for, role: str, account: str) -> Browser:
+    """The signed-in browser of `account` at 1280 px, in English; skipped unless `role` is selected."""
+    if role not in selected("BROWSER_ROLES", list(ROLES)):
         pytest.skip("not selected by BROWSER_ROLES")
-    browser = browser_for("resident", "en")
+    browser = browser_for(account, "en")
     browser.resize(1280)
     return browser
+
+
+@pytest.fixture
+def resident(browser_for) -> Browser:
+    return wide_browser(browser_for, "resident", "resident")
 
 
 @pytest.fixture
 def another_resident(browser_for) -> Browser:
     """A verified resident who wrote none of the demo's petitions."""
-    if "resident" not in selected("BROWSER_ROLES", list(ROLES)):
-        pytest.skip("not selected by BROWSER_ROLES")
-    browser = browser_for("resident-in-person", "en")
-    browser.resize(1280)
-    return browser
+    return wide_browser(browser_for, "resident", "resident-in-person")
 
 
 def test_a_resident_files_an_appeal_with_the_keyboard(resident):
@@ -160,11 +161,7 @@ ACTIVE = """var e = document.activeElement; return e ? {id: e.id, tag: e.tagName
 
 @pytest.fixture
 def visitor(browser_for) -> Browser:
-    if "anonymous" not in selected("BROWSER_ROLES", list(ROLES)):
-        pytest.skip("not selected by BROWSER_ROLES")
-    browser = browser_for("anonymous", "en")
-    browser.resize(1280)
-    return browser
+    return wide_browser(browser_for, "anonymous", "anonymous")
 
 
 def test_the_error_summary_takes_the_focus_and_its_links_lead_to_the_fields(visitor):
