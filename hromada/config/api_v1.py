@@ -14,4 +14,5 @@ urlpatterns = [
     path("petitions/", include("hromada.apps.petitions.api.urls")),
     path("budget/", include("hromada.apps.budgeting.api.urls")),
     path("appeals/", include("hromada.apps.appeals.api.urls")),
+    path("services/", include("hromada.apps.services.api.urls")),
 ]

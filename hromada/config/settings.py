@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "hromada.apps.budgeting",
     "hromada.apps.opendata",
     "hromada.apps.appeals",
+    "hromada.apps.services",
 ]
 
 MIDDLEWARE = [

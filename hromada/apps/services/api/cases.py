@@ -1,0 +1,3 @@
+"""Applications and cases in the API (being written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The register in the API (being written)."""
+
+urlpatterns: list = []

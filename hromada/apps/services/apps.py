@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _can_use_office(request) -> bool:
+    return request.user.has_perm("services.use_office", getattr(request, "community", None))
+
+
+class ServicesConfig(AppConfig):
+    name = "hromada.apps.services"
+    label = "services"
+    verbose_name = _("Administrative services")
+
+    def ready(self) -> None:
+        from hromada.core.ui import Section, cabinet_sections, office_sections, public_sections
+
+        public_sections.register(Section(
+            key="services", position=15, title=_("Administrative services"), url_name="services:list",
+            description=_("Find a service of the ЦНАП, read what to bring, what it costs and how long it takes, "
+                          "apply online and follow your case."),
+        ))
+        cabinet_sections.register(Section(
+            key="services", title=_("My applications"), url_name="services:mine",
+            description=_("Your applications for administrative services, their status and results."),
+        ))
+        office_sections.register(Section(
+            key="services", title=_("Administrative services"), url_name="services:office",
+            visible=_can_use_office,
+            description=_("Applications at the ЦНАП and with the providers, terms under control, the register "
+                          "of services."),
+        ))
