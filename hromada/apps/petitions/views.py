@@ -216,11 +216,17 @@ def petition_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Draft saved."))
             return redirect("petitions:detail", pk=petition.pk)
+    return _edit_page(request, petition, form, CoauthorForm())
+
+
+def _edit_page(request: SignedInRequest, petition: Petition, form: PetitionForm,
+               coauthor_form: CoauthorForm) -> HttpResponse:
+    """The draft's page: its form and the co-author invitation; 400 when either shows errors."""
     coauthors = petition.coauthors.select_related("person")
     return render(request, "petitions/form.html", {
-        "form": form, "petition": petition, "coauthor_form": CoauthorForm(), "coauthors": coauthors,
+        "form": form, "petition": petition, "coauthor_form": coauthor_form, "coauthors": coauthors,
         "coauthors_required": PetitionPolicy.for_community(petition.community).coauthors_required,
-    }, status=400 if form.errors else 200)
+    }, status=400 if form.errors or coauthor_form.errors else 200)
 
 
 @require_POST
@@ -247,12 +253,13 @@ def coauthor_invite(request: SignedInRequest, pk: int) -> HttpResponse:
             actions.petition_invite_coauthor(petition=petition, by=request.user,
                                              email=form.cleaned_data["email"])
         except DomainError as exc:
-            messages.error(request, str(exc.detail))
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Invitation sent."))
-    else:
-        messages.error(request, _("Enter a valid e-mail address."))
-    return redirect("petitions:edit", pk=pk)
+            return redirect("petitions:edit", pk=pk)
+    # The draft's page again, with the address and what is wrong with it (400).
+    initial = {"title": petition.title, "text": petition.text, "category": petition.category}
+    return _edit_page(request, petition, PetitionForm(initial=initial), form)
 
 
 @require_POST

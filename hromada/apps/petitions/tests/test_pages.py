@@ -396,3 +396,24 @@ def test_an_empty_search_says_what_to_do_next(client, make_petition):
     html = page(client, BASE + "?q=нічогонемає")
     assert "No petitions match your search." in html and "Change the filters" in html
     assert f'href="{BASE}"' in html  # the way back to every petition
+
+
+def test_a_refused_co_author_invitation_shows_the_draft_again_with_the_error(client, make_petition, community,
+                                                                              author, person):
+    petition = make_petition("draft", coauthors_required=1)
+    client.force_login(author)
+    url = f"{BASE}{petition.pk}/coauthors/"
+    for email, error in [("not an address", "Enter a valid email address."),
+                         (author.email, "You are the author; invite someone else."),
+                         ("nobody@example.org", "There is no account with a verified identity for this e-mail.")]:
+        response = client.post(url, {"email": email})
+        body = response.content.decode()
+        assert response.status_code == 400, email
+        assert error in body and f'value="{email}"' in body  # what was typed stays in the field
+        assert "<title>Error: " in body  # the page says so in its title, with the error summary
+    friend = person(full_name="Ганна Співавторка")
+    response = client.post(url, {"email": friend.email})
+    assert response.status_code == 302
+    with tenancy.scope(community):
+        assert list(Message.objects.filter(kind="petitions.coauthor_invited").values_list("recipient", flat=True)) == [
+            friend.pk]
