@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "hromada.apps.opendata",
     "hromada.apps.appeals",
     "hromada.apps.services",
+    "hromada.apps.equeue",
 ]
 
 MIDDLEWARE = [
