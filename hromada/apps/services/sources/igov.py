@@ -1,0 +1,278 @@
+"""The iGov portal's catalogue (its seed data, 2017) as services of the register format.
+
+`read_igov(directory)` reads `Service.csv`, `ServiceData.csv`, `SubjectOrgan.csv`, `Subcategory.csv`,
+`ServiceTag*.csv` and `patterns_services/{Info,Law}/<nID>.html` under `directory` (the folder `igov`) and gives
+one service dict per real, visible service, coded "igov-<nID>".
+
+Dirt handled:
+
+* Hidden services (a name starting with "_", 357) and test services (provider "Тестова служба" or the hidden
+  subcategory 23 "_Тестова служба", 334 with some overlap) are left out; blank lines of the CSV files are
+  skipped; `;`-separated, no quoting, CRLF in some files, the literal `NULL`.
+* Booleans written `false`, `FALSE`, `fale`, `true`: only a case-insensitive "true" counts as true.
+* The provider: the organisation of `SubjectOrgan.csv` when every non-test place row of the service names the
+  same one (and it is not the test organisation); otherwise the catalogue's free-text `sSubjectOperatorName`
+  (trailing blanks trimmed), since one service is given by many councils.
+* Info pages are how-to texts in "Крок 1/2/3" steps, not cards: documents are the items of the lists that follow
+  a sentence speaking of documents ("Долучити скан-копії підтверджуючих документів:"); the fee, term, result
+  and refusal grounds are sentences recognised by their words ("платною (95 грн.)", "Термін оброблення
+  звернення складає до 20 робочих днів", "відмовлено"). A service without such a sentence gets no term
+  (`days: None`, empty text) and the fee `by_law` with empty details: the source does not say it is free.
+* BOMs (even doubled) and blanks before `<!DOCTYPE`, links to old `zakon*.rada.gov.ua` hosts (only the text is
+  kept), `<li>` outside lists, `<br>` inside sentences.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from hromada.apps.services.sources.parse import clean, node_text, parse_fee, parse_term, soup
+
+LIFE_SITUATIONS: list[dict[str, str]] = [
+    {"code": "birth", "name": "Народження дитини", "name_en": "Birth of a child"},
+    {"code": "family", "name": "Сім'я та шлюб", "name_en": "Family and marriage"},
+    {"code": "death", "name": "Смерть близької людини", "name_en": "Death of a relative"},
+    {"code": "documents", "name": "Особисті документи", "name_en": "Personal documents"},
+    {"code": "residence", "name": "Місце проживання", "name_en": "Place of residence"},
+    {"code": "migration", "name": "Громадянство та міграція", "name_en": "Citizenship and migration"},
+    {"code": "social-support", "name": "Соціальна підтримка", "name_en": "Social support"},
+    {"code": "pension", "name": "Пенсія", "name_en": "Pension"},
+    {"code": "health", "name": "Здоров'я", "name_en": "Health"},
+    {"code": "education", "name": "Освіта", "name_en": "Education"},
+    {"code": "property", "name": "Нерухоме майно", "name_en": "Real estate"},
+    {"code": "land", "name": "Земельна ділянка", "name_en": "Land plot"},
+    {"code": "construction", "name": "Будівництво", "name_en": "Construction"},
+    {"code": "transport", "name": "Транспорт", "name_en": "Transport"},
+    {"code": "business", "name": "Підприємництво", "name_en": "Business"},
+    {"code": "licences", "name": "Ліцензії та дозволи", "name_en": "Licences and permits"},
+    {"code": "environment", "name": "Довкілля", "name_en": "Environment"},
+    {"code": "culture", "name": "Культура", "name_en": "Culture"},
+    {"code": "taxes", "name": "Податки", "name_en": "Taxes"},
+    {"code": "security", "name": "Безпека, зброя та військовий облік", "name_en": "Security, arms and military"},
+    {"code": "authorities", "name": "Звернення до влади", "name_en": "Dealing with authorities"},
+    {"code": "courts", "name": "Суди та виконавче провадження", "name_en": "Courts and enforcement"},
+]
+
+# iGov subcategory (nID) → life situations.
+SUBCATEGORY_SITUATIONS: dict[str, tuple[str, ...]] = {
+    "1": ("construction", "property", "land"), "2": ("authorities",), "3": ("documents", "security"),
+    "4": ("documents", "residence", "migration"), "5": ("licences", "business"), "6": ("documents",),
+    "7": ("construction", "property", "land", "business"), "8": ("environment", "business"),
+    "9": ("environment", "business"), "10": ("business",), "11": ("culture",), "12": ("health",),
+    "13": ("education",), "14": ("business",), "15": ("business",), "16": ("taxes",), "17": ("transport",),
+    "19": ("business",), "20": ("family",), "21": ("authorities", "business"), "22": ("social-support",),
+    "24": ("courts",), "25": ("courts", "business"),
+}
+# iGov tag (nID of ServiceTag.csv) → life situations; hidden and test tags (names starting "_") are absent.
+TAG_SITUATIONS: dict[str, tuple[str, ...]] = {
+    "1": ("documents",), "2": ("family",), "3": ("social-support",), "4": ("transport",), "5": ("security",),
+    "6": ("residence",), "7": ("property",), "8": ("migration",), "11": ("documents",), "12": ("documents",),
+    "13": ("documents", "taxes"), "14": ("birth", "documents"), "15": ("death",), "16": ("documents", "family"),
+    "17": ("birth", "family"), "18": ("family",), "19": ("family",), "20": ("social-support", "health"),
+    "21": ("pension",), "22": ("death",), "23": ("social-support",), "24": ("transport", "documents"),
+    "25": ("transport",), "26": ("transport",), "27": ("security",), "28": ("security", "environment"),
+    "29": ("residence",), "30": ("migration",), "32": ("social-support", "residence"), "33": ("property",),
+    "34": ("construction", "property"), "35": ("residence",), "36": ("construction", "property"), "37": ("land",),
+    "38": ("migration",), "39": ("migration",), "40": ("migration", "residence"), "42": ("licences",),
+    "43": ("authorities",), "44": ("authorities",), "45": ("culture",), "46": ("business",),
+    "47": ("authorities",), "48": ("social-support", "residence"), "49": ("social-support",), "50": ("pension",),
+    "51": ("social-support",), "52": ("health",), "54": ("death",), "55": ("documents",), "60": ("documents",),
+    "61": ("health",),
+}
+TEST_PROVIDER = "Тестова служба"
+TEST_SUBCATEGORY = "23"
+_TEST_ORGANS = {"999999"}  # "Test Subject Organ" in SubjectOrgan.csv
+
+_DOCUMENTS_LEAD = re.compile(r"документ|скан-копі|копі[юії]|долуч|завантаж|додати|необхідн\w+\s+мати|при собі",
+                             re.IGNORECASE)
+_FEE_SENTENCE = re.compile(r"послуга\s+(?:є\s+)?(?:без)?платн|послуга\s+безоплатн|послуга\s+безкоштовн|"
+                           r"є\s+платною|платною\s*\(|безоплатн\w+\s*\.?$|сума\s+мита|державне\s+мито",
+                           re.IGNORECASE)
+_TERM_SENTENCE = re.compile(r"(?:строк|термін)\w*\s+(?:надання|розгляду|оброблення|виготовлення|оформлення|видачі)"
+                            r"|(?:строк|термін)\w*\s+\w+\s+(?:складає|становить)|видається\s+протягом"
+                            r"|строк\s+виготовлення", re.IGNORECASE)
+_REFUSAL_SENTENCE = re.compile(r"підстав\w*\s+для\s+відмов|відмовлено|відмову\s+у", re.IGNORECASE)
+_RESULT_SENTENCE = re.compile(r"(?:Ви\s+отримаєте|буде\s+готов|готові?\.?$|результат\w*\s+(?:надання|послуги))",
+                              re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[А-ЯІЇЄҐA-Z«\"])")
+_INLINE = {"a", "b", "strong", "i", "br", "em", "span", "u"}
+_STEP = re.compile(r"^крок\s+\d", re.IGNORECASE)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    """The records of a `;`-separated iGov seed file, blank lines skipped, values trimmed."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [{key.strip(): (value or "").strip() for key, value in row.items() if key}
+                for row in csv.DictReader(handle, delimiter=";") if any((value or "").strip() for value in row.values())]
+
+
+def _true(value: str) -> bool:
+    return value.strip().lower() == "true"
+
+
+def is_listed(service: dict[str, str]) -> bool:
+    """A real, visible service: not hidden ("_" before the name), not a test one."""
+    name = service.get("sName", "").strip()
+    return bool(name) and not name.startswith("_") and service.get("sSubjectOperatorName", "").strip() != \
+        TEST_PROVIDER and service.get("nID_Subcategory", "").strip() != TEST_SUBCATEGORY
+
+
+def _page(directory: Path, kind: str, ident: str) -> BeautifulSoup | None:
+    path = directory / "patterns_services" / kind / f"{ident}.html"
+    if not path.exists():
+        return None
+    return soup(path.read_text(encoding="utf-8-sig"))
+
+
+def _blocks(page: BeautifulSoup) -> list[tuple[str, Tag]]:
+    """The page's paragraphs, headings and list items in order, with their text on one line."""
+    body = page.body or page
+    blocks = []
+    for node in body.find_all(["p", "li", "h3", "h4", "div", "span", "td"]):
+        if node.find(["p", "li", "ul", "ol", "div", "table"]) is not None:
+            # Only the node's own text, not that of nested blocks, which come on their own.
+            own = clean(" ".join(str(child) if isinstance(child, NavigableString) else child.get_text(" ")
+                                 for child in node.children
+                                 if isinstance(child, NavigableString) or child.name in _INLINE))
+        else:
+            own = node_text(node)
+        if own:
+            blocks.append((own, node))
+    return blocks
+
+
+def _sentences(blocks: list[tuple[str, Tag]]) -> list[str]:
+    return [sentence for text, _ in blocks for sentence in _SENTENCE.split(text) if sentence]
+
+
+def _documents(page: BeautifulSoup) -> list[dict[str, str]]:
+    """Items of the lists that follow a sentence about documents (the how-to's "attach scans of: …")."""
+    titles: list[str] = []
+    for listing in page.find_all(["ul", "ol"]):
+        if listing.find_parent(["ul", "ol"]) is not None:
+            continue
+        lead = ""
+        inner = listing.find_parent(["li"])
+        previous = inner if inner is not None else listing.find_previous(string=lambda s: bool(clean(s)))
+        if isinstance(previous, Tag):
+            lead = node_text(previous)
+        elif previous is not None:
+            lead = clean(previous)
+        items = [node_text(li) for li in listing.find_all("li", recursive=False)]
+        # Lists of form fields or steps ("Обрати орган…") are not documents.
+        if _DOCUMENTS_LEAD.search(lead[-200:]) and not any(_STEP.match(item) for item in items):
+            titles.extend(item.rstrip(" ;.,") for item in items if item)
+    unique = list(dict.fromkeys(t for t in titles if 3 <= len(t) <= 1000))
+    return [{"title": title, "requirements": ""} for title in unique]
+
+
+def _info_fields(page: BeautifulSoup) -> dict[str, Any]:
+    sentences = _sentences(_blocks(page))
+    fields: dict[str, Any] = {"documents": _documents(page)}
+    fee_sentences = [s for s in sentences if _FEE_SENTENCE.search(s)]
+    fields["fee"] = parse_fee(" ".join(dict.fromkeys(fee_sentences))) if fee_sentences else None
+    term_sentences = [s for s in sentences if _TERM_SENTENCE.search(s) and parse_term(s)["days"] is not None]
+    fields["term"] = parse_term(term_sentences[0]) if term_sentences else None
+    fields["refusal_grounds"] = list(dict.fromkeys(s for s in sentences if _REFUSAL_SENTENCE.search(s)))
+    results = [s for s in sentences if _RESULT_SENTENCE.search(s)]
+    fields["result"] = results[0] if results else ""
+    return fields
+
+
+def _legal_basis(page: BeautifulSoup) -> list[str]:
+    """The acts a Law page lists (its links and list items), headings such as "Закони України:" left out."""
+    acts: list[str] = []
+    body = page.body or page
+    for node in body.find_all(["p", "li"]):
+        text = node_text(node)
+        if text and not text.endswith(":"):
+            acts.append(text)
+    return list(dict.fromkeys(acts))
+
+
+def _providers(directory: Path) -> dict[str, str]:
+    """Service nID → the one organisation of SubjectOrgan.csv its non-test place rows name, when there is one."""
+    organs = {row["nID"]: row for row in _rows(directory / "SubjectOrgan.csv")}
+    named: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(directory / "ServiceData.csv"):
+        if _true(row.get("bTest", "")) or row.get("nID_Subject_Operator", "NULL") in ("", "NULL"):
+            continue
+        named[row["nID_Service"]].add(row["nID_Subject_Operator"])
+    providers = {}
+    for service, ids in named.items():
+        organ = organs.get(next(iter(ids))) if len(ids) == 1 else None
+        if organ and organ.get("sOKPO") not in _TEST_ORGANS:
+            providers[service] = clean(organ.get("sNameFull") or organ.get("sName"))
+    return providers
+
+
+def _tags(directory: Path) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = defaultdict(list)
+    for row in _rows(directory / "ServiceTagLink.csv"):
+        tags[row["nID_Service"]].append(row["nID_ServiceTag"])
+    return tags
+
+
+def read_igov(directory: Path) -> list[dict[str, Any]]:
+    """One service dict per real, visible iGov service, in the order of their ids."""
+    categories = {row["nID"]: row["nID_Category"] for row in _rows(directory / "Subcategory.csv")}
+    providers = _providers(directory)
+    tags = _tags(directory)
+    online = _online(directory)
+    services = []
+    for row in sorted(_rows(directory / "Service.csv"), key=lambda r: int(r["nID"])):
+        if not is_listed(row):
+            continue
+        ident = row["nID"]
+        situations: list[str] = list(SUBCATEGORY_SITUATIONS.get(row["nID_Subcategory"], ()))
+        for tag in tags.get(ident, []):
+            situations.extend(TAG_SITUATIONS.get(tag, ()))
+        category = categories.get(row["nID_Subcategory"])
+        service: dict[str, Any] = {
+            "code": f"igov-{ident}",
+            "national_code": "",
+            "name": clean(row["sName"])[:500],
+            "name_en": "",
+            "provider": providers.get(ident) or clean(row["sSubjectOperatorName"]),
+            "audience": ["business"] if category == "2" else ["person"],
+            "life_situations": list(dict.fromkeys(situations)),
+            "status": "active",
+            "keywords": list(dict.fromkeys(k for k in (clean(w).lower() for w in row["saKeyword"].split(",")) if k)),
+            "legal_basis": [],
+            "documents": [],
+            "apply_methods": ["online"] if ident in online else ["in_person"],
+            "fee": {"kind": "by_law", "amount": None, "details": ""},
+            "term": {"days": None, "kind": "calendar", "text": ""},
+            "result": "",
+            "delivery": "",
+            "refusal_grounds": [],
+            "appeal_procedure": "",
+            "offices": [],
+            "identity_level": "none",
+            "form": [],
+        }
+        law = _page(directory, "Law", ident) if row["sLaw"] == "[*]" else None
+        if law is not None:
+            service["legal_basis"] = _legal_basis(law)
+        info = _page(directory, "Info", ident) if row["sInfo"] == "[*]" else None
+        if info is not None:
+            fields = _info_fields(info)
+            service["documents"] = fields["documents"]
+            service["fee"] = fields["fee"] or service["fee"]
+            service["term"] = fields["term"] or service["term"]
+            service["refusal_grounds"] = fields["refusal_grounds"]
+            service["result"] = fields["result"]
+        services.append(service)
+    return services
+
+
+def _online(directory: Path) -> set[str]:
+    """Services with at least one non-test, non-hidden place row: offered through the portal."""
+    return {row["nID_Service"] for row in _rows(directory / "ServiceData.csv")
+            if not _true(row.get("bTest", "")) and not _true(row.get("bHidden", ""))}

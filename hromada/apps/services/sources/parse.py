@@ -1,0 +1,165 @@
+"""Shared pieces of the register converters: HTML to clean text, terms and fees written by hand.
+
+Dirt handled (all of it seen in the iGov pages and the 2015 register cards):
+
+* Byte-order marks (some doubled), white space before `<!DOCTYPE`, CRLF, no-break spaces and runs of blanks:
+  every text goes through the project's one cleaner (`hromada.core.text.strip_controls`) after the HTML is
+  parsed by a real parser (BeautifulSoup on the standard library's `html.parser`), never by regular expressions.
+* Terms: the number missing ("робочих днів", "календарних днів.", "днів", "місяць"), "Не встановлено",
+  numbers in words and in any case ("П'ять", "десяти", "двох"), "5-ти", "До 30 днів", "не більше ніж",
+  a term in months ("Протягом місяця"), the same day ("в день звернення", "під час прийому", "Протягом дня",
+  minutes), a day and night ("протягом доби"), and two different terms for two kinds of applicants. A term
+  whose number is missing or ambiguous gets `days: None`; the original wording is always kept in `text`.
+* Fees: "Безоплатна" and "Безоплатно" (and "безкоштовно"); amounts as "200 грн.", "8,50 грн.", "17.00 грн",
+  "1 грн. 70 коп.", "85 коп", with a no-break space, or inside brackets after the tax-free minimum they derive
+  from ("½ неоподаткованого мінімуму доходів громадян (8,5 грн)"); several different amounts for different
+  cases, and fees that refer to another fee or to the law ("У подвійному розмірі збору за первинну видачу",
+  "державне мито"). One amount gives `fixed` with a decimal string; several different amounts or a reference
+  give `by_law`, with the wording kept in `details`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, TypedDict
+
+from bs4 import BeautifulSoup, Tag
+
+from hromada.core.text import strip_controls
+
+
+class Term(TypedDict):
+    days: int | None
+    kind: str  # "calendar" | "working"
+    text: str
+
+
+class Fee(TypedDict):
+    kind: str  # "free" | "fixed" | "by_law"
+    amount: str | None
+    details: str
+
+
+# A Ukrainian number word's stem: "п'ять", "п'яти", "п’ятьох" all start with "п'ят".
+_NUMBER_WORDS: tuple[tuple[str, int], ...] = (
+    ("одного", 1), ("один", 1), ("одна", 1), ("одну", 1), ("двох", 2), ("два", 2), ("дві", 2), ("трьох", 3),
+    ("три", 3), ("чотир", 4), ("п'ятнадцят", 15), ("п'ят", 5), ("шіст", 6), ("шест", 6), ("сім", 7), ("сем", 7),
+    ("вісім", 8), ("восьм", 8), ("дев'ят", 9), ("десят", 10), ("чотирнадцят", 14), ("двадцят", 20),
+    ("тридцят", 30), ("сорок", 40), ("шістдесят", 60), ("дев'яност", 90),
+)
+_WORD_NUMBER = re.compile(
+    r"(?<![\w'])(" + "|".join(sorted((re.escape(w) for w, _ in _NUMBER_WORDS), key=len, reverse=True)) + r")\w*",
+    re.IGNORECASE)
+_UNIT = (r"(?P<unit>робоч\w*\s+(?:дн\w*|день)|календарн\w*\s+(?:дн\w*|день)|дн(?:ів|я|і)\b|день\b|доб\w*|"
+         r"місяц\w*|місяць|тиж\w*|хв\w*|годин\w*)")
+_NUMBER_UNIT = re.compile(r"(?P<number>\d{1,3})(?:\s*-\s*(?:ти|х|ох|ми|и))?\s*" + _UNIT, re.IGNORECASE)
+_BARE_UNIT = re.compile(r"^\W*" + _UNIT + r"\W*$", re.IGNORECASE)
+_SAME_DAY = re.compile(r"в день (?:звернення|прийому|прийняття|подання|приїзду)|під час (?:прийому|звернення)|"
+                       r"протягом дня|у день звернення|невідкладно|негайно", re.IGNORECASE)
+_ONE_UNIT = re.compile(r"протягом\s+(?P<unit>доби|місяця|тижня)", re.IGNORECASE)
+_NOT_SET = re.compile(r"не\s+встановлен|постійно", re.IGNORECASE)
+
+
+def clean(value: Any, *, single_line: bool = True) -> str:
+    """`value` as clean text (the project's cleaner); no-break and other Unicode spaces become plain spaces."""
+    text = strip_controls(value, single_line=single_line)
+    if not single_line:
+        text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    return text
+
+
+def soup(markup: str) -> BeautifulSoup:
+    """Parse an HTML page or fragment; a leading byte-order mark (even doubled) and blanks are dropped first."""
+    return BeautifulSoup(markup.lstrip("\ufeff \t\r\n"), "html.parser")
+
+
+def node_text(node: Tag | None) -> str:
+    """The visible text of `node` on one line, tags stripped and white space normalised."""
+    return "" if node is None else clean(node.get_text(" "))
+
+
+def _apostrophes(text: str) -> str:
+    return text.replace("’", "'").replace("ʼ", "'").replace("`", "'")
+
+
+def _days_and_kind(number: int, unit: str) -> tuple[int, str]:
+    unit = unit.lower()
+    if unit.startswith("робоч"):
+        return number, "working"
+    if unit.startswith("місяц"):
+        return number * 30, "calendar"
+    if unit.startswith("тиж"):
+        return number * 7, "calendar"
+    if unit.startswith(("хв", "годин")):
+        return 0, "calendar"
+    return number, "calendar"
+
+
+def parse_term(raw: str) -> Term:
+    """A term as written in a card, as {"days", "kind", "text"}; `days` is None when the text gives no one number."""
+    text = clean(raw)
+    term: Term = {"days": None, "kind": "calendar", "text": text}
+    if not text or _NOT_SET.search(text):
+        return term
+    plain = _WORD_NUMBER.sub(lambda m: str(dict(_NUMBER_WORDS)[_stem(m.group(1))]), _apostrophes(text))
+    found = {_days_and_kind(int(m.group("number")), m.group("unit")) for m in _NUMBER_UNIT.finditer(plain)}
+    if len(found) == 1:
+        term["days"], term["kind"] = found.pop()
+    elif not found:
+        bare = _BARE_UNIT.match(plain)
+        if bare:  # the card printed the unit but lost the number
+            if bare.group("unit").lower().startswith("робоч"):
+                term["kind"] = "working"
+            elif bare.group("unit").lower().startswith(("хв", "годин")):
+                term["days"] = 0
+        elif _SAME_DAY.search(plain):
+            term["days"] = 0
+        elif one := _ONE_UNIT.search(plain):
+            term["days"] = {"д": 1, "м": 30, "т": 7}[one.group("unit")[0].lower()]
+    if term["days"] is not None and not 0 <= term["days"] <= 365:
+        term["days"] = None
+    return term
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    return next(w for w, _ in sorted(_NUMBER_WORDS, key=lambda p: len(p[0]), reverse=True) if word.startswith(w))
+
+
+_FREE = re.compile(r"безоплатн|безкоштовн|не\s+справляється|плата\s+не\s+стягується", re.IGNORECASE)
+_PAID = re.compile(r"(?<!без)платн[аоіи]", re.IGNORECASE)  # "платною", not "безоплатно"/"платника"
+_FREE_ONLY = re.compile(r"(?:безоплатн|безкоштовн)\w*\.?", re.IGNORECASE)
+# "1 грн. 70 коп.", "8,50 грн", "17.00 грн", "85 коп"
+_MONEY = re.compile(r"(?:(?P<uah>\d[\d\s\u00a0]*(?:[.,]\d{1,2})?)\s*грн\.?(?:\s*(?P<kop1>\d{1,2})\s*коп\.?)?)"
+                    r"|(?:(?P<kop>\d{1,2})\s*коп\.?)", re.IGNORECASE)
+_BY_LAW = re.compile(r"розмір\w*|мит\w*|збор\w*|закон\w*|постанов\w*|неоподатков\w*|тариф\w*|вартіст\w*|"
+                     r"платн\w*", re.IGNORECASE)
+
+
+def _amounts(text: str) -> list[Decimal]:
+    amounts = []
+    for m in _MONEY.finditer(text):
+        if m.group("uah"):
+            uah = Decimal(re.sub(r"\s", "", m.group("uah")).replace(",", "."))
+            kop = Decimal(m.group("kop1") or 0) / 100
+        else:
+            uah, kop = Decimal(0), Decimal(m.group("kop")) / 100
+        amounts.append((uah + kop).quantize(Decimal("0.01")))
+    return amounts
+
+
+def parse_fee(raw: str) -> Fee:
+    """A fee as written in a card, as {"kind", "amount", "details"}; `amount` is a decimal string for `fixed`."""
+    text = clean(raw)
+    if _FREE.search(text) and not _amounts(text) and not _PAID.search(text):
+        return {"kind": "free", "amount": None, "details": "" if _FREE_ONLY.fullmatch(text) else text}
+    amounts = set(_amounts(text))
+    if len(amounts) == 1:
+        return {"kind": "fixed", "amount": str(amounts.pop()), "details": text}
+    return {"kind": "by_law", "amount": None, "details": text}
+
+
+def is_fee_statement(text: str) -> bool:
+    """Whether a sentence of a how-to page speaks of the service's own price (not a fine or a post fee)."""
+    return bool(_FREE.search(text) or _BY_LAW.search(text) or _amounts(text))
