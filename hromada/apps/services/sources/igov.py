@@ -6,6 +6,7 @@ one service dict per real, visible service, coded "igov-<nID>".
 
 Dirt handled:
 
+* Names longer than the format allows (500 characters, 1 service) are cut at a word with "…".
 * Hidden services (a name starting with "_", 357) and test services (provider "Тестова служба" or the hidden
   subcategory 23 "_Тестова служба", 334 with some overlap) are left out; blank lines of the CSV files are
   skipped; `;`-separated, no quoting, CRLF in some files, the literal `NULL`.
@@ -32,7 +33,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from hromada.apps.services.sources.parse import clean, node_text, parse_fee, parse_term, soup
+from hromada.apps.services.sources.parse import clean, fit, node_text, parse_fee, parse_term, soup
 
 LIFE_SITUATIONS: list[dict[str, str]] = [
     {"code": "birth", "name": "Народження дитини", "name_en": "Birth of a child"},
@@ -108,8 +109,9 @@ _STEP = re.compile(r"^крок\s+\d", re.IGNORECASE)
 def _rows(path: Path) -> list[dict[str, str]]:
     """The records of a `;`-separated iGov seed file, blank lines skipped, values trimmed."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [{key.strip(): (value or "").strip() for key, value in row.items() if key}
-                for row in csv.DictReader(handle, delimiter=";") if any((value or "").strip() for value in row.values())]
+        rows = [{key.strip(): (value or "").strip() for key, value in row.items() if isinstance(key, str)}
+                for row in csv.DictReader(handle, delimiter=";")]
+    return [row for row in rows if any(row.values())]
 
 
 def _true(value: str) -> bool:
@@ -139,7 +141,7 @@ def _blocks(page: BeautifulSoup) -> list[tuple[str, Tag]]:
             # Only the node's own text, not that of nested blocks, which come on their own.
             own = clean(" ".join(str(child) if isinstance(child, NavigableString) else child.get_text(" ")
                                  for child in node.children
-                                 if isinstance(child, NavigableString) or child.name in _INLINE))
+                                 if isinstance(child, NavigableString) or (isinstance(child, Tag) and child.name in _INLINE)))
         else:
             own = node_text(node)
         if own:
@@ -237,7 +239,7 @@ def read_igov(directory: Path) -> list[dict[str, Any]]:
         service: dict[str, Any] = {
             "code": f"igov-{ident}",
             "national_code": "",
-            "name": clean(row["sName"])[:500],
+            "name": fit(clean(row["sName"]), 500),
             "name_en": "",
             "provider": providers.get(ident) or clean(row["sSubjectOperatorName"]),
             "audience": ["business"] if category == "2" else ["person"],

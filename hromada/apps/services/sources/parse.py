@@ -69,6 +69,13 @@ def clean(value: Any, *, single_line: bool = True) -> str:
     return text
 
 
+def fit(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters at a word boundary, with "…" where it was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
 def soup(markup: str) -> BeautifulSoup:
     """Parse an HTML page or fragment; a leading byte-order mark (even doubled) and blanks are dropped first."""
     return BeautifulSoup(markup.lstrip("\ufeff \t\r\n"), "html.parser")
@@ -128,7 +135,7 @@ def _stem(word: str) -> str:
 
 
 _FREE = re.compile(r"безоплатн|безкоштовн|не\s+справляється|плата\s+не\s+стягується", re.IGNORECASE)
-_PAID = re.compile(r"(?<!без)платн[аоіи]", re.IGNORECASE)  # "платною", not "безоплатно"/"платника"
+_PAID = re.compile(r"(?<!без)(?<!безо)платн[аоіи]", re.IGNORECASE)  # "платною", not "безоплатно"/"платника"
 _FREE_ONLY = re.compile(r"(?:безоплатн|безкоштовн)\w*\.?", re.IGNORECASE)
 # "1 грн. 70 коп.", "8,50 грн", "17.00 грн", "85 коп"
 _MONEY = re.compile(r"(?:(?P<uah>\d[\d\s\u00a0]*(?:[.,]\d{1,2})?)\s*грн\.?(?:\s*(?P<kop1>\d{1,2})\s*коп\.?)?)"

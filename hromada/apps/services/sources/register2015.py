@@ -27,7 +27,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from hromada.apps.services.sources.parse import clean, node_text, parse_fee, parse_term, soup
+from hromada.apps.services.sources.parse import clean, fit, node_text, parse_fee, parse_term, soup
 
 LABELS = {
     "result": "Результат надання послуги:",
@@ -158,7 +158,7 @@ def read_card(path: Path, names: list[str] | None = None) -> dict[str, Any]:
     return {
         "code": match.group(1),
         "national_code": match.group(1),
-        "name": _full_name(title, names or [])[:500],
+        "name": fit(_full_name(title, names or []), 500),
         "name_en": "",
         "provider": "; ".join(providers) or NOT_SET,
         "audience": _audience(recipients),
@@ -187,7 +187,7 @@ def read_register2015(directory: Path) -> list[dict[str, Any]]:
 
 
 def register2015_offices(directory: Path) -> list[dict[str, Any]]:
-    """The ЦНАП offices the cards name, as offices of the register format (only the name is known; the rest is blank)."""
+    """The ЦНАП offices the cards name, as offices of the register format (only the name is known)."""
     offices: dict[str, str] = {}
     for path in sorted((directory / "pages").glob("Details_*.html")):
         for ident, name in _tab_links(soup(path.read_text(encoding="utf-8")), "hsItem4"):
