@@ -15,10 +15,13 @@ Dirt handled:
   same one (and it is not the test organisation); otherwise the catalogue's free-text `sSubjectOperatorName`
   (trailing blanks trimmed), since one service is given by many councils.
 * Info pages are how-to texts in "Крок 1/2/3" steps, not cards: documents are the items of the lists that follow
-  a sentence speaking of documents ("Долучити скан-копії підтверджуючих документів:"); the fee, term, result
-  and refusal grounds are sentences recognised by their words ("платною (95 грн.)", "Термін оброблення
-  звернення складає до 20 робочих днів", "відмовлено"). A service without such a sentence gets no term
-  (`days: None`, empty text) and the fee `by_law` with empty details: the source does not say it is free.
+  a sentence speaking of documents ("Долучити скан-копії підтверджуючих документів:") and, in the lists of what
+  to fill in on the form, the items that ask to upload something ("завантажте скановану копію паспорта");
+  the fee and term are sentences recognised by their words ("платною (95 грн.)", "Термін оброблення звернення
+  складає до 20 робочих днів"); the result is the good outcome of the last "Ви отримаєте повідомлення, що:"
+  list. The pages never give refusal grounds (only that a refusal letter will explain them): none are made up.
+  A service without a term sentence gets no term (`days: None`, empty text); without a fee sentence, the fee
+  `by_law` with empty details, because the source does not say it is free.
 * BOMs (even doubled) and blanks before `<!DOCTYPE`, links to old `zakon*.rada.gov.ua` hosts (only the text is
   kept), `<li>` outside lists, `<br>` inside sentences.
 """
@@ -95,13 +98,23 @@ _DOCUMENTS_LEAD = re.compile(r"документ|скан-копі|копі[юі�
 _FEE_SENTENCE = re.compile(r"послуга\s+(?:є\s+)?(?:без)?платн|послуга\s+безоплатн|послуга\s+безкоштовн|"
                            r"є\s+платною|платною\s*\(|безоплатн\w+\s*\.?$|сума\s+мита|державне\s+мито",
                            re.IGNORECASE)
-_TERM_SENTENCE = re.compile(r"(?:строк|термін)\w*\s+(?:надання|розгляду|оброблення|виготовлення|оформлення|видачі)"
-                            r"|(?:строк|термін)\w*\s+\w+\s+(?:складає|становить)|видається\s+протягом"
-                            r"|строк\s+виготовлення", re.IGNORECASE)
-_REFUSAL_SENTENCE = re.compile(r"підстав\w*\s+для\s+відмов|відмовлено|відмову\s+у", re.IGNORECASE)
-_RESULT_SENTENCE = re.compile(r"(?:Ви\s+отримаєте|буде\s+готов|готові?\.?$|результат\w*\s+(?:надання|послуги))",
-                              re.IGNORECASE)
+_TERM_SENTENCE = re.compile(
+    r"(?:строк|термін)\w*\s+(?:надання|розгляду|оброблення|виготовлення|оформлення|видачі)"
+    r"|(?:строк|термін)\w*\s+\w+\s+(?:складає|становить)|строк\s+виготовлення"
+    r"|(?:надається|видається|буде\s+надана|розглядається|буде\s+готов\w*)\b.*\b(?:протягом|на\s+протязі|строк|термін)"
+    r"|на\s+протязі\s+\d|-денний\s+термін|за\s+\d+\s+робоч", re.IGNORECASE)
+# Deadlines for the applicant (pay within two days, register a death within three) are not the service's term.
+_NOT_TERM = re.compile(r"(?:оплатити|сплатити)\b|штраф|несплат|подається\s+не\s+пізніше|після\s+народження|впродовж",
+                       re.IGNORECASE)
+# The how-to's outcome list ("Після обробки Вашого запиту Ви отримаєте повідомлення, що: …") and, in it, what is
+# not the result (a refusal, a mistake to correct, a hand-over to another office).
+_OUTCOME_LEAD = re.compile(r"отрим\w+\s+(?:\w+\s+)?повідомлення|стан\s+Вашої\s+заяви|буде\s+вказано", re.IGNORECASE)
+_NOT_RESULT = re.compile(r"відмов|помилк|невірн|передано|не\s+призначено|стадії\s+розгляду|вірного\s+заповнення",
+                         re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[А-ЯІЇЄҐA-Z«\"])")
+# "завантажте скановану копію паспорта" → "Скановану копію паспорта": the verb goes, the document stays.
+_UPLOAD = re.compile(r"^(?:завантаж\w*|долуч\w*|додай\w*|додайте|додати|прикріп\w*)\s+(?:(?:також|всі|усі)\s+)?",
+                     re.IGNORECASE)
 _INLINE = {"a", "b", "strong", "i", "br", "em", "span", "u"}
 _STEP = re.compile(r"^крок\s+\d", re.IGNORECASE)
 
@@ -139,9 +152,7 @@ def _blocks(page: BeautifulSoup) -> list[tuple[str, Tag]]:
     for node in body.find_all(["p", "li", "h3", "h4", "div", "span", "td"]):
         if node.find(["p", "li", "ul", "ol", "div", "table"]) is not None:
             # Only the node's own text, not that of nested blocks, which come on their own.
-            own = clean(" ".join(str(child) if isinstance(child, NavigableString) else child.get_text(" ")
-                                 for child in node.children
-                                 if isinstance(child, NavigableString) or (isinstance(child, Tag) and child.name in _INLINE)))
+            own = clean(" ".join(_inline_text(child) for child in node.children))
         else:
             own = node_text(node)
         if own:
@@ -149,29 +160,63 @@ def _blocks(page: BeautifulSoup) -> list[tuple[str, Tag]]:
     return blocks
 
 
+def _inline_text(node: object) -> str:
+    """The text of a string or an inline element; "" for a nested block, which is read on its own."""
+    if isinstance(node, NavigableString):
+        return str(node)
+    return node.get_text(" ") if isinstance(node, Tag) and node.name in _INLINE else ""
+
+
 def _sentences(blocks: list[tuple[str, Tag]]) -> list[str]:
     return [sentence for text, _ in blocks for sentence in _SENTENCE.split(text) if sentence]
+
+
+def _title(item: str) -> str:
+    item = item.strip().rstrip(" ;.,")
+    return item[:1].upper() + item[1:]
+
+
+def _outside_items(text: object) -> bool:
+    return isinstance(text, NavigableString) and bool(clean(text)) and text.find_parent("li") is None
 
 
 def _documents(page: BeautifulSoup) -> list[dict[str, str]]:
     """Items of the lists that follow a sentence about documents (the how-to's "attach scans of: …")."""
     titles: list[str] = []
-    for listing in page.find_all(["ul", "ol"]):
-        if listing.find_parent(["ul", "ol"]) is not None:
-            continue
-        lead = ""
-        inner = listing.find_parent(["li"])
-        previous = inner if inner is not None else listing.find_previous(string=lambda s: bool(clean(s)))
-        if isinstance(previous, Tag):
-            lead = node_text(previous)
-        elif previous is not None:
-            lead = clean(previous)
-        items = [node_text(li) for li in listing.find_all("li", recursive=False)]
-        # Lists of form fields or steps ("Обрати орган…") are not documents.
-        if _DOCUMENTS_LEAD.search(lead[-200:]) and not any(_STEP.match(item) for item in items):
-            titles.extend(item.rstrip(" ;.,") for item in items if item)
+    for item in page.find_all("li"):
+        if item.find(["ul", "ol"]) is not None:
+            continue  # a heading item; its own items come on their own
+        text = node_text(item)
+        if not text or _STEP.match(text) or text.endswith(":"):
+            continue  # a step, or the lead of a list ("Долучити скан-копії підтверджуючих документів:")
+        holder = item.find_parent("li")
+        if holder is not None:
+            lead = clean(" ".join(_inline_text(child) for child in holder.children))
+        else:
+            # The nearest text before the item's own list: a paragraph, or the last item of a list of steps.
+            own_list = item.parent
+            previous = item.find_previous(
+                string=lambda t: isinstance(t, NavigableString) and bool(clean(t))
+                and (own_list is None or own_list not in t.parents))
+            lead = clean(previous) if previous is not None else ""
+        if _DOCUMENTS_LEAD.search(lead[-200:]) or _UPLOAD.match(text):
+            titles.append(_title(_UPLOAD.sub("", text)))
     unique = list(dict.fromkeys(t for t in titles if 3 <= len(t) <= 1000))
     return [{"title": title, "requirements": ""} for title in unique]
+
+
+def _result(page: BeautifulSoup) -> str:
+    """The first good outcome in the page's last outcome list ("Вам підготовлено копію рішення (витягу)")."""
+    result = ""
+    for listing in page.find_all(["ul", "ol"]):
+        previous = listing.find_previous(string=_outside_items)
+        if previous is None or not _OUTCOME_LEAD.search(clean(previous)):
+            continue
+        items = [node_text(li) for li in listing.find_all("li")]
+        good = [item for item in items if item and not _NOT_RESULT.search(item)]
+        if good:
+            result = good[0].rstrip(" ;,")
+    return result
 
 
 def _info_fields(page: BeautifulSoup) -> dict[str, Any]:
@@ -179,11 +224,10 @@ def _info_fields(page: BeautifulSoup) -> dict[str, Any]:
     fields: dict[str, Any] = {"documents": _documents(page)}
     fee_sentences = [s for s in sentences if _FEE_SENTENCE.search(s)]
     fields["fee"] = parse_fee(" ".join(dict.fromkeys(fee_sentences))) if fee_sentences else None
-    term_sentences = [s for s in sentences if _TERM_SENTENCE.search(s) and parse_term(s)["days"] is not None]
+    term_sentences = [s for s in sentences
+                      if _TERM_SENTENCE.search(s) and not _NOT_TERM.search(s) and parse_term(s)["days"] is not None]
     fields["term"] = parse_term(term_sentences[0]) if term_sentences else None
-    fields["refusal_grounds"] = list(dict.fromkeys(s for s in sentences if _REFUSAL_SENTENCE.search(s)))
-    results = [s for s in sentences if _RESULT_SENTENCE.search(s)]
-    fields["result"] = results[0] if results else ""
+    fields["result"] = _result(page)
     return fields
 
 
@@ -268,7 +312,6 @@ def read_igov(directory: Path) -> list[dict[str, Any]]:
             service["documents"] = fields["documents"]
             service["fee"] = fields["fee"] or service["fee"]
             service["term"] = fields["term"] or service["term"]
-            service["refusal_grounds"] = fields["refusal_grounds"]
             service["result"] = fields["result"]
         services.append(service)
     return services

@@ -6,7 +6,8 @@ Dirt handled (all of it seen in the iGov pages and the 2015 register cards):
   every text goes through the project's one cleaner (`hromada.core.text.strip_controls`) after the HTML is
   parsed by a real parser (BeautifulSoup on the standard library's `html.parser`), never by regular expressions.
 * Terms: the number missing ("робочих днів", "календарних днів.", "днів", "місяць"), "Не встановлено",
-  numbers in words and in any case ("П'ять", "десяти", "двох"), "5-ти", "До 30 днів", "не більше ніж",
+  numbers in words and in any case ("П'ять", "десяти", "двох"), "5-ти", "До 30 днів", "у 5-денний
+  термін", "у тримісячний строк", "не більше ніж",
   a term in months ("Протягом місяця"), the same day ("в день звернення", "під час прийому", "Протягом дня",
   minutes), a day and night ("протягом доби"), and two different terms for two kinds of applicants. A term
   whose number is missing or ambiguous gets `days: None`; the original wording is always kept in `text`.
@@ -54,6 +55,10 @@ _WORD_NUMBER = re.compile(
 _UNIT = (r"(?P<unit>робоч\w*\s+(?:дн\w*|день)|календарн\w*\s+(?:дн\w*|день)|дн(?:ів|я|і)\b|день\b|доб\w*|"
          r"місяц\w*|місяць|тиж\w*|хв\w*|годин\w*)")
 _NUMBER_UNIT = re.compile(r"(?P<number>\d{1,3})(?:\s*-\s*(?:ти|х|ох|ми|и))?\s*" + _UNIT, re.IGNORECASE)
+# "у 5-денний термін", "у тримісячний строк", "у місячний строк"
+_ADJECTIVE_TERM = re.compile(r"\b(?P<number>\d{1,3}-|одно|дво|три|чотири|п'яти|шести)?(?P<unit>денн|місячн)\w*\s+"
+                             r"(?:строк|термін)", re.IGNORECASE)
+_ADJECTIVE_NUMBERS = {"одно": 1, "дво": 2, "три": 3, "чотири": 4, "п'яти": 5, "шести": 6}
 _BARE_UNIT = re.compile(r"^\W*" + _UNIT + r"\W*$", re.IGNORECASE)
 _SAME_DAY = re.compile(r"в день (?:звернення|прийому|прийняття|подання|приїзду)|під час (?:прийому|звернення)|"
                        r"протягом дня|у день звернення|невідкладно|негайно", re.IGNORECASE)
@@ -111,6 +116,10 @@ def parse_term(raw: str) -> Term:
         return term
     plain = _WORD_NUMBER.sub(lambda m: str(dict(_NUMBER_WORDS)[_stem(m.group(1))]), _apostrophes(text))
     found = {_days_and_kind(int(m.group("number")), m.group("unit")) for m in _NUMBER_UNIT.finditer(plain)}
+    for m in _ADJECTIVE_TERM.finditer(_apostrophes(text)):
+        number = (m.group("number") or "одно").lower().rstrip("-")
+        count = int(number) if number.isdigit() else _ADJECTIVE_NUMBERS[number]
+        found.add((count * 30, "calendar") if m.group("unit").lower().startswith("місячн") else (count, "calendar"))
     if len(found) == 1:
         term["days"], term["kind"] = found.pop()
     elif not found:

@@ -75,6 +75,10 @@ TERMS = [
     ("Для юридичних осіб – 10 робочих днів; Для фізичних осіб – 30 днів", None, "calendar"),
     ("Постійно.", None, "calendar"),
     ("Термін надання відповіді на запит складає до 5 робочих днів з моменту сплати вартості послуги", 5, "working"),
+    ("Ваша довідка буде готова у 5-денний термін з моменту подачі.", 5, "calendar"),
+    ("Заява про зміну імені розглядається відділом державної реєстрації актів цивільного стану у тримісячний строк",
+     90, "calendar"),
+    ("хв.", 0, "calendar"),
 ]
 FEES = [
     ("Безоплатна", "free", None),
@@ -125,14 +129,21 @@ def test_igov_card_of_a_known_service(igov: list[dict[str, Any]]) -> None:
     assert card["name"] == "Видача картки обліку об’єкта та довідки про розміщення об'єкта"
     assert card["provider"] == "Місцеві органи влади"  # one service of 72 councils: the catalogue's provider
     assert [d["title"] for d in card["documents"]] == [
-        "довіреність (для уповноважених осіб)", "паспорт (для фізичної особи-підприємця)",
-        "свідоцтво про державну реєстрацію", "правовстановлюючи документи на об'єкт або договір оренди"]
+        "Довіреність (для уповноважених осіб)", "Паспорт (для фізичної особи-підприємця)",
+        "Свідоцтво про державну реєстрацію", "Правовстановлюючи документи на об'єкт або договір оренди"]
     assert "«Про місцеве самоврядування»" in card["legal_basis"]
     assert card["audience"] == ["business"]  # its subcategory is under "Організаціям"
     fee = by_code["igov-152"]["fee"]
     assert (fee["kind"], fee["amount"]) == ("fixed", "200.00")
     assert by_code["igov-1577"]["fee"]["kind"] == "free"
     assert (by_code["igov-267"]["term"]["days"], by_code["igov-267"]["term"]["kind"]) == (5, "working")
+    assert by_code["igov-655"]["term"]["days"] == 5
+    # "pay for the post within two days" is the applicant's deadline, not the service's term
+    assert by_code["igov-1570"]["term"]["days"] is None
+    assert by_code["igov-4"]["result"] == "Вам підготовлено копію рішення (витягу)"
+    # The pages only say a refusal letter will explain the reasons: no grounds are made up from that.
+    assert not any(s["refusal_grounds"] for s in igov)
+    assert sum(1 for s in igov if s["documents"]) == 152
     # A page that says nothing of the price is not read as free.
     assert by_code["igov-2"]["fee"] == {"kind": "by_law", "amount": None, "details": ""}
 
