@@ -177,7 +177,17 @@ def _title(item: str) -> str:
 
 
 def _outside_items(text: object) -> bool:
+    """A non-blank text that is not inside a list item."""
     return isinstance(text, NavigableString) and bool(clean(text)) and text.find_parent("li") is None
+
+
+def _lead(item: Tag) -> str:
+    """The nearest text before the item's own list: a paragraph, or the last item of a list of steps."""
+    own_list = item.parent
+    for text in item.find_all_previous(string=True):
+        if clean(text) and (own_list is None or own_list not in text.parents):
+            return clean(text)
+    return ""
 
 
 def _documents(page: BeautifulSoup) -> list[dict[str, str]]:
@@ -193,12 +203,7 @@ def _documents(page: BeautifulSoup) -> list[dict[str, str]]:
         if holder is not None:
             lead = clean(" ".join(_inline_text(child) for child in holder.children))
         else:
-            # The nearest text before the item's own list: a paragraph, or the last item of a list of steps.
-            own_list = item.parent
-            previous = item.find_previous(
-                string=lambda t: isinstance(t, NavigableString) and bool(clean(t))
-                and (own_list is None or own_list not in t.parents))
-            lead = clean(previous) if previous is not None else ""
+            lead = _lead(item)
         if _DOCUMENTS_LEAD.search(lead[-200:]) or _UPLOAD.match(text):
             titles.append(_title(_UPLOAD.sub("", text)))
     unique = list(dict.fromkeys(t for t in titles if 3 <= len(t) <= 1000))
