@@ -1,8 +1,9 @@
 """The iGov portal's catalogue (its seed data, 2017) as services of the register format.
 
-`read_igov(directory)` reads `Service.csv`, `ServiceData.csv`, `SubjectOrgan.csv`, `Subcategory.csv`,
-`ServiceTag*.csv` and `patterns_services/{Info,Law}/<nID>.html` under `directory` (the folder `igov`) and gives
-one service dict per real, visible service, coded "igov-<nID>".
+`read_igov(directory)` reads `Service.csv`, `ServiceData.csv`, `Subcategory.csv`, `ServiceTagLink.csv` and
+`patterns_services/{Info,Law}/<nID>.html` under `directory` (the folder `igov`) and gives one service dict per
+real, visible service, coded "igov-<nID>". A service with a live (not test, not hidden) place row in
+`ServiceData.csv` could be applied for online through the portal; the others are `in_person`.
 
 Dirt handled:
 
@@ -11,9 +12,10 @@ Dirt handled:
   subcategory 23 "_Тестова служба", 334 with some overlap) are left out; blank lines of the CSV files are
   skipped; `;`-separated, no quoting, CRLF in some files, the literal `NULL`.
 * Booleans written `false`, `FALSE`, `fale`, `true`: only a case-insensitive "true" counts as true.
-* The provider: the organisation of `SubjectOrgan.csv` when every non-test place row of the service names the
-  same one (and it is not the test organisation); otherwise the catalogue's free-text `sSubjectOperatorName`
-  (trailing blanks trimmed), since one service is given by many councils.
+* The provider is the catalogue's `sSubjectOperatorName` (trailing blanks trimmed). `SubjectOrgan.csv`, which
+  `ServiceData.csv` points to, names who operated the portal's process for a place ("Банк ПриватБанк" for 65
+  local-council services, "Центри надання адміністративних послуг", "Cервісний центр МВС" with a Latin "C"),
+  not who provides the service, so it is not used for the provider.
 * Info pages are how-to texts in "Крок 1/2/3" steps, not cards: documents are the items of the lists that follow
   a sentence speaking of documents ("Долучити скан-копії підтверджуючих документів:") and, in the lists of what
   to fill in on the form, the items that ask to upload something ("завантажте скановану копію паспорта");
@@ -91,7 +93,6 @@ TAG_SITUATIONS: dict[str, tuple[str, ...]] = {
 }
 TEST_PROVIDER = "Тестова служба"
 TEST_SUBCATEGORY = "23"
-_TEST_ORGANS = {"999999"}  # "Test Subject Organ" in SubjectOrgan.csv
 
 _DOCUMENTS_LEAD = re.compile(r"документ|скан-копі|копі[юії]|долуч|завантаж|додати|необхідн\w+\s+мати|при собі",
                              re.IGNORECASE)
@@ -247,22 +248,6 @@ def _legal_basis(page: BeautifulSoup) -> list[str]:
     return list(dict.fromkeys(acts))
 
 
-def _providers(directory: Path) -> dict[str, str]:
-    """Service nID → the one organisation of SubjectOrgan.csv its non-test place rows name, when there is one."""
-    organs = {row["nID"]: row for row in _rows(directory / "SubjectOrgan.csv")}
-    named: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(directory / "ServiceData.csv"):
-        if _true(row.get("bTest", "")) or row.get("nID_Subject_Operator", "NULL") in ("", "NULL"):
-            continue
-        named[row["nID_Service"]].add(row["nID_Subject_Operator"])
-    providers = {}
-    for service, ids in named.items():
-        organ = organs.get(next(iter(ids))) if len(ids) == 1 else None
-        if organ and organ.get("sOKPO") not in _TEST_ORGANS:
-            providers[service] = clean(organ.get("sNameFull") or organ.get("sName"))
-    return providers
-
-
 def _tags(directory: Path) -> dict[str, list[str]]:
     tags: dict[str, list[str]] = defaultdict(list)
     for row in _rows(directory / "ServiceTagLink.csv"):
@@ -273,7 +258,6 @@ def _tags(directory: Path) -> dict[str, list[str]]:
 def read_igov(directory: Path) -> list[dict[str, Any]]:
     """One service dict per real, visible iGov service, in the order of their ids."""
     categories = {row["nID"]: row["nID_Category"] for row in _rows(directory / "Subcategory.csv")}
-    providers = _providers(directory)
     tags = _tags(directory)
     online = _online(directory)
     services = []
@@ -290,7 +274,7 @@ def read_igov(directory: Path) -> list[dict[str, Any]]:
             "national_code": "",
             "name": fit(clean(row["sName"]), 500),
             "name_en": "",
-            "provider": providers.get(ident) or clean(row["sSubjectOperatorName"]),
+            "provider": clean(row["sSubjectOperatorName"]),
             "audience": ["business"] if category == "2" else ["person"],
             "life_situations": list(dict.fromkeys(situations)),
             "status": "active",

@@ -119,6 +119,8 @@ def test_igov_lists_the_visible_real_services(igov: list[dict[str, Any]]) -> Non
     assert "igov-279" not in codes  # "ТЕСТ ЕДРПО в скріпт прінтформи": a test
     assert "igov-361" not in codes  # in the test subcategory although its provider is real
     assert not any(s["name"].startswith("_") or s["provider"] == "Тестова служба" for s in igov)
+    # The bank that operated the portal's processes is not the provider of a council's service.
+    assert not any("ПриватБанк" in s["provider"] for s in igov)
     assert_format(igov, {situation["code"] for situation in LIFE_SITUATIONS})
 
 
