@@ -38,32 +38,9 @@ from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from hromada.apps.services.sources.parse import clean, fit, node_text, parse_fee, parse_term, soup
+from hromada.apps.services.sources.parse import LIFE_SITUATIONS, clean, fit, node_text, parse_fee, parse_term, soup
 
-LIFE_SITUATIONS: list[dict[str, str]] = [
-    {"code": "birth", "name": "Народження дитини", "name_en": "Birth of a child"},
-    {"code": "family", "name": "Сім'я та шлюб", "name_en": "Family and marriage"},
-    {"code": "death", "name": "Смерть близької людини", "name_en": "Death of a relative"},
-    {"code": "documents", "name": "Особисті документи", "name_en": "Personal documents"},
-    {"code": "residence", "name": "Місце проживання", "name_en": "Place of residence"},
-    {"code": "migration", "name": "Громадянство та міграція", "name_en": "Citizenship and migration"},
-    {"code": "social-support", "name": "Соціальна підтримка", "name_en": "Social support"},
-    {"code": "pension", "name": "Пенсія", "name_en": "Pension"},
-    {"code": "health", "name": "Здоров'я", "name_en": "Health"},
-    {"code": "education", "name": "Освіта", "name_en": "Education"},
-    {"code": "property", "name": "Нерухоме майно", "name_en": "Real estate"},
-    {"code": "land", "name": "Земельна ділянка", "name_en": "Land plot"},
-    {"code": "construction", "name": "Будівництво", "name_en": "Construction"},
-    {"code": "transport", "name": "Транспорт", "name_en": "Transport"},
-    {"code": "business", "name": "Підприємництво", "name_en": "Business"},
-    {"code": "licences", "name": "Ліцензії та дозволи", "name_en": "Licences and permits"},
-    {"code": "environment", "name": "Довкілля", "name_en": "Environment"},
-    {"code": "culture", "name": "Культура", "name_en": "Culture"},
-    {"code": "taxes", "name": "Податки", "name_en": "Taxes"},
-    {"code": "security", "name": "Безпека, зброя та військовий облік", "name_en": "Security, arms and military"},
-    {"code": "authorities", "name": "Звернення до влади", "name_en": "Dealing with authorities"},
-    {"code": "courts", "name": "Суди та виконавче провадження", "name_en": "Courts and enforcement"},
-]
+__all__ = ["LIFE_SITUATIONS", "read_igov"]
 
 # iGov subcategory (nID) → life situations.
 SUBCATEGORY_SITUATIONS: dict[str, tuple[str, ...]] = {

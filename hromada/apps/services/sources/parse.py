@@ -29,6 +29,59 @@ from bs4 import BeautifulSoup, Tag
 
 from hromada.core.text import strip_controls
 
+# The life situations the converters file services under; the importer creates them from this table.
+LIFE_SITUATIONS: list[dict[str, str]] = [
+    {"code": "birth", "name": "Народження дитини", "name_en": "Birth of a child"},
+    {"code": "family", "name": "Сім'я та шлюб", "name_en": "Family and marriage"},
+    {"code": "death", "name": "Смерть близької людини", "name_en": "Death of a relative"},
+    {"code": "documents", "name": "Особисті документи", "name_en": "Personal documents"},
+    {"code": "residence", "name": "Місце проживання", "name_en": "Place of residence"},
+    {"code": "migration", "name": "Громадянство та міграція", "name_en": "Citizenship and migration"},
+    {"code": "social-support", "name": "Соціальна підтримка", "name_en": "Social support"},
+    {"code": "pension", "name": "Пенсія", "name_en": "Pension"},
+    {"code": "health", "name": "Здоров'я", "name_en": "Health"},
+    {"code": "education", "name": "Освіта", "name_en": "Education"},
+    {"code": "property", "name": "Нерухоме майно", "name_en": "Real estate"},
+    {"code": "land", "name": "Земельна ділянка", "name_en": "Land plot"},
+    {"code": "construction", "name": "Будівництво", "name_en": "Construction"},
+    {"code": "transport", "name": "Транспорт", "name_en": "Transport"},
+    {"code": "business", "name": "Підприємництво", "name_en": "Business"},
+    {"code": "licences", "name": "Ліцензії та дозволи", "name_en": "Licences and permits"},
+    {"code": "environment", "name": "Довкілля", "name_en": "Environment"},
+    {"code": "culture", "name": "Культура", "name_en": "Culture"},
+    {"code": "taxes", "name": "Податки", "name_en": "Taxes"},
+    {"code": "security", "name": "Безпека, зброя та військовий облік", "name_en": "Security, arms and military"},
+    {"code": "authorities", "name": "Звернення до влади", "name_en": "Dealing with authorities"},
+    {"code": "courts", "name": "Суди та виконавче провадження", "name_en": "Courts and enforcement"},
+]
+
+# Words of a service's name that put it under a life situation (for sources without categories).
+_SITUATION_PATTERNS = (
+    (r"народжен|багатодітн", "birth"),
+    (r"дитин|діт(?:ей|и)|усиновл|опік|підопічн|піклуван|прийомн|шлюб|алімент|сім['’]", "family"),
+    (r"поховання|смерт|загибл", "death"),
+    (r"паспорт\w* громадянина|картк\w* платника|посвідчення особи", "documents"),
+    (r"місц\w* проживання|поштов\w* адрес|будівельн\w* адрес", "residence"),
+    (r"житл|жил\w* приміщ|квартирн|ордер|нерухом|приватиз", "property"),
+    (r"земел|землевпоряд|землеустр|кадастр", "land"),
+    (r"будівельн|будівництв|підготовч\w* робіт|забудов|містобудівн", "construction"),
+    (r"машин|трактор|причеп|транспорт|номерн\w* знак|технічн\w* огляд|руху", "transport"),
+    (r"ветеран|учасник війни|інвалід|чорнобил|переслідуван|реабілітац|соціальн", "social-support"),
+    (r"санітарн|епідеміолог|харчов|ветеринар", "health"),
+    (r"навчальн|освіт|іспит", "education"),
+    (r"юридичн\w* особ|потужност|підприєм|акці|реклам", "business"),
+    (r"дозвіл|ліценз|експлуатаційн", "licences"),
+    (r"культурн|пам['’]ят|турист", "culture"),
+    (r"дерев|зелен\w* насаджен|водокористув|геологічн|тварин", "environment"),
+)
+SITUATION_WORDS = tuple((re.compile(pattern, re.IGNORECASE), code) for pattern, code in _SITUATION_PATTERNS)
+
+
+def situations_for(text: str) -> list[str]:
+    """Life-situation codes that the words of a service's name (and result) point to, in table order."""
+    found = {code for pattern, code in SITUATION_WORDS if pattern.search(text)}
+    return [situation["code"] for situation in LIFE_SITUATIONS if situation["code"] in found]
+
 
 class Term(TypedDict):
     days: int | None

@@ -8,26 +8,26 @@ Dirt handled:
 * Raw ASP.NET pages (CRLF, deep indentation, `<span class='empty'>` around texts, inline styles): each field is
   found by its label (`Строк надання:` …), including the source's typo `Підстави для відмови у наданні послуи:`,
   and read with an HTML parser; 30 cards have no refusal grounds at all.
-* Titles truncated by the portal at about 200 characters: the full name is taken from the scraper's
-  `services.csv` when exactly one name there starts with the truncated one (apostrophes `’`/`'` compared alike).
+* Titles cut mid-word by the portal at 255 characters ("…для здоров'я населе", 5 cards): the scraper's
+  `services.csv` is cut at the same place, so the full name is nowhere; such a name ends with "…".
 * Terms and fees as hand-written text (see `parse.py`): the number missing, "Не встановлено", words for numbers.
 * Documents grouped by kind of applicant ("Фізичні особи", "Юридичні особи"): one numbered list, a document asked
   of several kinds once, with the kinds it applies to in `requirements` when the card has more than one group.
 * Several providers per card (one card for all district offices): the provider is their names joined by "; ";
   ЦНАПs become office codes (their GUIDs), listed with their names by `register2015_offices`.
+* No categories: life situations come from words of the name and result (`parse.situations_for`).
 * Refusal grounds written as one paragraph: split into sentences / numbered items.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from hromada.apps.services.sources.parse import clean, fit, node_text, parse_fee, parse_term, soup
+from hromada.apps.services.sources.parse import clean, fit, node_text, parse_fee, parse_term, situations_for, soup
 
 LABELS = {
     "result": "Результат надання послуги:",
@@ -38,6 +38,7 @@ LABELS = {
     "fee": "Розмір сплати:",
     "documents": "Перелік необхідних документів для отримання послуги:",
 }
+PORTAL_NAME_LIMIT = 255  # the portal stored names in 255 characters and cut longer ones mid-word
 NOT_SET = "Не встановлено"  # the card's own words where it names no provider
 _PERSON = ("фізичні особи", "іноземні громадяни")
 _BUSINESS = ("юридичні особи", "суб'єкти господарювання")
@@ -112,23 +113,9 @@ def split_grounds(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
-def _full_names(directory: Path) -> list[str]:
-    path = directory / "services.csv"
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [clean(row["name"]) for row in csv.DictReader(handle) if row.get("name")]
-
-
-def _full_name(title: str, names: list[str]) -> str:
-    """The untruncated name when the scraper's list has exactly one name that starts with the card's title."""
-    prefix = _plain(title).rstrip(" .…")
-    matches = {name for name in names if _plain(name).startswith(prefix)}
-    if len(matches) == 1:
-        longer = matches.pop()
-        if len(longer) > len(title):
-            return longer
-    return title
+def _name(title: str) -> str:
+    """The card's title; one the portal cut at its 255-character limit is marked as cut with "…"."""
+    return title + "…" if len(title) >= PORTAL_NAME_LIMIT else title
 
 
 def _audience(recipients: list[str]) -> list[str]:
@@ -141,8 +128,8 @@ def _audience(recipients: list[str]) -> list[str]:
     return audience or ["person"]
 
 
-def read_card(path: Path, names: list[str] | None = None) -> dict[str, Any]:
-    """One card (`Details_<GUID>.html`) as a service dict; `names` are full names to undo the portal's truncation."""
+def read_card(path: Path) -> dict[str, Any]:
+    """One card (`Details_<GUID>.html`) as a service dict."""
     match = _GUID.search(path.name)
     if not match:
         raise ValueError(f"{path.name}: not a register card (Details_<GUID>.html)")
@@ -158,11 +145,11 @@ def read_card(path: Path, names: list[str] | None = None) -> dict[str, Any]:
     return {
         "code": match.group(1),
         "national_code": match.group(1),
-        "name": fit(_full_name(title, names or []), 500),
+        "name": fit(_name(title), 500),
         "name_en": "",
         "provider": "; ".join(providers) or NOT_SET,
         "audience": _audience(recipients),
-        "life_situations": [],
+        "life_situations": situations_for(f"{title} {node_text(fields.get('result'))}"),
         "status": "active",
         "keywords": [],
         "legal_basis": list(dict.fromkeys(text for _, text in _tab_links(page, "hsItem2"))),
@@ -182,8 +169,7 @@ def read_card(path: Path, names: list[str] | None = None) -> dict[str, Any]:
 
 def read_register2015(directory: Path) -> list[dict[str, Any]]:
     """Every card under `directory/pages` as a service dict, in the order of their GUIDs."""
-    names = _full_names(directory)
-    return [read_card(path, names) for path in sorted((directory / "pages").glob("Details_*.html"))]
+    return [read_card(path) for path in sorted((directory / "pages").glob("Details_*.html"))]
 
 
 def register2015_offices(directory: Path) -> list[dict[str, Any]]:

@@ -162,13 +162,24 @@ def test_life_situation_table_is_importable() -> None:
 @needs_data
 def test_register2015_cards(cards: list[dict[str, Any]]) -> None:
     assert len(cards) == 131
-    assert_format(cards, set())
+    assert_format(cards, {situation["code"] for situation in LIFE_SITUATIONS})
     # 30 cards say "Не встановлено" where the documents should be; every other card lists them in order.
     assert sum(1 for c in cards if c["documents"]) == 101
     assert sum(1 for c in cards if c["refusal_grounds"]) == 101
     assert all(c["legal_basis"] and c["result"] and c["delivery"] for c in cards)
     assert sum(1 for c in cards if c["fee"]["kind"] == "free") == 107
     assert sum(1 for c in cards if c["term"]["text"] == "Не встановлено" and c["term"]["days"] is None) == 30
+
+
+@needs_data
+def test_register2015_life_situations_from_names(cards: list[dict[str, Any]]) -> None:
+    by_name = {c["name"]: c["life_situations"] for c in cards}
+    assert by_name["Будівельний паспорт забудови земельної ділянки."] == ["land", "construction"]
+    assert by_name["Видача державного номерного знака"] == ["transport"]
+    assert "family" in by_name["Усиновлення дитини-сироти чи дитини, позбавленої батьківського піклування"]
+    assert sum(1 for c in cards if c["life_situations"]) >= 125
+    # The portal cut five names at 255 characters mid-word: they say so.
+    assert sum(1 for c in cards if c["name"].endswith("…")) == 5
 
 
 @needs_data
