@@ -24,6 +24,8 @@ Dirt handled:
   list. The pages never give refusal grounds (only that a refusal letter will explain them): none are made up.
   A service without a term sentence gets no term (`days: None`, empty text); without a fee sentence, the fee
   `by_law` with empty details, because the source does not say it is free.
+* Law pages give act titles ("«Про місцеве самоврядування»") under headings naming their kind ("Закони
+  України:"): each act gets its kind ("Закон України «…»"); remarks such as "Із змінами та доповненнями." are dropped.
 * BOMs (even doubled) and blanks before `<!DOCTYPE`, links to old `zakon*.rada.gov.ua` hosts (only the text is
   kept), `<li>` outside lists, `<br>` inside sentences.
 """
@@ -214,14 +216,40 @@ def _info_fields(page: BeautifulSoup) -> dict[str, Any]:
     return fields
 
 
+# A Law page lists act titles ("«Про місцеве самоврядування»") under headings naming their kind.
+_ACT_KINDS = (
+    (re.compile(r"^закон", re.IGNORECASE), "Закон України"),
+    (re.compile(r"^(?:акти|постанова)\s+кабінету", re.IGNORECASE), "Акт Кабінету Міністрів України"),
+    (re.compile(r"^акти\s+центральних", re.IGNORECASE), "Акт центрального органу виконавчої влади"),
+    (re.compile(r"^акти\s+місцевих", re.IGNORECASE), "Акт місцевого органу влади"),
+)
+_NOT_ACT = re.compile(r"^(?:із|з)\s+змінами", re.IGNORECASE)
+
+
+def _act_kind(heading: str) -> str:
+    heading = heading.rstrip(" :")
+    for pattern, kind in _ACT_KINDS:
+        if pattern.match(heading):
+            return kind
+    # "Наказ Міністерства юстиції України", "Указ Президії Верховної Ради СРСР": the heading is the kind
+    return heading if re.match(r"^(?:наказ|указ|лист)", heading, re.IGNORECASE) else ""
+
+
 def _legal_basis(page: BeautifulSoup) -> list[str]:
-    """The acts a Law page lists (its links and list items), headings such as "Закони України:" left out."""
+    """The acts a Law page lists, each with its kind from the heading above it ("Закон України «…»")."""
     acts: list[str] = []
     body = page.body or page
-    for node in body.find_all(["p", "li"]):
+    kind = ""
+    for node in body.find_all(["h3", "h4", "h5", "p", "li"]):
         text = node_text(node)
-        if text and not text.endswith(":"):
-            acts.append(text)
+        if not text:
+            continue
+        if node.name in ("h3", "h4", "h5") or text.endswith(":"):
+            kind = _act_kind(text)
+            continue
+        if _NOT_ACT.match(text):
+            continue
+        acts.append(f"{kind} {text}" if kind and text[:1] in "«\"" else text)
     return list(dict.fromkeys(acts))
 
 

@@ -133,7 +133,9 @@ def test_igov_card_of_a_known_service(igov: list[dict[str, Any]]) -> None:
     assert [d["title"] for d in card["documents"]] == [
         "Довіреність (для уповноважених осіб)", "Паспорт (для фізичної особи-підприємця)",
         "Свідоцтво про державну реєстрацію", "Правовстановлюючи документи на об'єкт або договір оренди"]
-    assert "«Про місцеве самоврядування»" in card["legal_basis"]
+    assert "Закон України «Про місцеве самоврядування»" in card["legal_basis"]
+    assert "Акт Кабінету Міністрів України «Про затвердження Правил паркування транспортних засобів»" in card[
+        "legal_basis"]
     assert card["audience"] == ["business"]  # its subcategory is under "Організаціям"
     fee = by_code["igov-152"]["fee"]
     assert (fee["kind"], fee["amount"]) == ("fixed", "200.00")
