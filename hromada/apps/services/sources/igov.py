@@ -1,6 +1,6 @@
 """The iGov portal's catalogue (its seed data, 2017) as services of the register format.
 
-`read_igov(directory)` reads `Service.csv`, `ServiceData.csv`, `Subcategory.csv`, `ServiceTagLink.csv` and
+`read_igov(directory)` reads `Service.csv`, `ServiceData.csv`, `Subcategory.csv`, `ServiceTag[Link].csv` and
 `patterns_services/{Info,Law}/<nID>.html` under `directory` (the folder `igov`) and gives one service dict per
 real, visible service, coded "igov-<nID>". A service with a live (not test, not hidden) place row in
 `ServiceData.csv` could be applied for online through the portal; the others are `in_person`.
@@ -260,11 +260,25 @@ def _tags(directory: Path) -> dict[str, list[str]]:
     return tags
 
 
+def _keywords(listed: str, tag_names: list[str]) -> list[str]:
+    """The catalogue's comma-separated keywords, then the names of the service's visible tags, once each."""
+    words = [clean(word).lower() for word in listed.split(",")] + tag_names
+    return list(dict.fromkeys(word for word in words if word))
+
+
+def _tag_names(directory: Path) -> dict[str, str]:
+    """Visible tag nID → its Ukrainian name; hidden ("_…") and "скрыто"-type tags left out."""
+    return {row["nID"]: clean(row["sName_UA"]).lower() for row in _rows(directory / "ServiceTag.csv")
+            if row.get("sName_UA") and not row["sName_UA"].startswith("_") and row.get("nID_ServiceTagType") != "4"
+            and not row.get("sID", "").startswith("_")}
+
+
 def read_igov(directory: Path) -> list[dict[str, Any]]:
     """One service dict per real, visible iGov service, in the order of their ids."""
     categories = {row["nID"]: row["nID_Category"] for row in _rows(directory / "Subcategory.csv")}
     tags = _tags(directory)
     online = _online(directory)
+    tag_names = _tag_names(directory)
     services = []
     for row in sorted(_rows(directory / "Service.csv"), key=lambda r: int(r["nID"])):
         if not is_listed(row):
@@ -283,7 +297,7 @@ def read_igov(directory: Path) -> list[dict[str, Any]]:
             "audience": ["business"] if category == "2" else ["person"],
             "life_situations": list(dict.fromkeys(situations)),
             "status": "active",
-            "keywords": list(dict.fromkeys(k for k in (clean(w).lower() for w in row["saKeyword"].split(",")) if k)),
+            "keywords": _keywords(row["saKeyword"], [tag_names[t] for t in tags.get(ident, []) if t in tag_names]),
             "legal_basis": [],
             "documents": [],
             "apply_methods": ["online"] if ident in online else ["in_person"],

@@ -142,6 +142,9 @@ def test_igov_card_of_a_known_service(igov: list[dict[str, Any]]) -> None:
     assert by_code["igov-1577"]["fee"]["kind"] == "free"
     assert (by_code["igov-267"]["term"]["days"], by_code["igov-267"]["term"]["kind"]) == (5, "working")
     assert by_code["igov-655"]["term"]["days"] == 5
+    # The catalogue's keywords, then the names of the service's visible tags
+    assert by_code["igov-54"]["keywords"][:2] == ["будинок", "дім"]
+    assert "будівництво власного будинку" in by_code["igov-54"]["keywords"]
     # "pay for the post within two days" is the applicant's deadline, not the service's term
     assert by_code["igov-1570"]["term"]["days"] is None
     assert by_code["igov-4"]["result"] == "Вам підготовлено копію рішення (витягу)"
