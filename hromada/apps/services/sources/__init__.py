@@ -1,0 +1,1 @@
+"""Converters from public catalogues of administrative services into the register's import format."""
