@@ -30,7 +30,7 @@ from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Channel
 from hromada.apps.appeals.rows import PUBLIC_COLUMNS, public_rows
 from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import District
-from hromada.core import charts, private_files
+from hromada.core import charts, memo, private_files
 from hromada.core.api.errors import DomainError
 from hromada.core.bodylimit import body_limit, files_limit
 from hromada.core.http import HromadaRequest, SignedInRequest
@@ -209,7 +209,19 @@ def address_suggestions(request: HromadaRequest) -> JsonResponse:
     return response
 
 
+STATISTICS_SECONDS = 60
+_STATISTICS = memo.TimedMemory("appeals.statistics_page", limit=1_000)
+
+
 def statistics(request: HromadaRequest) -> HttpResponse:
+    """Public statistics: totals and four charts with their tables, from the tallies. The figures, the charts
+    and their drawing are the same for every visitor, so each process keeps them STATISTICS_SECONDS per
+    community and language (docs/decisions.md): a new appeal shows within a minute."""
+    return render(request, "appeals/statistics.html", _STATISTICS.remember(
+        request.community.pk, get_language(), _statistics_context, STATISTICS_SECONDS))
+
+
+def _statistics_context() -> dict[str, Any]:
     stats = selectors.statistics()
     english = (get_language() or "uk").startswith("en")
     by_category = [(row["category__name_en"] if english and row["category__name_en"] else row["category__name_uk"],
@@ -224,7 +236,7 @@ def statistics(request: HromadaRequest) -> HttpResponse:
             categories=[name for name, _n in rows], series=[charts.Series(_("Appeals"), [n for _name, n in rows])])
 
     received, answered = sum(m[1] for m in months), sum(m[2] for m in months)
-    return render(request, "appeals/statistics.html", {"stats": stats, "charts": [
+    drawn = [
         charts.time_series(
             chart_id="appeals-by-month", title=_("Received and answered by month"),
             description=_("The last %(months)s months: %(received)s appeals received, %(answered)s answered.") % {
@@ -237,7 +249,10 @@ def statistics(request: HromadaRequest) -> HttpResponse:
                    [(str(label), n) for label, n in stats["by_status"]]),
         categories("appeals-by-category", _("Public problems by category"), _("Category"), by_category),
         categories("appeals-by-department", _("By department"), _("Department"), stats["by_department"]),
-    ]})
+    ]
+    # The charts' markup depends on nothing but the charts and the language (their ids are fixed): drawn once.
+    return {"stats": stats, "charts": drawn,
+            "charts_html": render_to_string("appeals/_statistics_charts.html", {"charts": drawn})}
 
 
 @body_limit(files_limit(media.MAX_PHOTOS, media.MAX_PHOTO_BYTES))
