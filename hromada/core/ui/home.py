@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
 from hromada.core.memo import ABOVE_COMMUNITIES, TimedMemory
@@ -91,12 +92,13 @@ _FIGURES = TimedMemory("ui.home_figures")
 
 class FigureRegistry(_ProviderRegistry):
     def collect(self, request: HttpRequest) -> list[Figure]:
-        """Every module's figures for the request's community, in order; kept FIGURES_SECONDS per community and
-        language (the labels are words of the reader's language). Read them, never change them."""
+        """Every module's figures for the request's community, in order; kept FIGURES_SECONDS per community,
+        language (the labels are words of the reader's language) and address. Read them, never change them."""
         community = getattr(request, "community", None)
         community_id = community.pk if community is not None else ABOVE_COMMUNITIES
-        return _FIGURES.remember(community_id, ("figures", get_language()), lambda: self.fresh(request),
-                                 FIGURES_SECONDS)
+        # The links differ by address (/c/<slug>/ on the platform's host, / on the community's own).
+        key = ("figures", get_language(), get_script_prefix())
+        return _FIGURES.remember(community_id, key, lambda: self.fresh(request), FIGURES_SECONDS)
 
     def fresh(self, request: HttpRequest) -> list[Figure]:
         """The figures asked of every module now (what `collect` keeps)."""
