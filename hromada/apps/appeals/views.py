@@ -112,36 +112,48 @@ def _with_visitor_token(request: HromadaRequest, html: str) -> HttpResponse:
     return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
 
 
-def public_list(request: HromadaRequest) -> HttpResponse:
-    """The problem map's text alternative: public problems, de-identified, newest first.
-
-    Anonymous visitors get a rendering at most PUBLIC_PAGE_SECONDS old (from the default cache; see
-    docs/appeals.md): the page is public and de-identified, and the same for every anonymous visitor
-    but for the CSRF token of the language switch, which is put in per answer."""
+def _public_page(request: HromadaRequest, template: str, context: Callable[[], dict[str, Any]]) -> HttpResponse:
+    """`template` drawn with `context()`; for an anonymous visitor, a drawing at most PUBLIC_PAGE_SECONDS old
+    (from the default cache; see docs/appeals.md): the page is public and de-identified, and the same for every
+    anonymous visitor but for the CSRF token of the language switch, which is put in per answer."""
     key = _public_page_key(request)
     if key is not None and (html := cache.get(key)) is not None:
         return _with_visitor_token(request, html)
-    context = _public_context(request)
-    page = _page(request, selectors.public_appeals(category=context["category"], status=context["status"],
-                                                   columns=PUBLIC_COLUMNS))
-    context = {**context, "page": page, "rows": public_rows(page.object_list, _public_appeal_prefix())}
     if key is None:
-        return render(request, "appeals/public_list.html", context)
-    html = render_to_string("appeals/public_list.html", {**context, "csrf_token": _CSRF_PLACEHOLDER}, request)
+        return render(request, template, context())
+    html = render_to_string(template, {**context(), "csrf_token": _CSRF_PLACEHOLDER}, request)
     cache.set(key, html, PUBLIC_PAGE_SECONDS)
     return _with_visitor_token(request, html)
 
 
+def public_list(request: HromadaRequest) -> HttpResponse:
+    """The problem map's text alternative: public problems, de-identified, newest first (cached for anonymous
+    visitors: `_public_page`)."""
+
+    def context() -> dict[str, Any]:
+        filters = _public_context(request)
+        page = _page(request, selectors.public_appeals(category=filters["category"], status=filters["status"],
+                                                       columns=PUBLIC_COLUMNS))
+        return {**filters, "page": page, "rows": public_rows(page.object_list, _public_appeal_prefix())}
+
+    return _public_page(request, "appeals/public_list.html", context)
+
+
 def public_map(request: HromadaRequest) -> HttpResponse:
     """The problem map: markers from the GeoJSON feed (same filters), the districts, and under it the text
-    version (the `map` component's): the same problems as a table, a page at a time, newest first."""
-    context = _public_context(request)
-    page = _page(request, selectors.public_appeals(category=context["category"], status=context["status"],
-                                                   columns=PUBLIC_COLUMNS))
-    context = {**context, "page": page, "rows": public_rows(page.object_list, _public_appeal_prefix())}
-    config = map_options(geojsonUrl=reverse("appeals:geojson") + context["query"],
-                         count=_("Problems on the map: %(count)s."), more=_("Open the problem's page"))
-    return render(request, "appeals/public_map.html", {**context, "map_config": config, "media": MAP_MEDIA})
+    version (the `map` component's): the same problems as a table, a page at a time, newest first. Cached for
+    anonymous visitors as the text list is (`_public_page`)."""
+
+    def context() -> dict[str, Any]:
+        filters = _public_context(request)
+        page = _page(request, selectors.public_appeals(category=filters["category"], status=filters["status"],
+                                                       columns=PUBLIC_COLUMNS))
+        config = map_options(geojsonUrl=reverse("appeals:geojson") + filters["query"],
+                             count=_("Problems on the map: %(count)s."), more=_("Open the problem's page"))
+        return {**filters, "page": page, "rows": public_rows(page.object_list, _public_appeal_prefix()),
+                "map_config": config, "media": MAP_MEDIA}
+
+    return _public_page(request, "appeals/public_map.html", context)
 
 
 def _public_appeal_prefix() -> str:
