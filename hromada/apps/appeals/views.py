@@ -30,7 +30,7 @@ from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Channel
 from hromada.apps.appeals.rows import PUBLIC_COLUMNS, public_rows
 from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import District
-from hromada.core import charts, private_files
+from hromada.core import charts, memo, private_files
 from hromada.core.api.errors import DomainError
 from hromada.core.bodylimit import body_limit, files_limit
 from hromada.core.http import HromadaRequest, SignedInRequest
@@ -112,36 +112,48 @@ def _with_visitor_token(request: HromadaRequest, html: str) -> HttpResponse:
     return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
 
 
-def public_list(request: HromadaRequest) -> HttpResponse:
-    """The problem map's text alternative: public problems, de-identified, newest first.
-
-    Anonymous visitors get a rendering at most PUBLIC_PAGE_SECONDS old (from the default cache; see
-    docs/appeals.md): the page is public and de-identified, and the same for every anonymous visitor
-    but for the CSRF token of the language switch, which is put in per answer."""
+def _public_page(request: HromadaRequest, template: str, context: Callable[[], dict[str, Any]]) -> HttpResponse:
+    """`template` drawn with `context()`; for an anonymous visitor, a drawing at most PUBLIC_PAGE_SECONDS old
+    (from the default cache; see docs/appeals.md): the page is public and de-identified, and the same for every
+    anonymous visitor but for the CSRF token of the language switch, which is put in per answer."""
     key = _public_page_key(request)
     if key is not None and (html := cache.get(key)) is not None:
         return _with_visitor_token(request, html)
-    context = _public_context(request)
-    page = _page(request, selectors.public_appeals(category=context["category"], status=context["status"],
-                                                   columns=PUBLIC_COLUMNS))
-    context = {**context, "page": page, "rows": public_rows(page.object_list, _public_appeal_prefix())}
     if key is None:
-        return render(request, "appeals/public_list.html", context)
-    html = render_to_string("appeals/public_list.html", {**context, "csrf_token": _CSRF_PLACEHOLDER}, request)
+        return render(request, template, context())
+    html = render_to_string(template, {**context(), "csrf_token": _CSRF_PLACEHOLDER}, request)
     cache.set(key, html, PUBLIC_PAGE_SECONDS)
     return _with_visitor_token(request, html)
 
 
+def public_list(request: HromadaRequest) -> HttpResponse:
+    """The problem map's text alternative: public problems, de-identified, newest first (cached for anonymous
+    visitors: `_public_page`)."""
+
+    def context() -> dict[str, Any]:
+        filters = _public_context(request)
+        page = _page(request, selectors.public_appeals(category=filters["category"], status=filters["status"],
+                                                       columns=PUBLIC_COLUMNS))
+        return {**filters, "page": page, "rows": public_rows(page.object_list, _public_appeal_prefix())}
+
+    return _public_page(request, "appeals/public_list.html", context)
+
+
 def public_map(request: HromadaRequest) -> HttpResponse:
     """The problem map: markers from the GeoJSON feed (same filters), the districts, and under it the text
-    version (the `map` component's): the same problems as a table, a page at a time, newest first."""
-    context = _public_context(request)
-    page = _page(request, selectors.public_appeals(category=context["category"], status=context["status"],
-                                                   columns=PUBLIC_COLUMNS))
-    context = {**context, "page": page, "rows": public_rows(page.object_list, _public_appeal_prefix())}
-    config = map_options(geojsonUrl=reverse("appeals:geojson") + context["query"],
-                         count=_("Problems on the map: %(count)s."), more=_("Open the problem's page"))
-    return render(request, "appeals/public_map.html", {**context, "map_config": config, "media": MAP_MEDIA})
+    version (the `map` component's): the same problems as a table, a page at a time, newest first. Cached for
+    anonymous visitors as the text list is (`_public_page`)."""
+
+    def context() -> dict[str, Any]:
+        filters = _public_context(request)
+        page = _page(request, selectors.public_appeals(category=filters["category"], status=filters["status"],
+                                                       columns=PUBLIC_COLUMNS))
+        config = map_options(geojsonUrl=reverse("appeals:geojson") + filters["query"],
+                             count=_("Problems on the map: %(count)s."), more=_("Open the problem's page"))
+        return {**filters, "page": page, "rows": public_rows(page.object_list, _public_appeal_prefix()),
+                "map_config": config, "media": MAP_MEDIA}
+
+    return _public_page(request, "appeals/public_map.html", context)
 
 
 def _public_appeal_prefix() -> str:
@@ -209,7 +221,19 @@ def address_suggestions(request: HromadaRequest) -> JsonResponse:
     return response
 
 
+STATISTICS_SECONDS = 60
+_STATISTICS = memo.TimedMemory("appeals.statistics_page", limit=1_000)
+
+
 def statistics(request: HromadaRequest) -> HttpResponse:
+    """Public statistics: totals and four charts with their tables, from the tallies. The figures, the charts
+    and their drawing are the same for every visitor, so each process keeps them STATISTICS_SECONDS per
+    community and language (docs/decisions.md): a new appeal shows within a minute."""
+    return render(request, "appeals/statistics.html", _STATISTICS.remember(
+        request.community.pk, get_language(), _statistics_context, STATISTICS_SECONDS))
+
+
+def _statistics_context() -> dict[str, Any]:
     stats = selectors.statistics()
     english = (get_language() or "uk").startswith("en")
     by_category = [(row["category__name_en"] if english and row["category__name_en"] else row["category__name_uk"],
@@ -224,7 +248,7 @@ def statistics(request: HromadaRequest) -> HttpResponse:
             categories=[name for name, _n in rows], series=[charts.Series(_("Appeals"), [n for _name, n in rows])])
 
     received, answered = sum(m[1] for m in months), sum(m[2] for m in months)
-    return render(request, "appeals/statistics.html", {"stats": stats, "charts": [
+    drawn = [
         charts.time_series(
             chart_id="appeals-by-month", title=_("Received and answered by month"),
             description=_("The last %(months)s months: %(received)s appeals received, %(answered)s answered.") % {
@@ -237,7 +261,10 @@ def statistics(request: HromadaRequest) -> HttpResponse:
                    [(str(label), n) for label, n in stats["by_status"]]),
         categories("appeals-by-category", _("Public problems by category"), _("Category"), by_category),
         categories("appeals-by-department", _("By department"), _("Department"), stats["by_department"]),
-    ]})
+    ]
+    # The charts' markup depends on nothing but the charts and the language (their ids are fixed): drawn once.
+    return {"stats": stats, "charts": drawn,
+            "charts_html": render_to_string("appeals/_statistics_charts.html", {"charts": drawn})}
 
 
 @body_limit(files_limit(media.MAX_PHOTOS, media.MAX_PHOTO_BYTES))

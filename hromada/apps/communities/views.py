@@ -5,10 +5,14 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
 
 from hromada.apps.communities.forms import SearchForm
 from hromada.apps.communities.models import Community
 from hromada.core.http import HromadaRequest
+from hromada.core.memo import TimedMemory
 from hromada.core.ui import cabinet_sections, public_sections
 from hromada.core.ui.home import Hit, Searcher, home_figures, home_mine, searchers
 
@@ -21,18 +25,36 @@ def platform_home(request: HttpRequest) -> HttpResponse:
     return render(request, "communities/platform_home.html", {"communities": communities})
 
 
+HOME_SHARED_SECONDS = 60
+_HOME_SHARED = TimedMemory("communities.home_shared", limit=1_000)
+
+
 def community_home(request: HromadaRequest) -> HttpResponse:
     """The resident's home: what the community offers (public entry points first), what is happening in it, the
     signed-in resident's own open items and a search box. Each module adds its part through the registries
     of `hromada.core.ui` and `hromada.core.ui.home`."""
     signed_in = request.user.is_authenticated
     return render(request, "communities/home.html", {
-        "sections": public_sections.public(request),
-        "figures": home_figures.collect(request),
+        "shared": _home_shared(request),
         "mine": home_mine.collect(request) if signed_in else [],
         "cabinet_sections": cabinet_sections.public(request) if signed_in else [],
-        "search_form": SearchForm(auto_id="home-%s"),
     })
+
+
+def _home_shared(request: HromadaRequest) -> dict[str, str]:
+    """The parts of the home that are the same for every visitor of the community: the search box, the figures
+    and the public entry points, drawn once and kept HOME_SHARED_SECONDS per community, language and address
+    (the links differ between /c/<slug>/ and the community's own host). Drawn without the request, so nothing
+    of one visitor can get into them (docs/decisions.md)."""
+
+    def draw() -> dict[str, str]:
+        context = {"sections": public_sections.public(request), "figures": home_figures.collect(request),
+                   "search_form": SearchForm(auto_id="home-%s")}
+        return {"now": render_to_string("communities/_home_now.html", context),
+                "services": render_to_string("communities/_home_services.html", context)}
+
+    return _HOME_SHARED.remember(request.community.pk, (get_language(), get_script_prefix()), draw,
+                                 HOME_SHARED_SECONDS)
 
 
 @dataclass

@@ -3,8 +3,10 @@
 Each module registers in its ``AppConfig.ready()``:
 
 - ``home_figures.register(key, provider)``: ``provider(request)`` returns the module's `Figure`s ("3 petitions
-  collecting signatures"). One cheap aggregate query per module; a module whose count is costly keeps the
-  numbers briefly with ``hromada.core.memo`` (the labels are made per request, in the reader's language).
+  collecting signatures"). One cheap aggregate query per module. The figures are public and the same for
+  every visitor of the community (never the reader's own: those are ``home_mine``), so the page keeps what
+  all the providers returned for FIGURES_SECONDS per community and language (``hromada.core.memo``): the
+  home page asks the modules at most once a minute per process, and a new petition shows within a minute.
 - ``home_mine.register(key, provider)``: ``provider(request)`` returns a `MineGroup` of the signed-in resident's
   open items in the module (their appeals in progress, petitions they wrote, their vote) or None. Called only
   for a signed-in person; one query per module.
@@ -22,7 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
 
+from hromada.core.memo import ABOVE_COMMUNITIES, TimedMemory
 from hromada.core.ui import Figure
 
 if TYPE_CHECKING:
@@ -81,8 +86,22 @@ class _ProviderRegistry:
         return list(self._providers)
 
 
+FIGURES_SECONDS = 60.0
+_FIGURES = TimedMemory("ui.home_figures")
+
+
 class FigureRegistry(_ProviderRegistry):
     def collect(self, request: HttpRequest) -> list[Figure]:
+        """Every module's figures for the request's community, in order; kept FIGURES_SECONDS per community,
+        language (the labels are words of the reader's language) and address. Read them, never change them."""
+        community = getattr(request, "community", None)
+        community_id = community.pk if community is not None else ABOVE_COMMUNITIES
+        # The links differ by address (/c/<slug>/ on the platform's host, / on the community's own).
+        key = ("figures", get_language(), get_script_prefix())
+        return _FIGURES.remember(community_id, key, lambda: self.fresh(request), FIGURES_SECONDS)
+
+    def fresh(self, request: HttpRequest) -> list[Figure]:
+        """The figures asked of every module now (what `collect` keeps)."""
         return [figure for provider in self.providers() for figure in provider(request)]
 
 
