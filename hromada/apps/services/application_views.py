@@ -117,7 +117,7 @@ def limited_message() -> str:
     return _("Too many wrong numbers or codes from your network. Wait a quarter of an hour and try again.")
 
 
-def find_by_code(request: HromadaRequest, number: str, code: str) -> ServiceCase:
+def find_by_code(request: Any, number: str, code: str) -> ServiceCase:
     """The case with `number` and status `code`, for anyone holding both. A wrong pair counts against the
     client's address (RateLimited when over) and says nothing of whether the number exists (DomainError 404)."""
     address = ratelimit.client_address(request.META)
