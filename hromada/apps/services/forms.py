@@ -131,7 +131,7 @@ def validate_form_definition(definition: Any) -> list[str]:
         if condition is not None:
             if (not isinstance(condition, dict) or set(condition) != {"field", "equals"}
                     or not isinstance(condition.get("equals"), str | int | bool)):
-                errors.append(_("%(where)s: “show_if” must be {\"field\": ..., \"equals\": ...}.") % {"where": where})
+                errors.append(_("%(where)s: “show_if” must have a “field” and an “equals”.") % {"where": where})
             elif condition["field"] not in seen:
                 errors.append(_("%(where)s: “show_if” must name a field above this one.") % {"where": where})
             elif seen[condition["field"]].get("type") == "file":
