@@ -170,7 +170,7 @@ def timeline(case: ServiceCase, *, with_actor: bool = True) -> list[Any]:
     rows = list(events.order_by("at", "id"))
     for event in rows:
         step = WORKFLOW.transitions.get(event.kind)
-        event.title = str(step.label) if step else str(KIND_LABELS.get(event.kind, event.kind))
+        event.title = str(step.label) if step else str(KIND_LABELS.get(event.kind, event.kind))  # type: ignore[attr-defined]
     return rows
 
 
@@ -232,7 +232,7 @@ def rate(request: SignedInRequest, number: str) -> HttpResponse:
 @permission_required("services.view_case", fn=visible_case)
 def resubmit(request: SignedInRequest, number: str) -> HttpResponse:
     return _applicant_post(request, number, lambda case: applicant_actions.case_resubmit(
-        case=case, by=request.user, files=request.FILES.getlist("files"), note=request.POST.get("note", "")),
+        case=case, by=request.user, files=request.FILES.getlist("documents"), note=request.POST.get("note", "")),
         _("The application is submitted again with the documents."))
 
 

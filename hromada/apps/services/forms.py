@@ -36,6 +36,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from hromada.apps.accounts.models import IdentityLevel as AccountLevel
 from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import Address
+from hromada.apps.services.models import Office
 from hromada.core.text import PlainTextField
 
 FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "address", "file", "person")
@@ -470,7 +471,7 @@ class WithdrawForm(forms.Form):
 
 
 class ResubmitForm(forms.Form):
-    files = forms.FileField(label=gettext_lazy("The missing documents"), required=False,
+    documents = forms.FileField(label=gettext_lazy("The missing documents"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
     note = PlainTextField(label=gettext_lazy("Note to the ЦНАП (optional)"), widget=forms.Textarea, required=False,
                           max_length=2000)
@@ -482,7 +483,7 @@ OFF = {"autocomplete": "off"}
 class PaperApplicantForm(forms.Form):
     """Who a paper application is from, and where it was handed in (the operator types it)."""
 
-    office = forms.ModelChoiceField(label=gettext_lazy("Office"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    office = forms.ModelChoiceField(label=gettext_lazy("Office"), queryset=Office.objects.none(), empty_label=None)
     applicant_name = PlainTextField(label=gettext_lazy("Applicant's full name"), max_length=200, single_line=True,
                                     widget=forms.TextInput(attrs=OFF))
     applicant_email = forms.EmailField(label=gettext_lazy("Applicant's e-mail"), required=False,

@@ -28,7 +28,7 @@ MAX_RESUBMIT_FILES = 10
 def _clean_files(files: Sequence[Any]) -> list[CleanFile]:
     if len(files) > MAX_RESUBMIT_FILES:
         raise DomainError(_("At most %(limit)s files can be added at once.") % {"limit": MAX_RESUBMIT_FILES},
-                          code="too_many_files", field="files")
+                          code="too_many_files", field="documents")
     cleaned = []
     for upload in files:
         try:
@@ -38,7 +38,7 @@ def _clean_files(files: Sequence[Any]) -> list[CleanFile]:
             messages = getattr(error, "messages", None)
             if messages is None:
                 raise
-            raise DomainError(messages[0], code=getattr(error, "code", None) or "bad_file", field="files") from None
+            raise DomainError(messages[0], code=getattr(error, "code", None) or "bad_file", field="documents") from None
     return cleaned
 
 
@@ -53,7 +53,7 @@ def case_resubmit(*, case: ServiceCase, by: Any, files: Sequence[Any] = (), note
         WORKFLOW.check(case, "resubmit", by)
         if case.missing_documents and not documents:
             raise DomainError(_("Attach the missing documents: %(list)s.") % {
-                "list": "; ".join(case.missing_documents)}, code="documents_required", field="files")
+                "list": "; ".join(case.missing_documents)}, code="documents_required", field="documents")
         attachments = store_documents(case, documents, by=by, stored=stored)
         event = apply_transition(case, WORKFLOW, "resubmit", by=by, note=note, permission_checked=True,
                                  data={"missing": list(case.missing_documents),

@@ -128,8 +128,8 @@ class MyCases(generics.ListAPIView):
         service = Service.objects.exclude(version=0).filter(code=code.strip()[:40]).first()
         if service is None:
             raise DomainError(_("There is no such service."), code="not_found", field="service", status_code=404)
-        answers = data if isinstance(data, QueryDict) else {k: v for k, v in data.items() if not isinstance(
-            v, dict | list)}
+        answers: Any = data if isinstance(data, QueryDict) else {
+            k: v for k, v in dict(data).items() if not isinstance(v, dict | list)}
         case = intake.submit_application(service=service, user=request.user, data=answers, files=request.FILES)
         return Response(CaseOutput(case).data, status=201)
 

@@ -95,7 +95,7 @@ def test_resubmit_with_the_missing_documents(case, resident, community):
     move(case, CaseStatus.RETURNED, missing_documents=["Паспорт"])
     refused = client_of(resident).post(f"{page(case)}resubmit/", {"note": "ось"})
     assert refused.status_code == 400 and "Attach the missing documents: Паспорт." in refused.content.decode()
-    response = client_of(resident).post(f"{page(case)}resubmit/", {"files": pdf_upload("passport.pdf"),
+    response = client_of(resident).post(f"{page(case)}resubmit/", {"documents": pdf_upload("passport.pdf"),
                                                                   "note": "Додала паспорт"})
     assert response.status_code == 302
     with tenancy.scope(community):
@@ -111,7 +111,7 @@ def test_resubmit_with_a_wrong_file_writes_nothing(case, resident, community, se
     with tenancy.scope(community):
         before = (CaseAttachment.objects.count(), ServiceCaseEvent.objects.count())
     exe = SimpleUploadedFile("passport.pdf", b"MZ\x90\x00" * 50)
-    response = client_of(resident).post(f"{page(case)}resubmit/", {"files": exe})
+    response = client_of(resident).post(f"{page(case)}resubmit/", {"documents": exe})
     assert response.status_code == 400 and "must be a file of type PDF, JPG, PNG" in response.content.decode()
     with tenancy.scope(community):
         case.refresh_from_db()
