@@ -45,7 +45,7 @@ STATUS_CHECK_GROUP = "services.status_check.address"
 
 
 def normalise_number(number: str) -> str:
-    return (number or "").strip().upper()[:32]
+    return (number or "").replace("\x00", "").strip().upper()[:32]
 
 
 @per_request
