@@ -229,6 +229,8 @@ RATE_LIMITS = {
     "sms_account": env.str("RATE_LIMIT_SMS_ACCOUNT", default="5/h"),
     "sms_address": env.str("RATE_LIMIT_SMS_ADDRESS", default="20/h"),
     "ballot_account": env.str("RATE_LIMIT_BALLOT_ACCOUNT", default="10/m"),
+    # Wrong number-and-code pairs at the services' status check, per client address.
+    "services_status_address": env.str("RATE_LIMIT_SERVICES_STATUS_ADDRESS", default="10/15m"),
 }
 API_TOKEN_TTL_DAYS = env("API_TOKEN_TTL_DAYS")
 

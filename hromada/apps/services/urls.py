@@ -20,6 +20,7 @@ urlpatterns += [
     path("status/", application_views.status_check, name="status"),
     path("mine/", application_views.my_cases, name="mine"),
     path("cases/<str:number>/", application_views.case_detail, name="case"),
+    path("cases/<str:number>/receipt/", application_views.receipt, name="receipt"),
     path("cases/<str:number>/receipt.pdf", application_views.receipt_pdf, name="receipt_pdf"),
     path("cases/<str:number>/resubmit/", application_views.resubmit, name="resubmit"),
     path("cases/<str:number>/withdraw/", application_views.withdraw, name="withdraw"),
