@@ -46,7 +46,7 @@ from hromada.core.text import strip_controls
 
 T = TypeVar("T")
 NUMBER_KIND = "services"
-NUMBER_LETTER = "S"  # "services"; Latin, so the number is typed the same on any keyboard (decision 900)
+NUMBER_LETTER = "S"  # "services"; Latin, so the number is typed the same on any keyboard (decision 78)
 
 
 class ApplicationInvalid(DomainError):
