@@ -118,11 +118,11 @@ def per_service(cases: QuerySet[ServiceCase]) -> list[ServiceFigures]:
                       in_term=Count("pk", filter=decided & Q(due_at__isnull=False, decided_at__lte=F("due_at"))),
                       avg_time=Avg(ExpressionWrapper(F("decided_at") - F("submitted_at"),
                                                      output_field=DurationField()), filter=decided),
-                      ratings=Count("pk", filter=Q(rating__isnull=False)), rating=Avg("rating"),
+                      ratings=Count("pk", filter=Q(rating__isnull=False)), avg_rating=Avg("rating"),
                       **{f"s{n}": Count("pk", filter=Q(rating=n)) for n in range(1, 6)}))
     figures = []
     for row in rows:
-        rating = row["rating"]
+        rating = row["avg_rating"]
         figures.append(ServiceFigures(
             code=row["service__code"], name=row["service__name_uk"], submitted=row["submitted"],
             decided=row["decided"], in_term=row["in_term"], avg_days=_days(row["avg_time"]),
@@ -132,19 +132,21 @@ def per_service(cases: QuerySet[ServiceCase]) -> list[ServiceFigures]:
     return sorted(figures, key=lambda f: (-f.submitted, f.name))
 
 
-def totals(figures: list[ServiceFigures]) -> dict[str, Any]:
-    submitted = sum(f.submitted for f in figures)
-    decided = sum(f.decided for f in figures)
-    in_term = sum(f.in_term for f in figures)
-    ratings = sum(f.ratings for f in figures)
-    rating_sum = sum(n * count for f in figures for n, count in enumerate(f.stars, start=1))
-    weighted = [(f.avg_days, f.decided) for f in figures if f.avg_days is not None]
-    avg = (sum((d * n for d, n in weighted), Decimal(0)) / sum(n for _d, n in weighted)) if weighted else None
-    return {"submitted": submitted, "decided": decided, "in_term_share": _share(in_term, decided),
-            "avg_days": None if avg is None else avg.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
-            "ratings": ratings,
-            "rating": (Decimal(rating_sum) / ratings).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            if ratings else None}
+def totals(cases: QuerySet[ServiceCase]) -> dict[str, Any]:
+    """The period's figures over all its cases (the average time over every decided case, not per service)."""
+    decided = Q(decided_at__isnull=False)
+    row = cases.order_by().aggregate(
+        submitted=Count("pk"), decided=Count("pk", filter=decided),
+        in_term=Count("pk", filter=decided & Q(due_at__isnull=False, decided_at__lte=F("due_at"))),
+        avg_time=Avg(ExpressionWrapper(F("decided_at") - F("submitted_at"), output_field=DurationField()),
+                     filter=decided),
+        ratings=Count("pk", filter=Q(rating__isnull=False)), avg_rating=Avg("rating"))
+    rating = row["avg_rating"]
+    return {"submitted": row["submitted"], "decided": row["decided"],
+            "in_term_share": _share(row["in_term"], row["decided"]), "avg_days": _days(row["avg_time"]),
+            "ratings": row["ratings"],
+            "rating": None if rating is None else Decimal(str(rating)).quantize(Decimal("0.1"),
+                                                                                rounding=ROUND_HALF_UP)}
 
 
 # --- the public page -------------------------------------------------------------------------------
@@ -238,6 +240,6 @@ def statistics(request: HromadaRequest) -> HttpResponse:
     monthly = monthly_counts(cases)
     figures = per_service(cases)
     return render(request, "services/statistics.html", {
-        "form": form, "charts": _charts(months, monthly, figures), "totals": totals(figures),
+        "form": form, "charts": _charts(months, monthly, figures), "totals": totals(cases),
         "figures": figures, "start": data["start"], "end": data["end"]})
 
