@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -54,7 +54,8 @@ class ReturnForm(NoteForm):
     def __init__(self, *args: Any, card: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         titles = [str(d.get("title", "")) for d in card.get("documents") or [] if d.get("title")]
-        self.fields["documents"].choices = [(t, f"{n}. {t}") for n, t in enumerate(titles, start=1)]
+        choices = [(t, f"{n}. {t}") for n, t in enumerate(titles, start=1)]
+        cast(forms.ChoiceField, self.fields["documents"]).choices = choices
         self.order_fields(["documents", "other", "note"])
 
     def missing(self) -> list[str]:
@@ -68,7 +69,7 @@ class RefuseForm(NoteForm):
     def __init__(self, *args: Any, card: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         grounds = [str(g) for g in card.get("refusal_grounds") or []]
-        self.fields["ground"].choices = [("", _("— choose —")), *((g, g) for g in grounds)]
+        cast(forms.ChoiceField, self.fields["ground"]).choices = [("", _("— choose —")), *((g, g) for g in grounds)]
         self.order_fields(["ground", "note"])
 
 
@@ -175,8 +176,9 @@ class QueueFilters(forms.Form):
     def __init__(self, *args: Any, statuses: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(CaseStatus.choices)
-        self.fields["status"].choices = [("", _("All open")), *((s, labels[s]) for s in statuses)]
-        self.fields["service"].choices = [("", _("All services")),
+        status_choices = [("", _("All open")), *((s, labels[s]) for s in statuses)]
+        cast(forms.ChoiceField, self.fields["status"]).choices = status_choices
+        cast(forms.ChoiceField, self.fields["service"]).choices = [("", _("All services")),
                                           *Service.objects.order_by("name_uk").values_list("code", "name_uk")]
 
     def values(self) -> dict[str, Any]:
@@ -191,7 +193,7 @@ def _page(request: SignedInRequest, cases: QuerySet[ServiceCase]) -> Page:
     page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     by_id = {row["pk"]: row for row in _rows(ServiceCase.objects.filter(pk__in=ids))}
-    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]  # type: ignore[misc]
     return page
 
 

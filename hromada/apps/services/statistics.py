@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
@@ -121,7 +121,8 @@ def per_service(cases: QuerySet[ServiceCase]) -> list[ServiceFigures]:
                       ratings=Count("pk", filter=Q(rating__isnull=False)), avg_rating=Avg("rating"),
                       **{f"s{n}": Count("pk", filter=Q(rating=n)) for n in range(1, 6)}))
     figures = []
-    for row in rows:
+    for values in rows:
+        row: dict[str, Any] = dict(values)
         rating = row["avg_rating"]
         figures.append(ServiceFigures(
             code=row["service__code"], name=row["service__name_uk"], submitted=row["submitted"],
@@ -160,7 +161,7 @@ class StatisticsFilters(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("All services")),
+        cast(forms.ChoiceField, self.fields["service"]).choices = [("", _("All services")),
                                           *Service.objects.order_by("name_uk").values_list("code", "name_uk")]
 
     def clean(self) -> dict[str, Any]:
@@ -182,8 +183,8 @@ def period(start: date | None, end: date | None) -> tuple[date, date]:
 
 
 def _charts(months: list[date], monthly: list[dict[str, Any]], figures: list[ServiceFigures]) -> list[charts.Chart]:
-    submitted = {m: 0 for m in months}
-    decided = {m: 0 for m in months}
+    submitted = dict.fromkeys(months, 0)
+    decided = dict.fromkeys(months, 0)
     for row in monthly:
         if row["month"] in submitted:
             submitted[row["month"]] += row["submitted"]

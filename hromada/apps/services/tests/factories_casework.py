@@ -36,7 +36,7 @@ def make_office(community: Any, **fields: Any) -> Office:
     fields.setdefault("code", f"office-{n}")
     fields.setdefault("name_uk", f"ЦНАП {n}")
     fields.setdefault("address", f"вул. Соборна, {n}")
-    fields.setdefault("hours", {d: "08:00-17:00" for d in ("mon", "tue", "wed", "thu", "fri")})
+    fields.setdefault("hours", dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), "08:00-17:00"))
     with tenancy.scope(community):
         return Office.objects.create(community=community, **fields)
 
