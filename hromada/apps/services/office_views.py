@@ -4,6 +4,7 @@ the controller's view of terms, and a case's page with the steps the person may 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from urllib.parse import quote
 from datetime import date
 from typing import Any, cast
 
@@ -16,7 +17,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +29,7 @@ from hromada.apps.accounts.roles import staff_roles
 from hromada.apps.communities.models import Department
 from hromada.apps.services import queues
 from hromada.apps.services.actions import processing
-from hromada.apps.services.models import CaseStatus, Office, Service, ServiceCase
+from hromada.apps.services.models import CASE_STATUS_COLOURS, CaseStatus, Office, Service, ServiceCase
 from hromada.apps.services.workflow import WORKFLOW
 from hromada.core import exports
 from hromada.core.api.errors import DomainError
@@ -149,28 +154,63 @@ def office_home(request: SignedInRequest) -> HttpResponse:
 
 # --- queues ----------------------------------------------------------------------------------------
 
-def _rows(cases: QuerySet[ServiceCase]) -> list[dict[str, Any]]:
-    today, now = kyiv_date(timezone.now()), timezone.now()
+# The row of a queue; the status is the `tag` component's markup (templates/cotton/tag.html).
+_ROW = ('<tr><th scope="row"><a href="{}{}/">{}</a></th><td lang="uk">{}</td><td lang="uk">{}</td>'
+        '<td><strong class="tag tag--{}">{}</strong></td><td>{}{}</td></tr>')
+
+
+def _rows(rows: Any) -> list[SafeString]:
+    """The <tr>s of a page of cases (`queues.LIST_COLUMNS` tuples), built in Python from plain column values:
+    through the template language the rows were most of a queue page's time."""
+    now = timezone.now()
+    today = kyiv_date(now)
     prefix = reverse("services:office_case", args=["0"])[:-2]
-    labels, colours = dict(CaseStatus.choices), queues_colours()
-    rows = []
-    for row in cases.values(*queues.LIST_COLUMNS):
-        overdue = (row["status"] in queues.UNDECIDED_STATUSES and row["due_at"] is not None and row["due_at"] < now)
-        rows.append({**row, "href": f"{prefix}{row['number']}/", "status_label": labels.get(row["status"], ""),
-                     "colour": colours.get(row["status"], "grey"), "overdue": overdue,
-                     "days_left": queues.days_left(row["due_date"], today)})
-    return rows
+    labels = {value: str(label) for value, label in CaseStatus.choices}
+    overdue_tag = format_html(' <strong class="tag tag--red">{}</strong>', _("overdue"))
+    near_tag = format_html(' <strong class="tag tag--orange">{}</strong>', _("near the term"))
+    days: dict[date, str] = {}
+    out = []
+    for _pk, number, status, due, due_at, _submitted, applicant, _code, service, _office, _department in rows:
+        undecided = status in queues.UNDECIDED_STATUSES
+        overdue = undecided and due_at is not None and due_at < now
+        left = queues.days_left(due, today)
+        near = undecided and not overdue and left is not None and left <= queues.NEAR_WORKING_DAYS
+        if due is not None and due not in days:
+            days[due] = date_format(due, "SHORT_DATE_FORMAT")
+        out.append(format_html(
+            _ROW, prefix, quote(number), number, service, applicant, CASE_STATUS_COLOURS.get(status, "grey"),
+            labels.get(status, status), days[due] if due is not None else "—",
+            overdue_tag if overdue else (near_tag if near else "")))
+    return out
 
 
-def queues_colours() -> dict[str, str]:
-    from hromada.apps.services.models import CASE_STATUS_COLOURS
+class _CountedPaginator(Paginator):
+    """A paginator told its count (counted on the bare filtered cases, without the joins of the rows)."""
 
-    return CASE_STATUS_COLOURS
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known
+
+
+class FastSelect(forms.Select):
+    """A select drawn in Python: the option template, once per option, was most of a queue page's time
+    (a community has hundreds of services). The same markup as Django's select."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])  # noqa: S308
+            for _group, group_options, _index in widget["optgroups"] for option in group_options))
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
 
 
 class QueueFilters(forms.Form):
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
-    service = forms.ChoiceField(label=gettext_lazy("Service"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, widget=FastSelect)
+    service = forms.ChoiceField(label=gettext_lazy("Service"), required=False, widget=FastSelect)
     overdue = forms.BooleanField(label=gettext_lazy("Only overdue"), required=False)
 
     def __init__(self, *args: Any, statuses: tuple[str, ...], **kwargs: Any) -> None:
@@ -189,11 +229,11 @@ class QueueFilters(forms.Form):
                 "overdue": bool(data.get("overdue"))}
 
 
-def _page(request: SignedInRequest, cases: QuerySet[ServiceCase]) -> Page:
-    page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    by_id = {row["pk"]: row for row in _rows(ServiceCase.objects.filter(pk__in=ids))}
-    page.object_list = [by_id[pk] for pk in ids if pk in by_id]  # type: ignore[misc]
+def _page(request: SignedInRequest, cases: QuerySet[ServiceCase], count: int | None = None) -> Page:
+    known = cases.count() if count is None else count
+    page = _CountedPaginator(cases.values_list(*queues.LIST_COLUMNS), PAGE_SIZE,
+                             count=known).get_page(request.GET.get("page"))
+    page.object_list = _rows(page.object_list)
     return page
 
 
@@ -261,13 +301,15 @@ def control(request: SignedInRequest) -> HttpResponseBase:
                                      filename=f"services-control-{stamp}.xlsx")
     drilled = bool(kind or service or department)
     query = urlencode({k: v for k, v in (("kind", kind), ("service", service), ("department", department)) if v})
-    by_service, by_department = queues.control_groups("service", now), queues.control_groups("department", now)
+    counted = queues.control(now)
+    by_service, by_department = counted.groups("service"), counted.groups("department")
     overdue = sum(g.overdue for g in by_service)
     near = sum(g.near for g in by_service)
+    count = counted.count(kind=kind, service=service, department=department)
     return render(request, "services/office/control.html", {
         "by_service": by_service, "by_department": by_department, "overdue": overdue, "near": near,
         "near_days": queues.NEAR_WORKING_DAYS, "no_department": queues.NO_OFFICE,
-        "drilled": drilled, "kind": kind, "page": _page(request, cases), "query": query})
+        "drilled": drilled, "kind": kind, "page": _page(request, cases, count=count), "query": query})
 
 
 # --- a case --------------------------------------------------------------------------------------

@@ -69,25 +69,70 @@ def under_control(now: datetime | None = None) -> QuerySet[ServiceCase]:
 class Group:
     key: str  # the service's code or the department's id ("" for none)
     name: str
-    overdue: int
-    near: int
+    overdue: int = 0
+    near: int = 0
 
     @property
     def total(self) -> int:
         return self.overdue + self.near
 
 
+@dataclass
+class Control:
+    """The controlled cases counted per (service, department): one index-only scan, whatever the view."""
+
+    counts: list[tuple[int, int | None, int, int]]  # service id, department id, overdue, near
+    services: dict[int, tuple[str, str]]  # id: (code, name)
+    departments: dict[int, str]
+
+    def groups(self, by: str) -> list[Group]:
+        """Per service (`by="service"`) or per provider's department: most overdue first."""
+        found: dict[str, Group] = {}
+        for service_id, department_id, overdue, near in self.counts:
+            if by == "service":
+                code, name = self.services.get(service_id, ("", ""))
+                group = found.setdefault(code, Group(key=code, name=name))
+            else:
+                key = "" if department_id is None else str(department_id)
+                group = found.setdefault(key, Group(key=key, name=self.departments.get(department_id or 0, "")))
+            group.overdue += overdue
+            group.near += near
+        return sorted(found.values(), key=lambda g: (-g.overdue, -g.near, g.name))
+
+    def count(self, *, kind: str = "", service: str = "", department: str = "") -> int:
+        """How many cases `control_cases` with the same filters lists (without counting them again)."""
+        total = 0
+        for service_id, department_id, overdue, near in self.counts:
+            if service and self.services.get(service_id, ("", ""))[0] != service:
+                continue
+            if department == NO_OFFICE and department_id is not None:
+                continue
+            if department.isdigit() and department_id != int(department):
+                continue
+            if department and department != NO_OFFICE and not department.isdigit():
+                continue
+            total += overdue if kind == "overdue" else near if kind == "near" else overdue + near
+        return total
+
+
+def control(now: datetime | None = None) -> Control:
+    from hromada.apps.communities.models import Department
+    from hromada.apps.services.models import Service
+
+    now = now or timezone.now()
+    counts = [(row["service_id"], row["department_id"], row["overdue"], row["near"]) for row in
+              under_control(now).order_by().values("service_id", "department_id")
+              .annotate(overdue=Count("pk", filter=Q(due_at__lt=now)), near=Count("pk", filter=Q(due_at__gte=now)))]
+    services = {pk: (code, name) for pk, code, name in
+                Service.objects.filter(pk__in={c[0] for c in counts}).values_list("pk", "code", "name_uk")}
+    departments = dict(Department.objects.filter(pk__in={c[1] for c in counts if c[1]}).values_list("pk", "name_uk"))
+    return Control(counts, services, departments)
+
+
 def control_groups(by: str, now: datetime | None = None) -> list[Group]:
     """The controlled cases counted per service (`by="service"`) or per provider's department
     (`by="department"`): overdue and near the term, most overdue first."""
-    now = now or timezone.now()
-    key, name = ("service__code", "service__name_uk") if by == "service" else ("department_id",
-                                                                                  "department__name_uk")
-    rows = (under_control(now).order_by().values(key, name)
-            .annotate(overdue=Count("pk", filter=Q(due_at__lt=now)), near=Count("pk", filter=Q(due_at__gte=now))))
-    groups = [Group(key="" if row[key] is None else str(row[key]), name=row[name] or "", overdue=row["overdue"],
-                    near=row["near"]) for row in rows]
-    return sorted(groups, key=lambda g: (-g.overdue, -g.near, g.name))
+    return control(now).groups(by)
 
 
 def control_cases(*, kind: str = "", service: str = "", department: str = "",
