@@ -4,21 +4,21 @@ the controller's view of terms, and a case's page with the steps the person may 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from urllib.parse import quote
 from datetime import date
 from typing import Any, cast
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.forms.utils import flatatt
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
