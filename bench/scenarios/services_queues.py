@@ -8,6 +8,9 @@ in work, decided, result ready; submitted in the last six weeks, so that some ar
 term) and the rest issued. It signs in the demo operator, the ROADS executor and the controller (sessions made
 in the database).
 
+The appeals executor queue of the demo's few appeals is measured in the same rounds as a reference: its
+CPU cost per request is known (docs/benchmarks.md, "Appeals"), so it shows how much of the host the server got.
+
 Figures (last line of stdout, JSON): per page `p50_ms`, `p95_ms`, `p99_ms`, `rps`, `errors`, `p95_rounds`;
 `pg_insert_tps` of the same run.
 """
@@ -170,6 +173,9 @@ def run(ctx: Context) -> dict[str, Any]:
         "provider_queue": ("/c/demo/services/office/provider/", sessions["executor"]),
         "control": ("/c/demo/services/office/control/", sessions["controller"]),
         "control_overdue": ("/c/demo/services/office/control/?kind=overdue", sessions["controller"]),
+        # A reference measured in the same run: the appeals executor queue (the demo's few appeals), whose
+        # CPU cost is known (docs/benchmarks.md, "Appeals"), shows how much of the host the server had.
+        "reference_appeals_queue": ("/c/demo/appeals/office/queue/", sessions["executor"]),
     }
     for path, session in pages.values():
         if ctx.warmup > 0:
