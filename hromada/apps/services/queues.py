@@ -4,6 +4,7 @@ case table (`services_office_queue_idx`, `services_dept_queue_idx`, `services_ca
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -81,7 +82,7 @@ class Group:
 class Control:
     """The controlled cases counted per (service, department): one index-only scan, whatever the view."""
 
-    counts: list[tuple[int, int | None, int, int]]  # service id, department id, overdue, near
+    counts: Sequence[tuple[int, int | None, int, int]]  # service id, department id, overdue, near
     services: dict[int, tuple[str, str]]  # id: (code, name)
     departments: dict[int, str]
 

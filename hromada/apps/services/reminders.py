@@ -29,7 +29,7 @@ def send_reminders(community: Community) -> int:
     overdue: Counter = Counter()
     near: Counter = Counter()
     for department_id, due_at in queues.under_control(now).values_list("department_id", "due_at"):
-        (overdue if due_at < now else near)[department_id] += 1
+        (overdue if due_at is not None and due_at < now else near)[department_id] += 1
     if not overdue and not near:
         return 0
     sent = 0
