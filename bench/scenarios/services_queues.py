@@ -141,7 +141,8 @@ def prepare(ctx: Context) -> None:
         assert community is not None, "the demo community is missing"
         conn.execute(LOAD_SQL, {"community": community[0], "rows": rows, **setup})
         conn.execute("VACUUM ANALYZE services_servicecase")
-        counts: dict[str, int] = dict(conn.execute("SELECT status, count(*) FROM services_servicecase GROUP BY status").fetchall())
+        rows_by_status = conn.execute("SELECT status, count(*) FROM services_servicecase GROUP BY status").fetchall()
+        counts: dict[str, int] = dict(rows_by_status)
     ctx.extra.update(rows=rows, load_s=round(time.monotonic() - started, 1), statuses=counts,
                      office=setup["offices"][0])
     ctx.log(f"  loaded {rows:,} cases in {ctx.extra['load_s']} s: {counts}")
