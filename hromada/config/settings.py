@@ -306,6 +306,7 @@ TASK_SCHEDULE = {
     "notifications-flush": {"task": "hromada.core.notifications.tasks.flush_outbox", "cron": "*/10 * * * *"},
     "opendata-refresh": {"task": "hromada.apps.opendata.tasks.refresh_due_all", "cron": "15 * * * *"},
     "appeals-reminders": {"task": "hromada.apps.appeals.tasks.appeals_reminders_all", "cron": "30 7 * * *"},
+    "services-reminders": {"task": "hromada.apps.services.reminders.services_reminders_all", "cron": "40 7 * * 1-5"},
     "tasks-prune": {"task": "hromada.core.tasks.tasks.prune_finished", "cron": "45 3 * * *"},
 }
 NOTIFICATIONS = {

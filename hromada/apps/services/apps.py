@@ -8,6 +8,12 @@ def _can_use_office(request) -> bool:
     return request.user.has_perm("services.use_office", getattr(request, "community", None))
 
 
+def _office_figures(request) -> list:
+    from hromada.apps.services.office_views import office_figures
+
+    return office_figures(request)
+
+
 class ServicesConfig(AppConfig):
     name = "hromada.apps.services"
     label = "services"
@@ -27,7 +33,7 @@ class ServicesConfig(AppConfig):
         ))
         office_sections.register(Section(
             key="services", title=_("Administrative services"), url_name="services:office",
-            visible=_can_use_office,
+            visible=_can_use_office, figures=_office_figures,
             description=_("Applications at the ЦНАП and with the providers, terms under control, the register "
                           "of services."),
         ))
