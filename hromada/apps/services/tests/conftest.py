@@ -4,10 +4,9 @@ import pytest
 
 from hromada.apps.accounts.models import IdentityLevel
 from hromada.apps.services.tests import factories_casework as cw
+from hromada.apps.services.tests.fixtures_apply import answers, apply_office, birth_service  # noqa: F401
 from hromada.core import tenancy
 from hromada.testing import factories
-
-from hromada.apps.services.tests.fixtures_apply import answers, apply_office, birth_service  # noqa: F401, I001
 
 
 class CaseWorld:
