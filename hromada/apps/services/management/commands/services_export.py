@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from hromada.apps.communities.models import Community
@@ -26,6 +24,4 @@ class Command(BaseCommand):
             with open(output, "wb") as out:
                 out.write(data)
             return
-        self.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        self.stdout.write(data.decode(), ending="")
