@@ -227,7 +227,9 @@ def parse(data: bytes, name: str) -> Parsed:
 def check(parsed: Parsed, community: Any) -> tuple[list[dict], list[dict], list[tuple[int, dict]]]:
     """Every part of the file checked (errors go to `parsed.report`); returns the checked situations,
     offices and cards. Reads the community's existing codes (in its scope)."""
-    situations, offices, services = [], [], []
+    situations: list[dict] = []
+    offices: list[dict] = []
+    services: list[tuple[int, dict]] = []
     seen: dict[str, dict[str, int]] = {"situation": {}, "office": {}}
     for kind, items, checker, target in (("situation", parsed.situations, register.check_situation, situations),
                                          ("office", parsed.offices, register.check_office, offices)):

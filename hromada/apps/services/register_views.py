@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -87,8 +88,10 @@ class CardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.service = service
         self.card: dict[str, Any] | None = None
-        self.fields["life_situations"].choices = [(s.code, s.name) for s in LifeSituation.objects.all()]
-        self.fields["offices"].choices = [(o.code, o.name) for o in Office.objects.all()]
+        situations, offices = self.fields["life_situations"], self.fields["offices"]
+        assert isinstance(situations, forms.ChoiceField) and isinstance(offices, forms.ChoiceField)
+        situations.choices = [(s.code, s.name) for s in LifeSituation.objects.all()]
+        offices.choices = [(o.code, o.name) for o in Office.objects.all()]
         if service is not None:
             self.fields["code"].disabled = True
 
@@ -101,7 +104,7 @@ class CardForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         row = {key: data.get(key) or "" for key in importing.CSV_COLUMNS}
@@ -197,7 +200,7 @@ def register_import(request: HromadaRequest) -> HttpResponse:
 
 
 @permission_required("services.manage_register")
-def register_export(request: HromadaRequest, fmt: str) -> HttpResponse:
+def register_export(request: HromadaRequest, fmt: str) -> HttpResponseBase:
     slug = request.community.slug
     if fmt == "csv":
         return exports.csv_response(importing.CSV_COLUMNS, importing.csv_rows(), filename=f"services-{slug}.csv")
