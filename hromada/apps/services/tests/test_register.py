@@ -89,3 +89,20 @@ def test_editing_a_card_makes_the_next_version_and_the_old_version_keeps_the_old
         _service, written = register.apply_card(community, checked, by=resident)
         assert not written
         assert ServiceVersion.objects.filter(service=service).count() == 2
+
+
+def test_the_demo_register_has_40_services_in_8_situations_and_two_offices_with_windows(community):
+    from hromada.apps.services import demo
+    from hromada.apps.services.models import LifeSituation, Office, Window
+
+    demo.load_demo(community)
+    demo.load_demo(community)  # again: nothing changes
+    with tenancy.scope(community):
+        assert Service.objects.count() >= 40
+        assert ServiceVersion.objects.count() == Service.objects.count()
+        used = LifeSituation.objects.filter(services__isnull=False).distinct().count()
+        assert used >= 8
+        assert Office.objects.count() == 2
+        for office in Office.objects.all():
+            assert office.hours["mon"] and Window.objects.filter(office=office).count() >= 2
+        assert Service.objects.filter(status="suspended").count() == 1
