@@ -44,8 +44,16 @@ PREFIXES = ("пере", "за", "до", "від", "про", "по", "на", "з"
 MIN_AFTER_PREFIX = 5
 
 
+STOP_WORDS = frozenset({"про", "для", "або", "від", "при", "під", "над", "без", "між", "через", "щодо", "після",
+                        "які", "яка", "який", "що", "its", "the", "and", "for"})
+
+
 def words(query: str) -> list[str]:
-    return [w.lower().replace("’", "'").replace("ʼ", "'") for w in WORD_RE.findall(query or "")][:MAX_WORDS]
+    """The query's words that carry meaning: prepositions, conjunctions and words under three letters are
+    left out (unless nothing else is left)."""
+    found = [w.lower().replace("’", "'").replace("ʼ", "'") for w in WORD_RE.findall(query or "")]
+    meaningful = [w for w in found if len(w) >= MIN_STEM and w not in STOP_WORDS]
+    return (meaningful or found)[:MAX_WORDS]
 
 
 def stem(word: str) -> str:

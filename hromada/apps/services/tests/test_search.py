@@ -65,3 +65,9 @@ def test_search_stays_in_the_community(registry, other_community):
 def test_punctuation_and_quotes_do_not_break_the_query(registry):
     assert codes('"реєстрація" (місця)* ^:-') == codes("реєстрація місця")
     assert len(codes("   ")) == 5  # no words: every service
+
+
+def test_prepositions_and_short_words_do_not_narrow_the_search(registry):
+    assert codes("реєстрація в місці проживання") == codes("реєстрація місці проживання")
+    assert set(codes("довідка про реєстрацію місця проживання")) == set()  # "довідка" is not in these names
+    assert codes("зняття з реєстрації") == ["x-leave"]
