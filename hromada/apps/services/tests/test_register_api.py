@@ -52,3 +52,22 @@ def test_api_query_counts_stay_flat(client, registry, django_assert_max_num_quer
         client.get(API, {"q": "реєстрація"})
     with django_assert_max_num_queries(8):
         client.get(f"{API}register/01-residence/")
+
+
+def test_the_register_is_an_open_dataset(registry):
+    from hromada.apps.opendata import files, registry as datasets
+    from hromada.core import tenancy
+
+    spec = datasets.get("services-register")
+    assert spec is not None and spec.identifier == "8.1"
+    with tenancy.scope(registry):
+        rows = list(spec.producer(registry))
+    assert [r[0] for r in rows] == ["01-residence", "02-birth", "03-fop"]  # by code; retired ones would be left out
+    header = [c.name for c in spec.columns]
+    assert len(rows[0]) == len(header)
+    residence = dict(zip(header, rows[0], strict=True))
+    assert residence["offices"] == "cnap-centre;cnap-north" and str(residence["fee_amount"]) == "25.50"
+    for fmt in spec.formats:
+        written = files.write_format(fmt, rows, header)
+        assert written.rows == 3 and written.size > 0
+        written.file.close()
