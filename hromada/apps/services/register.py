@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hromada.apps.services import cards
@@ -31,11 +32,13 @@ from hromada.apps.services.models import (
     ServiceStatus,
     TermKind,
 )
+from hromada.core import public_pages
 
 CODE_RE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 HOURS_RE = re.compile(r"^(?:[0-2]\d:[0-5]\d-[0-2]\d:[0-5]\d)(?:,[0-2]\d:[0-5]\d-[0-2]\d:[0-5]\d)*$")
 DOCUMENT_SEPARATOR = " — "  # "title — requirements" in the CSV form (importing.py)
+PAGES = "services-register"  # the cache namespace of the register's public pages (views.CACHE_NAMESPACE)
 TERM_DAYS_MAX = 365
 TEXT_MAX = 20_000
 ITEM_MAX = 2_000
@@ -386,4 +389,6 @@ def apply_card(community: Any, card: dict[str, Any], *, by: Any = None, service:
     service.life_situations.set([situations[code] for code in card["life_situations"]])
     service.offices.set([offices[code] for code in card["offices"]])
     cards.publish_version(service, by=by)
+    community_id = service.community_id
+    transaction.on_commit(lambda: public_pages.bump_generation(PAGES, community_id))
     return service, True

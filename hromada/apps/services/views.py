@@ -10,11 +10,11 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hromada.apps.services import search
+from hromada.apps.services import register, search
 from hromada.apps.services.models import (
     WEEKDAYS,
     ApplyMethod,
@@ -25,10 +25,12 @@ from hromada.apps.services.models import (
     ServiceStatus,
     Window,
 )
-from hromada.core import calendar
+from hromada.core import calendar, public_pages
 from hromada.core.http import HromadaRequest
 
 PAGE_SIZE = 20
+CACHE_NAMESPACE = register.PAGES  # register.apply_card bumps its generation on every change of a card
+PAGE_SECONDS = 60  # other changes (a rating, an office's hours) show within a minute
 QUERY_MAX = 200
 UPCOMING_DAYS = 30
 WEEKDAY_NAMES = {"mon": _("Monday"), "tue": _("Tuesday"), "wed": _("Wednesday"), "thu": _("Thursday"),
@@ -61,20 +63,28 @@ def service_list(request: HromadaRequest) -> HttpResponse:
     if audience:
         qs = qs.filter(audience__icontains=f'"{audience}"')  # a JSON list of plain words: the quoted word
     qs = search.search(query, qs) if query else qs.order_by("name_uk", "pk")
-    page = Paginator(_list_columns(qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    situations = LifeSituation.objects.annotate(
-        count=Count("services", filter=~Q(services__status=ServiceStatus.RETIRED))).filter(count__gt=0)
-    return render(request, "services/register/list.html", {
-        "form": form, "query": query, "audience": audience, "page": page,
-        "situations": situations if not query else [],
-    })
+
+    def context() -> dict[str, Any]:
+        page = Paginator(_list_columns(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+        situations = LifeSituation.objects.annotate(
+            count=Count("services", filter=~Q(services__status=ServiceStatus.RETIRED))).filter(count__gt=0)
+        return {"form": form, "query": query, "audience": audience, "page": page,
+                "situations": list(situations) if not query else []}
+
+    return _cached(request, "services/register/list.html", context)
+
+
+def _cached(request: HromadaRequest, template: str, context: Any) -> HttpResponse:
+    return public_pages.cached_render(request, template, context, namespace=CACHE_NAMESPACE, seconds=PAGE_SECONDS)
 
 
 def situation(request: HromadaRequest, code: str) -> HttpResponse:
-    life_situation = get_object_or_404(LifeSituation, code=code)
-    qs = _list_columns(public_services().filter(life_situations=life_situation).order_by("name_uk", "pk"))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "services/register/situation.html", {"situation": life_situation, "page": page})
+    def context() -> dict[str, Any]:
+        life_situation = get_object_or_404(LifeSituation, code=code[:40])
+        qs = _list_columns(public_services().filter(life_situations=life_situation).order_by("name_uk", "pk"))
+        return {"situation": life_situation, "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))}
+
+    return _cached(request, "services/register/situation.html", context)
 
 
 @dataclass(frozen=True)
@@ -109,31 +119,36 @@ def special_days(office: Office, today: date, days: int = UPCOMING_DAYS) -> list
 
 
 def office_list(request: HromadaRequest) -> HttpResponse:
-    offices = Office.objects.filter(is_active=True).annotate(
-        count=Count("services", filter=~Q(services__status=ServiceStatus.RETIRED)))
-    return render(request, "services/register/offices.html", {
-        "offices": [(office, weekly_hours(office)) for office in offices]})
+    def context() -> dict[str, Any]:
+        offices = Office.objects.filter(is_active=True).annotate(
+            count=Count("services", filter=~Q(services__status=ServiceStatus.RETIRED)))
+        return {"offices": [(office, weekly_hours(office)) for office in offices]}
+
+    return _cached(request, "services/register/offices.html", context)
 
 
 def office_detail(request: HromadaRequest, code: str) -> HttpResponse:
-    office = get_object_or_404(Office, code=code, is_active=True)
-    windows = Window.objects.filter(office=office, is_active=True).prefetch_related(
-        Prefetch("services", queryset=_list_columns(public_services().order_by("name_uk"))))
-    services = _list_columns(public_services().filter(offices=office).order_by("name_uk", "pk"))
-    page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "services/register/office.html", {
-        "office": office, "hours": weekly_hours(office), "windows": windows, "page": page,
-        "special_days": special_days(office, calendar.kyiv_date(timezone.now()))})
+    def context() -> dict[str, Any]:
+        office = get_object_or_404(Office, code=code[:40], is_active=True)
+        windows = Window.objects.filter(office=office, is_active=True).prefetch_related(
+            Prefetch("services", queryset=_list_columns(public_services().order_by("name_uk"))))
+        services = _list_columns(public_services().filter(offices=office).order_by("name_uk", "pk"))
+        return {"office": office, "hours": weekly_hours(office), "windows": list(windows),
+                "page": Paginator(services, PAGE_SIZE).get_page(request.GET.get("page")),
+                "special_days": special_days(office, calendar.kyiv_date(timezone.now()))}
+
+    return _cached(request, "services/register/office.html", context)
 
 
 def service_detail(request: HromadaRequest, code: str) -> HttpResponse:
-    service = get_object_or_404(
-        Service.objects.prefetch_related(
-            Prefetch("offices", queryset=Office.objects.filter(is_active=True)),
-            "life_situations"),
-        code=code[:40])
-    return render(request, "services/register/card.html", {
-        "service": service, "offices": list(service.offices.all()), "situations": list(service.life_situations.all()),
-        "apply_methods": [dict(ApplyMethod.choices).get(m, m) for m in service.apply_methods],
-        "audience": [dict(Audience.choices).get(a, a) for a in service.audience],
-    })
+    def context() -> dict[str, Any]:
+        service = get_object_or_404(
+            Service.objects.prefetch_related(Prefetch("offices", queryset=Office.objects.filter(is_active=True)),
+                                             "life_situations"),
+            code=code[:40])
+        return {"service": service, "offices": list(service.offices.all()),
+                "situations": list(service.life_situations.all()),
+                "apply_methods": [dict(ApplyMethod.choices).get(m, m) for m in service.apply_methods],
+                "audience": [dict(Audience.choices).get(a, a) for a in service.audience]}
+
+    return _cached(request, "services/register/card.html", context)

@@ -55,7 +55,8 @@ def test_api_query_counts_stay_flat(client, registry, django_assert_max_num_quer
 
 
 def test_the_register_is_an_open_dataset(registry):
-    from hromada.apps.opendata import files, registry as datasets
+    from hromada.apps.opendata import files
+    from hromada.apps.opendata import registry as datasets
     from hromada.core import tenancy
 
     spec = datasets.get("services-register")

@@ -252,3 +252,17 @@ def test_export_downloads(client, people, registry):
     response = client.get("/c/kyiv/services/office/register/export.json")
     assert response.json()["format"] == "hromada-services/1"
     assert client.get("/c/kyiv/services/office/register/export.xml").status_code == 404
+
+
+def test_a_changed_card_shows_at_once_though_pages_are_cached(client, registry, django_capture_on_commit_callbacks):
+    from hromada.apps.services import cards, register
+
+    assert "Реєстрація місця проживання" in client.get("/c/kyiv/services/01-residence/",
+                                                     HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    with tenancy.scope(registry):
+        service = Service.objects.get(code="01-residence")
+        card, _errors = register.check_card({**cards.card_of(service), "name": "Реєстрація проживання (нова)"})
+        with django_capture_on_commit_callbacks(execute=True):
+            register.apply_card(registry, card)
+    html = client.get("/c/kyiv/services/01-residence/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "Реєстрація проживання (нова)" in html
