@@ -161,6 +161,7 @@ def run(ctx: Context) -> dict[str, Any]:
             "path": endpoints[name],
             "rps": round(statistics.median(r["rps"] for r in rounds), 1),
             "p50_ms": round(statistics.median(r["p50_ms"] for r in rounds), 2),
+            "p90_ms": round(statistics.median(r["p90_ms"] for r in rounds), 2),
             "p95_ms": round(statistics.median(r["p95_ms"] for r in rounds), 2),
             "p99_ms": round(statistics.median(r["p99_ms"] for r in rounds), 2),
             "errors": sum(int(r["errors"]) for r in rounds),
