@@ -3,7 +3,8 @@
 import os
 import sys
 
-ALIASES = {"open311-key": "open311_key", "addresses-import": "addresses_import"}
+ALIASES = {"open311-key": "open311_key", "addresses-import": "addresses_import", "services-import": "services_import",
+           "services-export": "services_export"}
 
 
 def main() -> None:

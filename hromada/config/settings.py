@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "SignatureChannelEnum": "hromada.apps.petitions.models.SignatureChannel",
         "ProjectStatusEnum": "hromada.apps.budgeting.models.ProjectStatus",
         "BallotChannelEnum": "hromada.apps.budgeting.models.BallotChannel",
+        "ServiceStatusEnum": "hromada.apps.services.models.ServiceStatus",
     },
 }
 
