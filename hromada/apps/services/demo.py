@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from hromada.apps.communities.models import Department
 from hromada.apps.services import importing
 from hromada.apps.services.models import Office, Service, Window
 from hromada.core import tenancy
@@ -197,6 +198,52 @@ SERVICES: list[tuple[Any, ...]] = [
      [{"title": "Свідоцтво про смерть", "requirements": "копія"}], BOTH, ["допомога", "поховання"]),
 ]
 
+# The online application forms of four demo services (the form format: docs/services.md, "Online applications").
+_PERSON = {"name": "applicant", "label": "ПІБ заявника", "label_en": "Applicant", "type": "person",
+           "required": True}
+_DELIVERY = {"name": "delivery", "label": "Як отримати результат", "label_en": "How to receive the result",
+             "type": "choice", "required": True,
+             "choices": [{"value": "cnap", "label": "У ЦНАП", "label_en": "At the ЦНАП"},
+                         {"value": "post", "label": "Поштою", "label_en": "By post"}]}
+_POST_ADDRESS = {"name": "post_address", "label": "Адреса для пошти", "label_en": "Postal address",
+                 "type": "textarea", "required": True, "max_length": 300, "show_if": {"field": "delivery",
+                                                                                     "equals": "post"}}
+_PASSPORT_SCAN = {"name": "passport", "label": "Скан паспорта", "label_en": "Scan of the passport", "type": "file",
+                  "required": True, "allowed_types": ["pdf", "jpg", "png"], "max_size_mb": 5}
+ONLINE_FORMS: dict[str, list[dict[str, Any]]] = {
+    "res-01": [_PERSON,
+               {"name": "new_address", "label": "Адреса нового місця проживання", "label_en": "New address",
+                "type": "address", "required": True},
+               {"name": "right_to_live", "label": "Документ про право на проживання",
+                "label_en": "Document giving the right to live there", "type": "file", "required": True,
+                "allowed_types": ["pdf", "jpg", "png"], "max_size_mb": 5},
+               _PASSPORT_SCAN],
+    "bir-02": [_PERSON,
+               {"name": "child_name", "label": "Ім'я дитини", "label_en": "Child's name", "type": "text",
+                "required": True, "max_length": 100},
+               {"name": "born_on", "label": "Дата народження дитини", "label_en": "Child's date of birth",
+                "type": "date", "required": True},
+               {"name": "birth_certificate", "label": "Свідоцтво про народження", "label_en": "Birth certificate",
+                "type": "file", "required": True, "allowed_types": ["pdf", "jpg", "png"], "max_size_mb": 5},
+               _DELIVERY, _POST_ADDRESS],
+    "hou-01": [_PERSON,
+               {"name": "family", "label": "Кількість членів сім'ї", "label_en": "Family members", "type": "number",
+                "required": True, "min": 1, "max": 20},
+               {"name": "reason", "label": "Чому потрібне поліпшення житлових умов",
+                "label_en": "Why the housing must improve", "type": "textarea", "required": True,
+                "max_length": 2000},
+               _PASSPORT_SCAN],
+    "soc-01": [_PERSON,
+               {"name": "grounds", "label": "Документ, що підтверджує статус", "label_en": "Document of the status",
+                "type": "file", "required": True, "allowed_types": ["pdf", "jpg", "png"], "max_size_mb": 5},
+               _DELIVERY, _POST_ADDRESS],
+}
+# The department whose executors decide a demo service's cases, by the code's prefix (the demo community has
+# housing and roads executors; everything else is decided in the housing department in the demo).
+DEPARTMENTS = {"trn": "ROADS"}
+DEMO_APPLICANTS = ("resident@demo.hromada.local", "resident.cnap@demo.hromada.local",
+                   "resident.email@demo.hromada.local")
+
 WINDOWS = [
     ("cnap-centre", "1", "Реєстрація місця проживання і паспорти", ["res-01", "res-02", "res-03", "res-04"]),
     ("cnap-centre", "2", "ДРАЦС і соціальні послуги", ["bir-01", "bir-02", "bir-03", "dth-01", "dth-03", "soc-01",
@@ -236,19 +283,23 @@ def curated_cards() -> list[dict[str, Any]]:
     for card in found:  # one service is suspended: the demo shows a card that takes no applications
         if card["code"] == SUSPENDED:
             card["status"] = "suspended"
+        if card["code"] in ONLINE_FORMS:  # these take applications online too
+            card["form"] = ONLINE_FORMS[card["code"]]
+            card["apply_methods"] = [*card["apply_methods"], "online"]
+            if card["code"] == "res-01":
+                card["identity_level"] = "verified"
     return found
 
 
 def source_cards() -> dict[str, dict[str, Any]]:
-    """The real cards from the converter of ../shared/data/services, by name; {} until it is installed."""
-    try:
-        from hromada.apps.services import sources  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
+    """The real cards of the 2015 register read by the converter (`sources.register2015`), by name; {} when
+    ../shared/data is not beside the project."""
+    from hromada.apps.services.sources.register2015 import read_register2015
+
     directory = SOURCES_DIR / "poslugy_gov_ua_2015"
     if not directory.is_dir():
         return {}
-    return {card["name"].strip().rstrip(".").lower(): card for card in sources.read_register2015(directory)}
+    return {card["name"].strip().rstrip(".").lower(): card for card in read_register2015(directory)}
 
 
 def demo_document(*, with_sources: bool = True) -> dict[str, Any]:
@@ -277,6 +328,30 @@ def load_demo(community: Any) -> None:
             window, _created = Window.objects.update_or_create(community=community, office=offices[office_code],
                                                                number=number, defaults={"name": name})
             window.services.set([services[c] for c in codes if c in services])
+        departments = {d.code: d for d in Department.objects.all()}
+        for code, service in services.items():
+            department = departments.get(DEPARTMENTS.get(code.split("-")[0], "HOUSING"))
+            if department is not None and service.department_id is None:
+                Service.objects.filter(pk=service.pk).update(department=department)
+                service.department = department
+        _demo_cases(community, list(services.values()), list(offices.values()))
+
+
+def _demo_cases(community: Any, services: list[Service], offices: list[Office]) -> None:
+    """Cases in every status (once: `make_demo_cases` makes none when the demo applicants have some)."""
+    from django.contrib.auth import get_user_model
+
+    from hromada.apps.accounts.models import Role, StaffRole
+    from hromada.apps.services.demo_cases import make_demo_cases
+
+    users = get_user_model().objects
+    operator = users.filter(email="operator@demo.hromada.local").first()
+    executors = [role.user for role in StaffRole.objects.filter(role=Role.EXECUTOR).select_related("user")]
+    applicants = list(users.filter(email__in=DEMO_APPLICANTS).order_by("email"))
+    if operator is None or not executors or not applicants:
+        return
+    make_demo_cases(community, [s for s in services if s.status == "active"], offices, operator=operator,
+                    executors=executors, applicants=applicants)
 
 
 def _as_file(document: dict[str, Any]) -> bytes:

@@ -12,7 +12,6 @@ the applicant's e-mail and the service.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -22,22 +21,19 @@ from django.utils import timezone
 
 from hromada.apps.accounts.roles import staff_roles
 from hromada.apps.services import notices
-from hromada.apps.services.actions import processing
+from hromada.apps.services.actions import intake, processing
 from hromada.apps.services.models import (
-    CaseCounter,
     CaseStatus,
     Office,
     Service,
     ServiceCase,
     ServiceCaseEvent,
     ServiceVersion,
-    TermKind,
 )
 from hromada.apps.services.workflow import WORKFLOW
 from hromada.core import tenancy
-from hromada.core.calendar import add_calendar_days, community_add_working_days, end_of_day
+from hromada.core.calendar import end_of_day
 from hromada.core.cases.actions import apply_transition, copy_values, lock
-from hromada.core.numbering import next_serial
 
 # (the status the case ends in, days since it was submitted, a note for the data of the application)
 PLAN: tuple[tuple[str, int], ...] = (
@@ -63,24 +59,17 @@ PATHS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _due(service: Service, community: Any, submitted: Any) -> Any:
-    days = service.term_days or 10
-    if service.term_kind == TermKind.CALENDAR:
-        return add_calendar_days(submitted, days)
-    return community_add_working_days(community, submitted, days)
-
-
 def _open_case(community: Any, service: Service, office: Office | None, applicant: Any, submitted: Any) -> ServiceCase:
     """A case as the intake opens it: number, status code, the card's version, the term, the "submit" event."""
     with transaction.atomic():
         version = ServiceVersion.objects.get(service=service, number=service.version)
-        serial = next_serial(CaseCounter, community, submitted.year, kind="services")
-        due = _due(service, community, submitted)
+        due = intake.due_date_of(service, community, submitted)
         case = ServiceCase.objects.create(
-            community=community, number=f"ЦН-{submitted.year}-{serial:06d}", status_code=secrets.token_hex(4),
+            community=community, number=intake.allocate_number(community, submitted),
+            status_code=intake.new_status_code(),
             service=service, version=version, applicant=applicant, applicant_name=applicant.full_name,
             applicant_email=applicant.email, applicant_phone=getattr(applicant, "phone", "") or "", office=office,
-            submitted_at=submitted, due_date=due, due_at=end_of_day(due),
+            submitted_at=submitted, due_date=due, due_at=end_of_day(due) if due else None,
             data={"purpose": "Оформлення документів для родини"})
         ServiceCaseEvent.objects.create(community=community, case=case, kind="submit", actor=applicant, at=submitted,
                                         to_status=CaseStatus.SUBMITTED)

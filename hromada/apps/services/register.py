@@ -260,6 +260,12 @@ def check_card(raw: Any) -> tuple[dict[str, Any], list[CardError]]:
     if not isinstance(form, list) or not all(isinstance(f, dict) for f in form):
         check.add("form", _("The application form is a list of field objects."))
         form = []
+    else:
+        # The form is data the application page builds a form from: its fields are checked as it reads them.
+        from hromada.apps.services.forms import validate_form_definition
+
+        for problem in validate_form_definition(form):
+            check.add("form", problem)
     card["form"] = form
     return card, check.errors
 

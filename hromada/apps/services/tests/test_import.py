@@ -147,3 +147,17 @@ def test_the_cli_knows_the_hyphenated_names():
 
     assert ALIASES["services-import"] == "services_import"
     assert ALIASES["services-export"] == "services_export"
+
+
+def test_a_card_with_an_unsound_application_form_is_refused_and_nothing_is_written(community):
+    from hromada.apps.services.demo import demo_document
+
+    document = demo_document(with_sources=False)
+    card = next(c for c in document["services"] if c["form"])
+    card["form"] = [*card["form"], {"name": "scan", "label": "Скан", "type": "file", "max_size_mb": "many"}]
+    with tenancy.scope(community), pytest.raises(importing.RegisterImportError) as refused:
+        importing.import_register(community, json.dumps(document, ensure_ascii=False).encode(), "demo.json")
+    rows = [row for row in refused.value.report if row.field == "form"]
+    assert rows and rows[0].code == card["code"] and "scan" in rows[0].message, refused.value.report
+    with tenancy.scope(community):
+        assert Service.objects.count() == 0

@@ -94,7 +94,9 @@ def test_editing_a_card_makes_the_next_version_and_the_old_version_keeps_the_old
 def test_the_demo_register_has_40_services_in_8_situations_and_two_offices_with_windows(community):
     from hromada.apps.services import demo
     from hromada.apps.services.models import LifeSituation, Office, Window
+    from hromada.testing import factories
 
+    factories.make_department(community, name_uk="Житлово-комунальне господарство", code="HOUSING")
     demo.load_demo(community)
     demo.load_demo(community)  # again: nothing changes
     with tenancy.scope(community):
@@ -106,3 +108,6 @@ def test_the_demo_register_has_40_services_in_8_situations_and_two_offices_with_
         for office in Office.objects.all():
             assert office.hours["mon"] and Window.objects.filter(office=office).count() >= 2
         assert Service.objects.filter(status="suspended").count() == 1
+        # residents can apply online for some, and each of those names the department that decides it
+        online = [s for s in Service.objects.all() if s.applies_online]
+        assert len(online) >= 4 and all(s.department_id for s in online)
