@@ -17,8 +17,8 @@ SEASON = "2026/2027"
 PARENT_EMAIL = "resident@demo.hromada.local"
 MANAGER_EMAIL = "club@demo.hromada.local"
 
-# (name_uk, name_en, kind, address, [(group, ages, schedule, places, fee)])
-CLUBS = [
+GroupRow = tuple[str, tuple[int, int], str, int, str | None]  # group, ages, schedule, places, fee
+CLUBS: list[tuple[str, str, str, str, list[GroupRow]]] = [  # name_uk, name_en, kind, address, groups
     ("ДЮСШ «Олімп»: плавання", "Olymp youth sports school: swimming", "sport", "Центральний район, вул. Соборна, 12",
      [("Дельфінчики", (6, 8), "Пн, Ср, Пт 16:00–17:00", 3, None),
       ("Юніори", (9, 12), "Вт, Чт 17:00–18:30", 12, None)]),

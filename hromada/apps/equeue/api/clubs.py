@@ -28,13 +28,13 @@ from hromada.core.http import SignedInApiRequest
 from hromada.core.inputs import bounded_int
 
 
-class ErrorItem(serializers.Serializer):
+class ClubErrorItem(serializers.Serializer):
     code = serializers.CharField(help_text="Stable error code, e.g. group_closed, quota_reached.")
     message = serializers.CharField(help_text="Explanation in the request's language.")
     field = serializers.CharField(allow_null=True)
 
 
-ClubErrors = inline_serializer(name="ClubErrors", fields={"errors": ErrorItem(many=True)})
+ClubErrors = inline_serializer(name="ClubErrors", fields={"errors": ClubErrorItem(many=True)})
 
 ENROL_ERRORS = {
     400: OpenApiResponse(ClubErrors, description="Bad input (`required`, `invalid`, `other_community`)."),
