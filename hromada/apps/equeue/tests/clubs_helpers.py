@@ -18,7 +18,6 @@ SEASON = "2026/2027"
 def make_club(community: Community, *, managers: tuple[User, ...] = (), **fields) -> Club:
     n = next(_seq)
     fields.setdefault("name_uk", f"Гурток {n}")
-    fields.setdefault("name_en", f"Club {n}")
     fields.setdefault("kind", "sport")
     fields.setdefault("address", "вул. Хрещатик, 1")
     with tenancy.scope(community):

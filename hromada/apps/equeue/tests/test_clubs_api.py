@@ -8,15 +8,23 @@ from rest_framework.test import APIClient
 
 from hromada.apps.equeue.models import Child, ClubGroup, Enrolment, EnrolmentStatus
 from hromada.apps.equeue.tests.clubs_helpers import make_child, make_club, make_group, make_parent
+from hromada.core import tenancy
 
 pytestmark = pytest.mark.django_db
 API = "/c/kyiv/api/v1/queue/clubs/"
 E = EnrolmentStatus
 
 
+@pytest.fixture(autouse=True)
+def _scoped(community):
+    """The test's own reads run in the community (each request sets its own scope)."""
+    with tenancy.scope(community):
+        yield
+
+
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
     return client
 
 
@@ -87,8 +95,6 @@ def test_errors_have_codes_the_users_language_and_change_nothing(community):
 
 
 def test_a_group_of_another_community_is_not_found(community, other_community):
-    from hromada.core import tenancy
-
     with tenancy.scope(other_community):
         elsewhere = make_group(make_club(other_community))
     parent = make_parent(community)

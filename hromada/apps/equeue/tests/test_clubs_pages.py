@@ -17,6 +17,13 @@ from hromada.testing import factories
 
 pytestmark = pytest.mark.django_db
 E = EnrolmentStatus
+
+
+@pytest.fixture(autouse=True)
+def _scoped(community):
+    """The test's own reads run in the community (each request sets its own scope)."""
+    with tenancy.scope(community):
+        yield
 BASE = "/c/kyiv/clubs/"
 
 
