@@ -78,8 +78,9 @@ def club_list(request: HromadaRequest) -> HttpResponse:
         filters = {name: value for name, value in form.cleaned_data.items() if value not in ("", None, False)}
     clubs = filter_clubs(**filters)
     page = Paginator(clubs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "equeue/clubs/list.html", {"form": form, "page": page, "filtered": bool(filters)},
-                  status=400 if request.GET and form.errors else 200)
+    return render(request, "equeue/clubs/list.html", {
+        "form": form, "page": page, "filtered": bool(filters), "runs_clubs": office_clubs(request).exists(),
+    }, status=400 if request.GET and form.errors else 200)
 
 
 # ---------------------------------------------------------------- a club and enrolling

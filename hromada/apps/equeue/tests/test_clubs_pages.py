@@ -95,6 +95,8 @@ def test_a_parent_adds_a_child_and_enrols_then_the_club_confirms(community, club
     assert "On the waiting list" in waiting_page and "number 1 in line" in waiting_page
 
     office = signed_in(manager)
+    assert f'href="{BASE}office/"' in office.get(BASE).content.decode()
+    assert f'href="{BASE}office/"' not in browser.get(BASE).content.decode()
     assert "Юні футболісти" in office.get(f"{BASE}office/").content.decode()
     group_page = office.get(f"{BASE}office/groups/{group.pk}/").content.decode()
     assert "Андрій Коваль" in group_page and "Софія Бондар" in group_page
