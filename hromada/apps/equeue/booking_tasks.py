@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from hromada.apps.communities.models import Community
@@ -16,6 +17,8 @@ from hromada.core.tasks import enqueue_per_community, scoped
 
 DAY_BEFORE = timedelta(hours=24)
 SHORTLY = timedelta(hours=2)
+REMINDER_BODY = gettext_noop("A reminder of your visit: %(resource)s, %(when)s, %(address)s. Booking number "
+                             "%(code)s.\nTo cancel or move it: %(link)s")
 
 
 def send_reminders(now: datetime | None = None) -> int:
@@ -31,9 +34,8 @@ def send_reminders(now: datetime | None = None) -> int:
             soon = booking.slot.starts_at - now <= SHORTLY
             which = "2h" if soon else "1d"
             tell_person(booking, kind=f"equeue.reminder.{which}", key=f"equeue-remind-{which}-{booking.uid}",
-                        subject="Reminder: %(resource)s, %(when)s",
-                        body="A reminder of your visit: %(resource)s, %(when)s, %(address)s. Booking number "
-                             "%(code)s.\nTo cancel or move it: %(link)s")
+                        subject=gettext_noop("Reminder: %(resource)s, %(when)s"),
+                        body=REMINDER_BODY)
             sent += 1
     return sent
 

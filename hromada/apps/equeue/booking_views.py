@@ -5,7 +5,7 @@ action, render."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django import forms
@@ -34,7 +34,7 @@ from hromada.apps.equeue.models import (
 )
 from hromada.core.api.errors import DomainError
 from hromada.core.calendar import KYIV, kyiv_date
-from hromada.core.http import HromadaRequest
+from hromada.core.http import HromadaRequest, SignedInRequest
 
 DAYS_PER_PAGE = 7
 
@@ -61,7 +61,7 @@ def start(request: HromadaRequest) -> HttpResponse:
     groups = []
     for r in rows:
         if r.kind == ResourceKind.WINDOW:
-            offices.setdefault(r.office.name_uk if r.office_id else _("Other windows"), []).append(r)
+            offices.setdefault(r.office.name_uk if r.office is not None else _("Other windows"), []).append(r)
         elif r.kind == ResourceKind.DOCTOR:
             doctors.setdefault(r.speciality or _("Doctors"), []).append(r)
         else:
@@ -86,9 +86,11 @@ def _days(request: HromadaRequest, resource: Resource) -> tuple[list[tuple[date,
 
 class BookForm(forms.Form):
     slot = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
-    service = forms.ModelChoiceField(queryset=None, required=False, label=gettext_lazy("Service"))
-    child = forms.ModelChoiceField(queryset=None, required=False, label=gettext_lazy("For my child"),
-                                   empty_label=gettext_lazy("For myself"))
+    service: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False,
+                                                             label=gettext_lazy("Service"))
+    child: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False,
+                                                           label=gettext_lazy("For my child"),
+                                                           empty_label=gettext_lazy("For myself"))
     contact = forms.CharField(required=False, max_length=200, label=gettext_lazy("Resident's e-mail or phone"),
                               help_text=gettext_lazy("Booking on a resident's behalf (operators)."))
 
@@ -96,15 +98,16 @@ class BookForm(forms.Form):
         super().__init__(*args, **kwargs)
         from hromada.apps.services.models import Service
 
-        if resource.window_id:
-            self.fields["service"].queryset = resource.window.services.all()
-            self.fields["service"].required = True
+        service_field = cast(forms.ModelChoiceField, self.fields["service"])
+        if resource.window is not None:
+            service_field.queryset = resource.window.services.all()
+            service_field.required = True
         else:
-            self.fields["service"].queryset = Service.objects.none()
+            service_field.queryset = Service.objects.none()
             del self.fields["service"]
         children = Child.objects.filter(parent=user) if user.is_authenticated else Child.objects.none()
         if children.exists():
-            self.fields["child"].queryset = children
+            cast(forms.ModelChoiceField, self.fields["child"]).queryset = children
         else:
             del self.fields["child"]
         if not operator:
@@ -153,7 +156,7 @@ def book(request: HromadaRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_bookings(request: HromadaRequest) -> HttpResponse:
+def my_bookings(request: SignedInRequest) -> HttpResponse:
     past = Paginator(actions.past_for(request.user), 20).get_page(request.GET.get("page"))
     offers = (WaitingEntry.objects.filter(person=request.user, status__in=(WaitingStatus.WAITING,
                                                                            WaitingStatus.OFFERED))
@@ -272,7 +275,7 @@ def join_waiting_list(request: HromadaRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept_offer(request: HromadaRequest, pk: int) -> HttpResponse:
+def accept_offer(request: SignedInRequest, pk: int) -> HttpResponse:
     entry = WaitingEntry.objects.filter(pk=pk, person=request.user).first()
     if entry is None:
         raise Http404

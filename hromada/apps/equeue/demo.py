@@ -90,6 +90,6 @@ def _bookings(community: Community, resources: list[Resource]) -> None:
                                     opens_at__lte=now, booked=0).order_by("starts_at").first())
         if slot is None:
             continue
-        service = resource.window.services.first() if resource.window_id else None
+        service = resource.window.services.first() if resource.window is not None else None
         actions.book(resource=resource, slot=slot, person=resident, by=resident, service=service,
                      community=community)

@@ -43,7 +43,7 @@ def _event(booking: Booking, *, cancelled: bool) -> Event:
     event.add("sequence", booking.sequence)
     summary = resource.name_uk if not booking.service else f"{booking.service.name_uk} — {resource.name_uk}"
     event.add("summary", summary)
-    location = resource.address or (resource.office.address if resource.office_id else "")
+    location = resource.address or (resource.office.address if resource.office is not None else "")
     if location:
         event.add("location", location)
     event.add("description", f"{booking.code}")

@@ -155,6 +155,7 @@ def free_slots(resource: Resource, start: date, days: int, now: datetime | None 
     now = now or timezone.now()
     begin = datetime.combine(start, time(0), tzinfo=KYIV)
     end = begin + timedelta(days=days)
-    return list(Slot.objects.filter(resource_id=resource.pk, starts_at__gte=max(begin, now), starts_at__lt=end,
+    rows: Any = (Slot.objects.filter(resource_id=resource.pk, starts_at__gte=max(begin, now), starts_at__lt=end,
                                     booked__lt=F("capacity"), opens_at__lte=now)
-                .order_by("starts_at").values("id", "starts_at", "ends_at", "capacity", "booked"))
+            .order_by("starts_at").values("id", "starts_at", "ends_at", "capacity", "booked"))
+    return [dict(row) for row in rows]

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hromada.apps.equeue import workflow
 from hromada.apps.equeue.models import (
@@ -37,6 +38,11 @@ from hromada.core.notifications.services import notify
 
 # How many upcoming bookings a person may hold in a community at once (all resources together).
 MAX_UPCOMING_BOOKINGS = 10
+BOOKED_SUBJECT = gettext_noop("Booking %(code)s: %(when)s")
+BOOKED_BODY = gettext_noop("You are booked: %(resource)s, %(when)s, %(address)s. Booking number %(code)s.\n"
+                           "Your booking: %(link)s")
+MOVED_BODY = gettext_noop("Your visit is moved: %(resource)s, %(when)s, %(address)s. New booking number "
+                          "%(code)s.\n%(link)s")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the counter
 
 
@@ -88,8 +94,9 @@ def check_slot(*, community: Any, resource: Resource, slot: Slot, now: datetime)
 def _check_service(resource: Resource, service: Any) -> None:
     if service is None:
         return
+    window = resource.window
     if service.community_id != resource.community_id or (
-            resource.window_id is not None and not resource.window.services.filter(pk=service.pk).exists()):
+            window is not None and not window.services.filter(pk=service.pk).exists()):
         raise DomainError(_("This window does not serve the chosen service."), code="bad_service", field="service")
 
 
@@ -126,13 +133,12 @@ def book(*, resource: Resource, slot: Slot, person: Any, by: Any, service: Any =
     if child is not None and child.parent_id != person.pk:
         raise forbidden(_("This child is not recorded under your account."))
     _check_service(resource, service)
-    booking = Booking(community_id=community.pk, uid=None, code=new_code(), slot=slot, resource=resource,
+    booking = Booking(community_id=community.pk, code=new_code(), slot=slot, resource=resource,
                       service=service, person=person, child=child, day=kyiv_date(slot.starts_at),
                       created_at=now, created_by=by)
     booking.status = workflow.NEW
     workflow.BOOKING.check(booking, "book")
     booking.status = BookingStatus.BOOKED
-    booking.uid = Booking._meta.get_field("uid").get_default()
     try:
         with transaction.atomic(durable=True):
             upcoming = Booking.objects.filter(person=person, status__in=ACTIVE_BOOKING_STATUSES,
@@ -148,9 +154,7 @@ def book(*, resource: Resource, slot: Slot, person: Any, by: Any, service: Any =
                 audit_record(actor=by, action="equeue.book_for", community=community, target=booking,
                              on_behalf_of=person, data={"slot": slot.pk, "code": booking.code})
             tell_person(booking, kind="equeue.booked", key=f"equeue-booked-{booking.uid}",
-                        subject="Booking %(code)s: %(when)s",
-                        body="You are booked: %(resource)s, %(when)s, %(address)s. Booking number %(code)s.\n"
-                             "Your booking: %(link)s")
+                        subject=BOOKED_SUBJECT, body=BOOKED_BODY)
     except IntegrityError as exc:
         if "one_a_day" in str(exc):
             raise already_booked() from None
@@ -203,8 +207,8 @@ def cancel(*, booking: Booking, by: Any, now: datetime | None = None, offer: boo
                          sequence=booking.sequence)
         _free_place(booking.slot_id)
         tell_person(booking, kind="equeue.cancelled", key=f"equeue-cancelled-{booking.uid}",
-                    subject="Booking %(code)s cancelled",
-                    body="Your booking %(code)s (%(resource)s, %(when)s) is cancelled.\n%(link)s")
+                    subject=gettext_noop("Booking %(code)s cancelled"),
+                    body=gettext_noop("Your booking %(code)s (%(resource)s, %(when)s) is cancelled.\n%(link)s"))
         if by.pk != booking.person_id:
             audit_record(actor=by, action="equeue.cancel_for", community=booking.community, target=booking,
                          on_behalf_of=booking.person, data={"code": booking.code})
@@ -242,9 +246,7 @@ def move(*, booking: Booking, slot: Slot, by: Any, now: datetime | None = None) 
             booking.moved_to = new
             booking.save(update_fields=["moved_to"])
             tell_person(new, kind="equeue.moved", key=f"equeue-moved-{booking.uid}",
-                        subject="Booking %(code)s: %(when)s",
-                        body="Your visit is moved: %(resource)s, %(when)s, %(address)s. New booking number "
-                             "%(code)s.\n%(link)s")
+                        subject=BOOKED_SUBJECT, body=MOVED_BODY)
             if booking.slot.starts_at > now:
                 waiting.offer_freed_place(slot_id=booking.slot_id, now=now)
     except IntegrityError as exc:

@@ -16,7 +16,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hromada.apps.equeue.actions.booking import already_booked, new_code, tell_person, when_text
+from hromada.apps.equeue.actions.booking import (
+    BOOKED_BODY,
+    BOOKED_SUBJECT,
+    already_booked,
+    new_code,
+    tell_person,
+    when_text,
+)
 from hromada.apps.equeue.models import (
     Booking,
     Child,
@@ -117,9 +124,7 @@ def accept(*, entry: WaitingEntry, by: Any, now: datetime | None = None) -> Book
             entry.booking = booking
             entry.save(update_fields=["status", "booking"])
             tell_person(booking, kind="equeue.booked", key=f"equeue-booked-{booking.uid}",
-                        subject="Booking %(code)s: %(when)s",
-                        body="You are booked: %(resource)s, %(when)s, %(address)s. Booking number %(code)s.\n"
-                             "Your booking: %(link)s")
+                        subject=BOOKED_SUBJECT, body=BOOKED_BODY)
     except IntegrityError as exc:
         if "one_a_day" in str(exc):
             raise already_booked() from None

@@ -21,6 +21,7 @@ from hromada.apps.equeue.actions import booking as actions
 from hromada.apps.equeue.models import Booking, Child, Resource, Slot
 from hromada.core.api.errors import DomainError
 from hromada.core.calendar import kyiv_date
+from hromada.core.http import SignedInApiRequest
 from hromada.core.inputs import bounded_int
 
 MAX_DAYS = 31
@@ -45,6 +46,8 @@ ERRORS = {
 
 
 class ResourceOutput(serializers.ModelSerializer):
+    # Plain strings (values listed): an enum component named `KindEnum` would clash with other modules'.
+    kind = serializers.CharField(help_text="window, doctor or group.")
     name = serializers.CharField(source="name_uk")
     services = serializers.SerializerMethodField()
 
@@ -54,7 +57,7 @@ class ResourceOutput(serializers.ModelSerializer):
                   "horizon_days", "cutoff_hours", "services"]
 
     def get_services(self, obj: Resource) -> list[int]:
-        return [s.pk for s in obj.window.services.all()] if obj.window_id else []
+        return [s.pk for s in obj.window.services.all()] if obj.window is not None else []
 
 
 class SlotOutput(serializers.Serializer):
@@ -130,6 +133,8 @@ class FreeSlots(APIView):
                 start = date.fromisoformat(raw[:10])
             except ValueError:
                 raise DomainError(_("Give the day as YYYY-MM-DD."), code="bad_date", field="from") from None
+            if abs((start - kyiv_date(timezone.now())).days) > 366:
+                raise DomainError(_("Give a day within a year from today."), code="bad_date", field="from")
         days = bounded_int(request.query_params.get("days", "7"), minimum=1, maximum=MAX_DAYS)
         if days is None:
             raise DomainError(_("Days must be a number from 1 to %(max)s.") % {"max": MAX_DAYS}, code="bad_days",
@@ -144,15 +149,15 @@ class Bookings(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: BookingOutput(many=True), 401: BookingErrors})
-    def get(self, request: Request) -> Response:
+    @extend_schema(responses={200: BookingOutput(many=True), 401: BookingErrors, 403: BookingErrors})
+    def get(self, request: SignedInApiRequest) -> Response:  # type: ignore[override]
         since = timezone.now() - timedelta(days=90)
         rows = (Booking.objects.filter(person=request.user, slot__starts_at__gte=since)
                 .select_related("slot", "resource").order_by("slot__starts_at")[:200])
         return Response(BookingOutput(rows, many=True).data)
 
     @extend_schema(request=BookingInput, responses={201: BookingOutput, **ERRORS})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInApiRequest) -> Response:
         data = BookingInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -173,7 +178,7 @@ class Bookings(APIView):
                 raise DomainError(_("This child is not recorded under your account."), code="forbidden",
                                   field="child", status_code=403)
         booking = actions.book(resource=slot.resource, slot=slot, person=request.user, by=request.user,
-                               service=service, child=child, community=request.community)  # type: ignore[attr-defined]
+                               service=service, child=child, community=request.community)
         return Response(BookingOutput(booking).data, status=status.HTTP_201_CREATED)
 
 
@@ -182,7 +187,7 @@ class BookingDetail(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: BookingOutput, 401: BookingErrors, 404: BookingErrors})
+    @extend_schema(responses={200: BookingOutput, 401: BookingErrors, 403: BookingErrors, 404: BookingErrors})
     def get(self, request: Request, uid: Any) -> Response:
         return Response(BookingOutput(_booking(request, uid)).data)
 

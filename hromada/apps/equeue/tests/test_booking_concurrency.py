@@ -4,6 +4,7 @@ doubled when a cancellation and the waiting list's offers run at once, however m
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from django.test import Client
 
@@ -44,7 +45,7 @@ def test_thirty_requests_for_three_places_book_exactly_three(bworld):
 def test_one_person_ten_requests_for_one_service_on_one_day_make_one_booking(bworld):
     w = bworld
     with tenancy.scope(w.community):
-        slots = [slot_at(w.window_resource, tomorrow_at(9, 15 * n)) for n in range(10)]
+        slots = [slot_at(w.window_resource, tomorrow_at(9) + timedelta(minutes=15 * n)) for n in range(10)]
 
     def attempt(slot):
         def call() -> str:
