@@ -141,14 +141,15 @@ def book(*, resource: Resource, slot: Slot, person: Any, by: Any, service: Any =
     booking.status = BookingStatus.BOOKED
     try:
         with transaction.atomic(durable=True):
+            # The place first: in a surge most attempts find the slot full and end here, with one statement.
+            if not Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
+                raise taken()
             upcoming = Booking.objects.filter(person=person, status__in=ACTIVE_BOOKING_STATUSES,
                                               slot__starts_at__gt=now).count()
-            if upcoming >= MAX_UPCOMING_BOOKINGS:
+            if upcoming >= MAX_UPCOMING_BOOKINGS:  # refused: the raised `booked` rolls back
                 raise DomainError(_("You already hold %(count)s upcoming bookings, the most one person may hold. "
                                     "Cancel one to book another.") % {"count": MAX_UPCOMING_BOOKINGS},
                                   code="over_limit", status_code=409)
-            if not Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
-                raise taken()
             booking.save(force_insert=True)
             if on_behalf:
                 audit_record(actor=by, action="equeue.book_for", community=community, target=booking,
