@@ -1,0 +1,2 @@
+# The bookings' fixtures (bworld, bscoped) live in booking_world.py.
+from hromada.apps.equeue.tests.booking_world import bscoped, bworld  # noqa: F401
