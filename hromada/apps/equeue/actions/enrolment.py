@@ -1,7 +1,7 @@
 """Enrolment of children in clubs: a parent's children, a place or a place in line, the club's decision.
 
 Places: `ClubGroup.enrolled` counts the enrolments that hold a place, REQUESTED (waiting for the club's
-confirmation) and CONFIRMED (decision 900). It is raised only by one conditional UPDATE
+confirmation) and CONFIRMED (decision 87). It is raised only by one conditional UPDATE
 (`enrolled < capacity`), and the CHECK constraint backs it, so it never passes the capacity.
 
 Lock order: the child's row (a child's quota), then the group's row, then enrolment rows. Every step that
