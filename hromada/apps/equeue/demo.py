@@ -36,8 +36,13 @@ WEEK = [Span(d, time(9), time(13)) for d in range(5)] + [Span(d, time(14), time(
 
 
 def _offices(community: Community) -> list:
+    """The windows of the community's ЦНАП offices (the services demo's, made before this one); two offices of
+    our own with a few services when the community has no windows yet."""
     from hromada.apps.services.models import Office, Service, Window
 
+    existing = list(Window.objects.filter(is_active=True).select_related("office").order_by("office__code", "number"))
+    if existing:
+        return existing
     services = []
     for code, name, provider in SERVICES:
         service = Service.objects.filter(code=code).first() or Service.objects.create(
@@ -74,10 +79,10 @@ def load_demo(community: Community) -> None:
                 schedules.set_rules(resource, WEEK)
             schedules.make_slots(resource, schedules.horizon_days(resource))
         _bookings(community, resources)
-    for part in ("demo_clubs", "demo_queue"):
-        module = import_module("hromada.apps.equeue")
+    module = import_module("hromada.apps.equeue")
+    for part, function in (("demo_clubs", "load_demo_clubs"), ("demo_queue", "load_demo_queue")):
         if module_has_submodule(module, part):
-            import_module(f"hromada.apps.equeue.{part}").load_demo(community)
+            getattr(import_module(f"hromada.apps.equeue.{part}"), function)(community)
 
 
 def _bookings(community: Community, resources: list[Resource]) -> None:

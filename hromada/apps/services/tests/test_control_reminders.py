@@ -29,7 +29,8 @@ def test_reminders_go_to_the_department_and_the_controllers_once_a_day(casework)
             assert reminders.send_reminders(w.community) == 0  # the same day: nothing again
     sent = {m.recipient_id: m.body for m in Message.objects.filter(kind="services.reminder")}
     assert set(sent) == {w.executor.pk, w.controller.pk}
-    assert "past their term: 1" in sent[w.executor.pk] and "working days: 1" in sent[w.executor.pk]
+    # in the recipient's language (Ukrainian unless they chose another)
+    assert "порушеним строком: 1" in sent[w.executor.pk] and "робочих днів: 1" in sent[w.executor.pk]
     assert w.other_executor.pk not in sent  # nothing of the social department is late
 
 
