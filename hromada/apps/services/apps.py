@@ -14,6 +14,21 @@ def _office_figures(request) -> list:
     return office_figures(request)
 
 
+def _find(q: str):
+    from hromada.apps.services.models import Service, ServiceStatus
+    from hromada.apps.services.search import search
+
+    return search(q, Service.objects.exclude(status=ServiceStatus.RETIRED))
+
+
+def _search_hit(service):
+    from django.urls import reverse
+
+    from hromada.core.ui.home import Hit
+
+    return Hit(title=service.name, href=reverse("services:detail", args=[service.code]), meta=service.provider)
+
+
 class ServicesConfig(AppConfig):
     name = "hromada.apps.services"
     label = "services"
@@ -21,12 +36,15 @@ class ServicesConfig(AppConfig):
 
     def ready(self) -> None:
         from hromada.core.ui import Section, cabinet_sections, office_sections, public_sections
+        from hromada.core.ui.home import Searcher, searchers
 
         public_sections.register(Section(
             key="services", position=15, title=_("Administrative services"), url_name="services:list",
             description=_("Find a service of the ЦНАП, read what to bring, what it costs and how long it takes, "
                           "apply online and follow your case."),
         ))
+        searchers.register(Searcher(key="services", position=15, title=_("Administrative services"), find=_find,
+                                    hit=_search_hit))
         cabinet_sections.register(Section(
             key="services", title=_("My applications"), url_name="services:mine",
             description=_("Your applications for administrative services, their status and results."),

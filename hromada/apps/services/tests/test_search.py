@@ -71,3 +71,11 @@ def test_prepositions_and_short_words_do_not_narrow_the_search(registry):
     assert codes("реєстрація в місці проживання") == codes("реєстрація місці проживання")
     assert set(codes("довідка про реєстрацію місця проживання")) == set()  # "довідка" is not in these names
     assert codes("зняття з реєстрації") == ["x-leave"]
+
+
+def test_the_communitys_search_finds_services_by_their_words(registry, client):
+    """The search across the community's modules (`/c/<slug>/search/`) lists services with the register's matching."""
+    response = client.get(f"/c/{registry.slug}/search/", {"q": "зареєструвати проживання"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "/services/01-residence/" in body and "/services/x-birth/" not in body
