@@ -112,6 +112,15 @@ def find_booking(*, code: str = "", phone_digits: str = "", uid: Any = None) -> 
     return booking
 
 
+def find_booking_for(*, user: Any, code: str) -> Booking:
+    """The booking `code` for a signed-in person who may check it in (their own, or any for an operator)."""
+    booking = (Booking.objects.select_related("resource", "resource__office", "person", "service")
+               .filter(code=code.strip().upper()).first())
+    if booking is None or not user.has_perm("equeue.check_in", booking):
+        raise DomainError(_("No booking of yours has this number."), code="booking_not_found", status_code=404)
+    return booking
+
+
 def check_in(*, booking: Booking, office: Office, by: Any = None, proven: bool = False,
              now: datetime | None = None) -> CheckIn:
     """Put `booking` into `office`'s line. `proven`: the caller was shown the booking's QR or its number with
