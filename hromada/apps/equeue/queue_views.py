@@ -31,7 +31,7 @@ from hromada.core import charts, ratelimit
 from hromada.core.api.errors import DomainError
 from hromada.core.calendar import kyiv_date
 from hromada.core.http import HromadaRequest, SignedInRequest
-from hromada.core.inputs import bounded_int
+from hromada.core.inputs import INT_MAX, bounded_int
 from hromada.core.permissions import per_request, permission_required
 from hromada.core.streaming import ScopedStreamingResponse
 
@@ -178,7 +178,7 @@ def waiting_time(request: HromadaRequest, office: str) -> HttpResponse:
 @require_GET
 def ticket_detail(request: HromadaRequest, pk: int) -> HttpResponse:
     """A resident's ticket: its number, place in the line and the expected wait (no personal data)."""
-    ticket = Ticket.objects.select_related("office", "window", "service").filter(pk=pk).first()
+    ticket = Ticket.objects.select_related("office", "window", "service").filter(pk=pk).first() if pk <= INT_MAX else None
     if ticket is None:
         raise Http404
     ahead = tickets.position(ticket)
@@ -214,7 +214,7 @@ PANEL_STEPS = ("call-next", "recall", "served", "redirect", "absent")
 @require_POST
 @permission_required("equeue.use_panel")
 def panel_step(request: SignedInRequest, window: int, step: str) -> HttpResponse:
-    place = Window.objects.select_related("office").filter(pk=window).first()
+    place = Window.objects.select_related("office").filter(pk=window).first() if window <= INT_MAX else None
     if place is None or step not in PANEL_STEPS:
         raise Http404
     if not tickets.works_at(request.user, place):

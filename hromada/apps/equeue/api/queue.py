@@ -23,6 +23,7 @@ from hromada.apps.services.models import Office, Service, Window
 from hromada.core import ratelimit
 from hromada.core.api.errors import DomainError
 from hromada.core.http import ApiRequest, SignedInApiRequest
+from hromada.core.inputs import INT_MAX
 
 KIOSK_PER_HOUR = 120
 
@@ -37,7 +38,7 @@ QueueErrors = inline_serializer(name="QueueErrors", fields={"errors": _ErrorItem
 
 
 class TicketInput(serializers.Serializer):
-    service = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+    service = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=INT_MAX,
                                        help_text="The service's id; empty: a general question.")
 
 
@@ -88,9 +89,9 @@ class LineOutput(serializers.Serializer):
 
 
 class StepInput(serializers.Serializer):
-    service = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+    service = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=INT_MAX,
                                        help_text="served: the service actually given (default: the ticket's).")
-    to_window = serializers.IntegerField(required=False, min_value=1, help_text="redirect: the window's id.")
+    to_window = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX, help_text="redirect: the window's id.")
 
 
 class StepOutput(serializers.Serializer):
@@ -184,13 +185,13 @@ class WindowStep(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=StepInput, responses={
-        200: StepOutput, 400: QueueErrors,
+        200: StepOutput, 400: QueueErrors, 401: OpenApiResponse(QueueErrors, description="Not signed in."),
         403: OpenApiResponse(QueueErrors, description="`forbidden`: not assigned to this window."),
         404: QueueErrors,
         409: OpenApiResponse(QueueErrors, description="`ticket_open`, `no_ticket`, `window_closed`, "
                                                       "`bad_transition`.")})
     def post(self, request: SignedInApiRequest, window: int, step: str) -> Response:
-        place = Window.objects.select_related("office").filter(pk=window).first()
+        place = Window.objects.select_related("office").filter(pk=window).first() if window <= INT_MAX else None
         if place is None or step not in STEPS:
             raise DomainError(_("There is no such window."), code="not_found", status_code=404)
         data = StepInput(data=request.data)
