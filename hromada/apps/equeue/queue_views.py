@@ -178,7 +178,8 @@ def waiting_time(request: HromadaRequest, office: str) -> HttpResponse:
 @require_GET
 def ticket_detail(request: HromadaRequest, pk: int) -> HttpResponse:
     """A resident's ticket: its number, place in the line and the expected wait (no personal data)."""
-    ticket = Ticket.objects.select_related("office", "window", "service").filter(pk=pk).first() if pk <= INT_MAX else None
+    query = Ticket.objects.select_related("office", "window", "service")
+    ticket = query.filter(pk=pk).first() if pk <= INT_MAX else None
     if ticket is None:
         raise Http404
     ahead = tickets.position(ticket)

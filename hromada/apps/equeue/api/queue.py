@@ -91,7 +91,8 @@ class LineOutput(serializers.Serializer):
 class StepInput(serializers.Serializer):
     service = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=INT_MAX,
                                        help_text="served: the service actually given (default: the ticket's).")
-    to_window = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX, help_text="redirect: the window's id.")
+    to_window = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX,
+                                         help_text="redirect: the window's id.")
 
 
 class StepOutput(serializers.Serializer):
