@@ -172,7 +172,7 @@ def waiting_time(request: HromadaRequest, office: str) -> HttpResponse:
                "wait_minutes": tickets.expected_wait_minutes(place)}
     if request.GET.get("format") == "json":
         return JsonResponse(figures)
-    return render(request, "equeue/hall/waiting_time.html", {"office": place, **figures})
+    return render(request, "equeue/hall/waiting_time.html", {**figures, "office": place})
 
 
 @require_GET

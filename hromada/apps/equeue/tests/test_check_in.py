@@ -113,3 +113,25 @@ def test_someone_else_s_booking_needs_the_qr_or_the_number_and_phone(community, 
         assert tickets.find_booking(uid=booking.uid) == booking
         checked = tickets.check_in(booking=found, office=office, proven=True, now=today_at(10))
     assert checked.ticket.number == "A-001"
+
+
+def test_the_check_in_page_by_qr_and_by_number_and_phone(client, community, hall, resident):
+    from django.utils import timezone
+
+    office, passport, window, _operator = hall
+    with tenancy.scope(community):
+        resident.phone = "+380991110022"
+        resident.save(update_fields=["phone"])
+    by_qr = make_booking(office, resident, timezone.now(), service=passport, window=window)
+    other = factories.make_user(community=community, phone="+380501234500")
+    by_code = make_booking(office, other, timezone.now(), window=window, code="C-0042")
+    page = client.get(f"/c/kyiv/queue/offices/cnap/check-in/?booking={by_qr.uid}").content.decode()
+    assert str(by_qr.uid) in page
+    done = client.post("/c/kyiv/queue/offices/cnap/check-in/", {"uid": str(by_qr.uid)}, follow=True)
+    assert "You are checked in." in done.content.decode()
+    wrong = client.post("/c/kyiv/queue/offices/cnap/check-in/", {"code": "C-0042", "phone": "1111"})
+    assert wrong.status_code == 404 and "No booking matches this number and phone." in wrong.content.decode()
+    right = client.post("/c/kyiv/queue/offices/cnap/check-in/", {"code": "C-0042", "phone": "4500"}, follow=True)
+    assert "A-002" in right.content.decode()
+    with tenancy.scope(community):
+        assert Booking.objects.get(pk=by_code.pk).status == BookingStatus.CHECKED_IN

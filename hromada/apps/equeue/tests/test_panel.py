@@ -66,8 +66,8 @@ def test_the_panel_calls_serves_recalls_redirects_and_marks_absent(client, commu
         first.refresh_from_db()
         second.refresh_from_db()
         third.refresh_from_db()
-    assert (first.status, first.calls, first.served_service) == (TicketStatus.SERVED, 2, given)
-    assert (second.status, second.window) == (TicketStatus.REDIRECTED, other)
+        assert (first.status, first.calls, first.served_service) == (TicketStatus.SERVED, 2, given)
+        assert (second.status, second.window) == (TicketStatus.REDIRECTED, other)
     assert third.status == TicketStatus.ABSENT
     # The redirected ticket is first in the other window's line.
     with tenancy.scope(community):

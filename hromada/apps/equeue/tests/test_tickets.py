@@ -104,3 +104,29 @@ def test_ticket_position_and_expected_wait(community, hall):
         assert issued[0].status == TicketStatus.SERVED
         # Served in 4 minutes: three ahead → 12 minutes.
         assert tickets.expected_wait_minutes(office, now=today_at(10, 5)) == 12
+
+
+def test_the_kiosk_page_issues_a_ticket_without_signing_in(client, community, hall):
+    _office, passport, _window, _operator = hall
+    page = client.get("/c/kyiv/queue/offices/cnap/ticket/").content.decode()
+    assert "Паспорт" in page and "<script>" not in page
+    response = client.post("/c/kyiv/queue/offices/cnap/ticket/", {"service": passport.pk}, follow=True)
+    assert response.status_code == 200
+    shown = response.content.decode()
+    assert "A-001" in shown and "People ahead of you" in shown
+    refused = client.post("/c/kyiv/queue/offices/cnap/ticket/", {"service": 999999})
+    assert refused.status_code == 400 and "Choose a service from the list." in refused.content.decode()
+
+
+def test_the_demo_makes_tickets_in_every_state_once(community, staff):
+    from hromada.apps.equeue.demo_queue import load_demo_queue
+    from hromada.apps.equeue.models import Ticket
+
+    staff("operator", email="operator@demo.hromada.local")
+    with tenancy.scope(community):
+        first = load_demo_queue(community)
+        load_demo_queue(community)
+        states = set(Ticket.objects.values_list("status", flat=True))
+        assert Ticket.objects.count() == 8
+    assert states == {"served", "absent", "redirected", "called", "waiting"}
+    assert len(first["windows"]) == 3
