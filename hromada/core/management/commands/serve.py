@@ -24,7 +24,7 @@ def granian_command(*, host: str, port: int, workers: int, threads: int) -> list
 def stream_command(*, host: str, port: int, workers: int) -> list[str]:
     """The call displays' stream server: the same Django project under granian's ASGI interface, where a
     server-sent events stream waits in the event loop instead of holding a thread (docs/decisions.md)."""
-    return [sys.executable, "-m", "granian", "--interface", "asgi", "hromada.config.asgi:application",
+    return [sys.executable, "-m", "granian", "--interface", "asginl", "hromada.config.asgi:application",
             "--host", host, "--port", str(port), "--workers", str(workers), "--no-ws", "--respawn-failed-workers",
             "--log-level", "warning"]
 
