@@ -93,3 +93,33 @@ def test_the_waiting_time_is_public(client, community, hall):
 def test_an_unknown_office_is_404(client, community):
     assert client.get("/c/kyiv/queue/offices/nowhere/display/").status_code == 404
     assert client.get("/c/kyiv/queue/offices/nowhere/display/events/").status_code == 404
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_a_call_is_published_after_its_commit(settings, community, hall):
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    office, passport, window, operator = hall
+    from hromada.apps.equeue import hall_events
+
+    pubsub = redis.Redis.from_url(url).pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(hall_events.channel(office.pk))
+    with tenancy.scope(community):
+        tickets.issue_ticket(office=office, service=passport)
+        tickets.call_next(window=window, by=operator)
+    message = None
+    for _ in range(20):
+        message = pubsub.get_message(timeout=0.25)
+        if message:
+            break
+    pubsub.close()
+    assert message is not None
+    payload = json.loads(message["data"])
+    assert (payload["ticket"], payload["window"], payload["recall"]) == ("A-001", "7", False)
+    assert payload["published_at"] > 0
