@@ -50,7 +50,10 @@ def _offered_services(office: Office) -> list[Service]:
     windows = Window.objects.filter(office=office, is_active=True).prefetch_related("services")
     services: dict[int, Service] = {}
     for window in windows:
-        for service in window.services.all():
+        named = list(window.services.all())
+        if not named:  # a window serving every service: the ones the office offers
+            named = list(Service.objects.filter(offices=office))
+        for service in named:
             services[service.pk] = service
     return sorted(services.values(), key=lambda s: s.name)
 

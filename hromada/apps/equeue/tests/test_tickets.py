@@ -107,7 +107,9 @@ def test_ticket_position_and_expected_wait(community, hall):
 
 
 def test_the_kiosk_page_issues_a_ticket_without_signing_in(client, community, hall):
-    _office, passport, _window, _operator = hall
+    _office, passport, window, _operator = hall
+    with tenancy.scope(community):
+        window.services.add(passport)
     page = client.get("/c/kyiv/queue/offices/cnap/ticket/").content.decode()
     assert "Паспорт" in page and "<script>" not in page
     response = client.post("/c/kyiv/queue/offices/cnap/ticket/", {"service": passport.pk}, follow=True)
