@@ -30,8 +30,7 @@ def main() -> None:
     from hromada.testing import factories
 
     mode, windows, calls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    community = Community.objects.order_by("pk").first()
-    assert community is not None
+    community = Community.objects.order_by("pk").first() or factories.make_community("bench-hall")
     with tenancy.scope(community):
         if mode == "setup":
             office, _created = Office.objects.get_or_create(code="bench-hall", defaults={
