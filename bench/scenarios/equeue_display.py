@@ -38,6 +38,7 @@ DISPLAYS = int(os.environ.get("BENCH_DISPLAYS", "200"))
 CALLS = int(os.environ.get("BENCH_CALLS", "60"))
 WINDOWS = 6
 INTERVAL = 0.4  # seconds between calls
+STREAM_WORKERS = int(os.environ.get("BENCH_STREAM_WORKERS", "2"))  # one per CPU of the 2-CPU host
 REDIS_URL = "redis://127.0.0.1:6379/12"
 
 
@@ -117,8 +118,10 @@ async def _displays(ctx: Context, port: int, path: str) -> dict[str, Any]:
     displays = [Display("127.0.0.1", port, path) for _ in range(DISPLAYS)]
     stop = asyncio.Event()
     tasks = [asyncio.create_task(d.run(stop)) for d in displays]
-    await asyncio.wait_for(asyncio.gather(*(d.connected.wait() for d in displays)), timeout=120)
-    ctx.log(f"{DISPLAYS} displays connected; operators start calling")
+    started = time.monotonic()
+    await asyncio.wait_for(asyncio.gather(*(d.connected.wait() for d in displays)), timeout=900)
+    connect_s = round(time.monotonic() - started, 1)
+    ctx.log(f"{DISPLAYS} displays connected in {connect_s} s; operators start calling")
     hall = ctx.extra["hall"]
     committed_raw = await asyncio.to_thread(_operator, ctx, "call", str(WINDOWS), str(CALLS), str(INTERVAL),
                                             str(hall["operator"]))
@@ -144,7 +147,7 @@ async def _displays(ctx: Context, port: int, path: str) -> dict[str, Any]:
             "within_2s": round(sum(1 for v in latencies if v <= 2.0) / expected, 4) if expected else 0.0,
             "latency_p50_ms": pct(0.50), "latency_p95_ms": pct(0.95),
             "latency_max_ms": round(1000 * latencies[-1], 1) if latencies else 0.0,
-            "reconnects": sum(d.reconnects for d in displays) - DISPLAYS,
+            "reconnects": sum(d.reconnects for d in displays) - DISPLAYS, "connect_all_s": connect_s,
             "redis": bool(os.environ.get("REDIS_URL"))}
 
 
@@ -156,7 +159,7 @@ def run(ctx: Context) -> dict[str, Any]:
            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-not-secret")}
     log = Path(tempfile.mkdtemp(prefix="bench-streams-")) / "streams.log"
     with open(log, "ab") as sink:
-        server = subprocess.Popen(stream_command(host="127.0.0.1", port=port, workers=1),  # noqa: S603
+        server = subprocess.Popen(stream_command(host="127.0.0.1", port=port, workers=STREAM_WORKERS),  # noqa: S603
                                   cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=sink)
     try:
         deadline = time.monotonic() + 60
@@ -178,5 +181,5 @@ def run(ctx: Context) -> dict[str, Any]:
             server.kill()
     figures["pg_insert_tps"] = tps
     figures["pg_insert_tps_rounds"] = [tps]
-    figures["stream_server"] = "granian asgi, 1 worker"
+    figures["stream_server"] = f"granian asginl, {STREAM_WORKERS} workers"
     return figures
