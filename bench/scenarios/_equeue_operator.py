@@ -35,7 +35,7 @@ def main() -> None:
         if mode == "setup":
             office, _created = Office.objects.get_or_create(code="bench-hall", defaults={
                 "community": community, "name_uk": "ЦНАП (бенчмарк)", "address": "—"})
-            operator = factories.make_staff(community, Role.OPERATOR, email=f"hall-operator-{time.time_ns()}@bench.test")
+            operator = factories.make_staff(community, Role.OPERATOR, email=f"hall-{time.time_ns()}@bench.test")
             for number in range(1, windows + 1):
                 window, _created = Window.objects.get_or_create(office=office, number=str(number),
                                                                 defaults={"community": community})
