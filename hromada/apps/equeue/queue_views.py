@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -156,6 +157,9 @@ def display_events(request: HromadaRequest, office: str) -> StreamingHttpRespons
     head = hall_stream.opening(state)
     response: StreamingHttpResponse
     if isinstance(request, ASGIRequest):
+        # The stream waits in the event loop; the database connection of this request's thread would stay
+        # open (and count against max_connections) until the stream ends, so it is given back now.
+        connections.close_all()
         response = StreamingHttpResponse(hall_stream.async_stream(
             community_id=place.community_id, office_id=place.pk, last_id=last_id, head=head),
             content_type="text/event-stream")
