@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -160,7 +161,8 @@ def run(ctx: Context) -> dict[str, Any]:
     log = Path(tempfile.mkdtemp(prefix="bench-streams-")) / "streams.log"
     with open(log, "ab") as sink:
         server = subprocess.Popen(stream_command(host="127.0.0.1", port=port, workers=STREAM_WORKERS),  # noqa: S603
-                                  cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=sink)
+                                  cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=sink,
+                                  start_new_session=True)  # its own group: the workers stop with it
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -174,11 +176,11 @@ def run(ctx: Context) -> dict[str, Any]:
         tps = round(ctx.pg_insert_tps(), 1)
         figures = asyncio.run(_displays(ctx, port, path))
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
     figures["pg_insert_tps"] = tps
     figures["pg_insert_tps_rounds"] = [tps]
     figures["stream_server"] = f"granian asginl, {STREAM_WORKERS} workers"
