@@ -123,3 +123,27 @@ def test_with_redis_a_call_is_published_after_its_commit(settings, community, ha
     payload = json.loads(message["data"])
     assert (payload["ticket"], payload["window"], payload["recall"]) == ("A-001", "7", False)
     assert payload["published_at"] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_asgi_stream_gives_a_reconnecting_display_what_it_missed(community, hall):
+    """The stream server's iterator (no thread held while it waits) reads the calls after Last-Event-ID."""
+    import asyncio
+
+    from hromada.apps.equeue import hall_stream
+    from hromada.core.management.commands.serve import stream_command
+
+    office, passport, window, operator = hall
+    with tenancy.scope(community):
+        tickets.issue_ticket(office=office, service=passport)
+        tickets.call_next(window=window, by=operator)
+
+    async def read() -> bytes:
+        chunks = [chunk async for chunk in hall_stream.async_stream(
+            community_id=community.pk, office_id=office.pk, last_id=0, head=hall_stream.opening(None))]
+        return b"".join(chunks)
+
+    raw = asyncio.run(read()).decode()
+    assert raw.startswith("retry: 3000")
+    assert [(kind, data["ticket"]) for _id, kind, data in _events_from(raw)] == [("call", "A-001")]
+    assert "asginl" in stream_command(host="127.0.0.1", port=8001, workers=1)
