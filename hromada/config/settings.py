@@ -365,6 +365,9 @@ SERVE = {
     "PORT": env.int("PORT", default=8000),
     "WORKERS": env.int("WEB_WORKERS", default=0),  # 0: one per CPU
     "THREADS": env.int("WEB_THREADS", default=12),
+    # `hromada serve --streams`: the call displays' event streams (ASGI, one event loop a worker).
+    "STREAM_PORT": env.int("STREAM_PORT", default=8001),
+    "STREAM_WORKERS": env.int("STREAM_WORKERS", default=1),
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -413,3 +413,6 @@ class EnrolmentPolicy(TenantModel):
         verbose_name = _("enrolment rules")
         verbose_name_plural = _("enrolment rules")
         constraints = [models.UniqueConstraint(fields=["community", "season"], name="equeue_policy_season")]
+
+
+from hromada.apps.equeue.hall_models import CallEvent, CallKind, TicketPrefix  # noqa: E402,F401  (the hall's rows)

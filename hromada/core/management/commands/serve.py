@@ -21,6 +21,14 @@ def granian_command(*, host: str, port: int, workers: int, threads: int) -> list
             "--no-ws", "--respawn-failed-workers", "--log-level", "warning"]
 
 
+def stream_command(*, host: str, port: int, workers: int) -> list[str]:
+    """The call displays' stream server: the same Django project under granian's ASGI interface, where a
+    server-sent events stream waits in the event loop instead of holding a thread (docs/decisions.md)."""
+    return [sys.executable, "-m", "granian", "--interface", "asginl", "hromada.config.asgi:application",
+            "--host", host, "--port", str(port), "--workers", str(workers), "--no-ws", "--respawn-failed-workers",
+            "--log-level", "warning"]
+
+
 class Command(BaseCommand):
     help = "Run the production web server (granian); refuses development or weak keys."
     requires_system_checks: list[str] = []  # run below, with the deploy checks
@@ -28,12 +36,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--check-only", action="store_true",
                             help="run the checks and print the server command without starting it")
+        parser.add_argument("--streams", action="store_true",
+                            help="serve the call displays' event streams (ASGI) on STREAM_PORT instead; the load "
+                                 "balancer sends …/display/events/ there")
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.check(include_deployment_checks=True, fail_level=checks.ERROR)
         serve = settings.SERVE
-        command = granian_command(host=serve["HOST"], port=serve["PORT"],
-                                  workers=serve["WORKERS"] or os.cpu_count() or 1, threads=serve["THREADS"])
+        if options["streams"]:
+            command = stream_command(host=serve["HOST"], port=serve["STREAM_PORT"], workers=serve["STREAM_WORKERS"])
+        else:
+            command = granian_command(host=serve["HOST"], port=serve["PORT"],
+                                      workers=serve["WORKERS"] or os.cpu_count() or 1, threads=serve["THREADS"])
         if options["check_only"]:
             self.stdout.write(" ".join(command))
             return
