@@ -5,7 +5,7 @@ form in the page shell): the page is rendered once with a placeholder in its pla
 puts its own visitor's token in. Signed-in visitors (their own links), pages with a pending message (shown
 once, to its visitor) and anything but GET are rendered afresh. `generation` goes into the key, so a module
 that bumps it (`bump_generation`) on a change makes every cached page of the community stale at once.
-(The appeals' public list keeps the same scheme in its own views.)
+(The appeals' problem list and map, the petitions list and the services register use it.)
 """
 
 from __future__ import annotations

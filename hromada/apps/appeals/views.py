@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,7 +27,7 @@ from hromada.apps.appeals.models import Appeal, AppealStatus, Category, Channel
 from hromada.apps.appeals.rows import PUBLIC_COLUMNS, public_rows
 from hromada.apps.communities import geocoding
 from hromada.apps.communities.models import District
-from hromada.core import charts, memo, private_files
+from hromada.core import charts, memo, private_files, public_pages
 from hromada.core.api.errors import DomainError
 from hromada.core.bodylimit import body_limit, files_limit
 from hromada.core.http import HromadaRequest, SignedInRequest
@@ -94,36 +91,12 @@ def _public_context(request: HromadaRequest) -> dict[str, Any]:
 
 
 PUBLIC_PAGE_SECONDS = 10
-# Stands for the visitor's CSRF token in a cached page (the language switch is a POST form); every answer
-# puts the token of its own visitor in its place. It reads the same escaped and unescaped.
-_CSRF_PLACEHOLDER = "csrf-token-of-the-visitor-7f3a91"
-
-
-def _public_page_key(request: HromadaRequest) -> str | None:
-    """Where an anonymous visitor's rendering of a public page is cached, or None when it must not be:
-    a signed-in visitor sees their own links, and a pending message is shown once, to its visitor."""
-    if request.method != "GET" or request.user.is_authenticated or len(messages.get_messages(request)):
-        return None
-    where = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()[:32]
-    return f"appeals:public-page:{request.community.pk}:{get_language()}:{where}"
-
-
-def _with_visitor_token(request: HromadaRequest, html: str) -> HttpResponse:
-    return HttpResponse(html.replace(_CSRF_PLACEHOLDER, get_token(request)))
 
 
 def _public_page(request: HromadaRequest, template: str, context: Callable[[], dict[str, Any]]) -> HttpResponse:
     """`template` drawn with `context()`; for an anonymous visitor, a drawing at most PUBLIC_PAGE_SECONDS old
-    (from the default cache; see docs/appeals.md): the page is public and de-identified, and the same for every
-    anonymous visitor but for the CSRF token of the language switch, which is put in per answer."""
-    key = _public_page_key(request)
-    if key is not None and (html := cache.get(key)) is not None:
-        return _with_visitor_token(request, html)
-    if key is None:
-        return render(request, template, context())
-    html = render_to_string(template, {**context(), "csrf_token": _CSRF_PLACEHOLDER}, request)
-    cache.set(key, html, PUBLIC_PAGE_SECONDS)
-    return _with_visitor_token(request, html)
+    (`hromada.core.public_pages`; see docs/appeals.md): the page is public and de-identified."""
+    return public_pages.cached_render(request, template, context, namespace="appeals", seconds=PUBLIC_PAGE_SECONDS)
 
 
 def public_list(request: HromadaRequest) -> HttpResponse:

@@ -42,6 +42,18 @@ def _home_figures(request) -> list[Any]:
     ]
 
 
+def _public_list_changed(sender, instance, **kwargs) -> None:
+    """A petition saved (a new state, an edit): the anonymous visitors' kept list pages are stale. At once, and
+    again when it commits, so a page drawn in between from what was not yet committed is not kept either."""
+    from django.db import transaction
+
+    from hromada.core.public_pages import bump_generation
+
+    community_id = instance.community_id
+    bump_generation("petitions", community_id)
+    transaction.on_commit(lambda: bump_generation("petitions", community_id))
+
+
 def _signatures(petition) -> str:
     from django.utils.translation import gettext
 
@@ -83,13 +95,14 @@ class PetitionsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from hromada.apps.petitions import edge, selectors
-        from hromada.apps.petitions.models import PetitionPolicy, forget_cached_policies
+        from hromada.apps.petitions.models import Petition, PetitionPolicy, forget_cached_policies
         from hromada.core.ui import Section, cabinet_sections, office_sections, public_sections
         from hromada.core.ui.home import Searcher, home_figures, home_mine, searchers
 
         edge.register()  # the live count and scripted signing, answered before Django's stack
 
         post_save.connect(forget_cached_policies, sender=PetitionPolicy, dispatch_uid="petitions-policy-saved")
+        post_save.connect(_public_list_changed, sender=Petition, dispatch_uid="petitions-public-list")
         post_delete.connect(forget_cached_policies, sender=PetitionPolicy, dispatch_uid="petitions-policy-deleted")
 
         cabinet_sections.register(Section(

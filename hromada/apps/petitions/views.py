@@ -25,6 +25,7 @@ from hromada.apps.petitions.models import (
     PetitionStatus,
     Signature,
 )
+from hromada.core import public_pages
 from hromada.core.api.errors import DomainError
 from hromada.core.http import HromadaRequest, SignedInRequest
 from hromada.core.permissions import per_request, permission_required
@@ -45,16 +46,24 @@ def _petition_in_request(request: HromadaRequest, pk: int) -> Petition | None:
     return selectors.petition_for_signing(pk, request.community)
 
 
+PUBLIC_LIST_SECONDS = 10
+
+
 @require_GET
 def petition_list(request: HromadaRequest) -> HttpResponse:
-    form = PetitionFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {"sort": "newest"}
-    queryset = selectors.filter_petitions(selectors.public_petitions(), **filters)
-    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
-    return render(request, "petitions/list.html", {
-        "form": form, "page": page,
-        "can_create": request.user.has_perm("petitions.create_petition", request.community),
-    })
+    """Public petitions with filters. An anonymous visitor's page is kept PUBLIC_LIST_SECONDS
+    (`hromada.core.public_pages`); a petition that changes state makes the kept pages stale at once,
+    while the signature counts on the cards may lag by those seconds (the petition's page counts live)."""
+    def context() -> dict[str, Any]:
+        form = PetitionFilterForm(request.GET or None)
+        filters = form.filters() if request.GET else {"sort": "newest"}
+        queryset = selectors.filter_petitions(selectors.public_petitions(), **filters)
+        page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+        return {"form": form, "page": page,
+                "can_create": request.user.has_perm("petitions.create_petition", request.community)}
+
+    return public_pages.cached_render(request, "petitions/list.html", context, namespace="petitions",
+                                      seconds=PUBLIC_LIST_SECONDS)
 
 
 def _share_links(request: HromadaRequest, petition: Petition) -> list[tuple[str, str]]:

@@ -417,3 +417,15 @@ def test_a_refused_co_author_invitation_shows_the_draft_again_with_the_error(cli
     with tenancy.scope(community):
         assert list(Message.objects.filter(kind="petitions.coauthor_invited").values_list("recipient", flat=True)) == [
             friend.pk]
+
+
+def test_the_anonymous_list_is_kept_a_few_seconds_and_a_new_petition_shows_at_once(client, make_petition):
+    make_petition("collecting", title="Парк на Лісовій")
+    client.get(BASE)  # drawn and kept
+    with CaptureQueriesContext(connection) as kept:
+        page = client.get(BASE).content.decode()
+    assert "Парк на Лісовій" in page
+    assert not any("petitions_petition" in q["sql"] for q in kept.captured_queries)  # from the kept page
+    assert 'name="csrfmiddlewaretoken"' in page and "csrf-token-of-the-visitor" not in page
+    make_petition("collecting", title="Сквер біля школи")  # a petition saved: the kept pages are stale
+    assert "Сквер біля школи" in client.get(BASE).content.decode()
