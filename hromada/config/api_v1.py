@@ -15,5 +15,4 @@ urlpatterns = [
     path("budget/", include("hromada.apps.budgeting.api.urls")),
     path("appeals/", include("hromada.apps.appeals.api.urls")),
     path("services/", include("hromada.apps.services.api.urls")),
-    path("queue/", include("hromada.apps.equeue.api.urls")),
 ]

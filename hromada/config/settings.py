@@ -106,7 +106,6 @@ INSTALLED_APPS = [
     "hromada.apps.opendata",
     "hromada.apps.appeals",
     "hromada.apps.services",
-    "hromada.apps.equeue",
 ]
 
 MIDDLEWARE = [
@@ -309,11 +308,6 @@ TASK_SCHEDULE = {
     "appeals-reminders": {"task": "hromada.apps.appeals.tasks.appeals_reminders_all", "cron": "30 7 * * *"},
     "services-reminders": {"task": "hromada.apps.services.reminders.services_reminders_all", "cron": "40 7 * * 1-5"},
     "tasks-prune": {"task": "hromada.core.tasks.tasks.prune_finished", "cron": "45 3 * * *"},
-    # The e-queue's bookings: slots made ahead (bookable from their opening moment), reminders, offers.
-    "equeue-open-horizon": {"task": "hromada.apps.equeue.booking_tasks.equeue_open_horizon_all", "cron": "5 * * * *"},
-    "equeue-reminders": {"task": "hromada.apps.equeue.booking_tasks.equeue_reminders_all", "cron": "*/10 * * * *"},
-    "equeue-expire-offers": {"task": "hromada.apps.equeue.booking_tasks.equeue_expire_offers_all",
-                             "cron": "* * * * *"},
 }
 NOTIFICATIONS = {
     "SMS_BACKEND": env("SMS_BACKEND"),

@@ -28,8 +28,6 @@ urlpatterns = [
     path("open311/", include("hromada.apps.appeals.open311.urls")),
     path("opendata/", include("hromada.apps.opendata.urls")),
     path("services/", include("hromada.apps.services.urls")),
-    path("queue/", include("hromada.apps.equeue.urls")),
-    path("clubs/", include("hromada.apps.equeue.club_urls")),
     path("audit/", include("hromada.core.audit.urls")),
     # CKAN Action API (data.gov.ua harvests it): both the versioned and the plain path, as CKAN serves.
     path("api/3/action/", include(("hromada.apps.opendata.ckan.urls", "ckan"), namespace="ckan3")),

@@ -39,7 +39,7 @@ class ServicesConfig(AppConfig):
         from hromada.core.ui.home import Searcher, searchers
 
         public_sections.register(Section(
-            key="services", position=15, title=_("Administrative services"), url_name="services:list",
+            key="services", position=50, title=_("Administrative services"), url_name="services:list",
             description=_("Find a service of the ЦНАП, read what to bring, what it costs and how long it takes, "
                           "apply online and follow your case."),
         ))

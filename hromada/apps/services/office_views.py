@@ -120,20 +120,24 @@ def _executor_departments(request: SignedInRequest) -> list[int]:
 def office_figures(request: Any) -> list[Figure]:
     """What awaits the person in services, by their roles (the back-office home's counters and tiles)."""
     user, community, now = request.user, request.community, timezone.now()
+    # What the page shows by the person's roles (the queues themselves declare their permissions).
+    shows_cnap = user.has_perm("services.view_cnap_queue", community)
+    shows_provider = user.has_perm("services.view_provider_queue", community)
+    shows_control = user.has_perm("services.view_control", community)
     figures: list[Figure] = []
-    if user.has_perm("services.view_cnap_queue", community):
+    if shows_cnap:
         waiting = queues.filtered(queues.ServiceCase.objects.all(), statuses=(CaseStatus.SUBMITTED,)).count()
         ready = queues.filtered(queues.ServiceCase.objects.all(), statuses=(CaseStatus.RESULT_READY,)).count()
         url = reverse("services:cnap_queue")
         figures += [Figure(waiting, _("applications waiting to be accepted"), url,
                            status="warn" if waiting else "", status_text=_("to accept") if waiting else ""),
                     Figure(ready, _("results waiting to be issued"), url)]
-    if user.has_perm("services.view_provider_queue", community):
+    if shows_provider:
         departments = _executor_departments(request)
         to_decide = queues.ServiceCase.objects.filter(department_id__in=departments,
                                                       status=CaseStatus.IN_WORK).count()
         figures.append(Figure(to_decide, _("cases to decide in your department"), reverse("services:provider_queue")))
-    if user.has_perm("services.view_control", community):
+    if shows_control:
         overdue = queues.under_control(now).filter(due_at__lt=now).count()
         figures.append(Figure(overdue, _("cases past their term"), reverse("services:control"),
                               status="bad" if overdue else "", status_text=_("overdue") if overdue else ""))
@@ -370,6 +374,6 @@ def office_step(request: SignedInRequest, number: str, step: str) -> HttpRespons
         return _case_page(request, case, failed=(step, form), error=str(refusal.detail),
                           status=int(refusal.status_code))
     messages.success(request, _("Done: %(step)s.") % {"step": WORKFLOW[step].label})
-    if not request.user.has_perm("services.view_case", case):
-        return redirect("services:office")
-    return redirect("services:office_case", case.number)
+    # After a step that hands the case on, the person may no longer see it: back to the office's home then.
+    still_visible = request.user.has_perm("services.view_case", case)
+    return redirect("services:office_case", case.number) if still_visible else redirect("services:office")

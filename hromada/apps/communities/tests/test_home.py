@@ -124,8 +124,8 @@ def test_an_anonymous_visitor_is_led_to_the_public_map_and_petitions_not_to_sign
 def test_the_signed_in_home_keeps_the_public_entry_points_and_links_the_cabinet(client, community, resident):
     client.force_login(resident)
     page = client.get("/c/kyiv/").content.decode()
-    assert _card_links(page)[-4:] == ["/c/kyiv/appeals/map/", "/c/kyiv/petitions/", "/c/kyiv/budget/",
-                                      "/c/kyiv/opendata/"]
+    assert _card_links(page)[-5:] == ["/c/kyiv/appeals/map/", "/c/kyiv/petitions/", "/c/kyiv/budget/",
+                                      "/c/kyiv/opendata/", "/c/kyiv/services/"]
     assert 'href="/c/kyiv/accounts/cabinet/"' in page
     assert "You have nothing in progress" in page
 

@@ -141,9 +141,11 @@ class CaseDetail(APIView):
 
     @extend_schema(responses={200: CaseDetailOutput, 404: _errors("`not_found`.")})
     def get(self, request: SignedInApiRequest, number: str) -> Response:
-        case = (ServiceCase.objects.select_related("service", "version").filter(number=normalise_number(number))
-                .first())
-        if case is None or not request.user.has_perm("services.view_case", case):
+        found = (ServiceCase.objects.select_related("service", "version").filter(number=normalise_number(number))
+                 .first())
+        # A case the person may not see is answered as one that does not exist (404, never 403).
+        case = found if found is not None and request.user.has_perm("services.view_case", found) else None
+        if case is None:
             raise DomainError(_("There is no such application."), code="not_found", status_code=404)
         return Response(CaseDetailOutput(case).data)
 

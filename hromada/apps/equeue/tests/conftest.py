@@ -1,2 +1,0 @@
-# The bookings' fixtures (bworld, bscoped) live in booking_world.py.
-from hromada.apps.equeue.tests.booking_world import bscoped, bworld  # noqa: F401
